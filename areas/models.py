@@ -1,0 +1,175 @@
+"""Municipalities, police zones and the networks (BIN, BIN-Z) drawn inside them."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["Municipality", "Network", "PoliceZone"]
+
+SRID = settings.BIN_STORAGE_SRID
+
+
+class PoliceZone(models.Model):
+    """A local police zone (politiezone / zone de police): one or more municipalities, one police force."""
+
+    number = models.PositiveIntegerField(
+        _("zone number"), unique=True, null=True, blank=True, help_text=_("The federal number, e.g. 5373.")
+    )
+    code = models.CharField(
+        _("source code"),
+        max_length=32,
+        unique=True,
+        help_text=_("Identifier in the source data, e.g. ipz32."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("police zone")
+        verbose_name_plural = _("police zones")
+
+    def __str__(self):
+        return f"{self.name} ({self.number})" if self.number else self.name
+
+
+class Municipality(models.Model):
+    """A municipality (gemeente / commune / Gemeinde) identified by its NIS (INS) code."""
+
+    nis_code = models.CharField(_("NIS code"), max_length=5, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    name_de = models.CharField(_("name (German)"), max_length=200, blank=True)
+    police_zone = models.ForeignKey(
+        PoliceZone,
+        verbose_name=_("police zone"),
+        related_name="municipalities",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name_nl", "name_fr"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        names = [n for n in (self.name_nl, self.name_fr, self.name_de) if n]
+        unique = list(dict.fromkeys(names))
+        return " / ".join(unique) or self.nis_code
+
+    @property
+    def name(self):
+        return self.name_nl or self.name_fr or self.name_de
+
+
+class Network(models.Model):
+    # A Buurtinformatienetwerk (BIN, réseau d'information de quartier, RIQ) is a formal cooperation
+    # between the residents of a geographically delimited area, the local police and the municipality.
+    # It exists to raise the sense of safety and to prevent crime: when something suspicious happens the
+    # police send a BIN message to the members of the area (urgent ones by SMS from the 101 dispatch,
+    # non-urgent ones by e-mail), with a preventive tip; members watch and report back, and the police
+    # give feedback afterwards.
+    #
+    # A BIN-Z does the same for the self-employed (shopkeepers, pharmacists, doctors, cafés) of a
+    # commercial area, and may overlap the residential BINs of the same streets. Other kinds exist
+    # (farmers, schools); `kind` leaves room for them.
+    #
+    # A BIN goes through a life cycle: it is proposed (often after an information evening), founded
+    # by a charter signed by the mayor, the police chief (korpschef) and the coordinator, recognised by
+    # the federal Home Affairs service (FOD Binnenlandse Zaken), then active; it can be suspended or
+    # dissolved. It is led by a coordinator, a resident elected by the members, with a police officer
+    # as contact. Its area is a polygon: members are the residents whose address lies inside it, and
+    # two residential BINs of one municipality never overlap, so that every address has at most one.
+    """A neighbourhood information network (BIN, BIN-Z…) and the area it covers."""
+
+    class Kind(models.TextChoices):
+        BIN = "BIN", _("BIN (residents)")
+        BIN_Z = "BIN-Z", _("BIN-Z (self-employed)")
+        BIN_L = "BIN-L", _("BIN-L (farmers)")
+        OTHER = "OTHER", _("other")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        CHARTER_SIGNED = "charter_signed", _("charter signed")
+        RECOGNISED = "recognised", _("recognised by FPS Home Affairs")
+        ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")
+        DISSOLVED = "dissolved", _("dissolved")
+
+    # Residential kinds: one address belongs to at most one network of these kinds per municipality.
+    EXCLUSIVE_KINDS = (Kind.BIN,)
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BIN)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), related_name="networks", on_delete=models.PROTECT
+    )
+    police_zone = models.ForeignKey(
+        PoliceZone,
+        verbose_name=_("police zone"),
+        related_name="networks",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    info_evening_date = models.DateField(_("information evening"), null=True, blank=True)
+    charter_signed_date = models.DateField(_("charter signed"), null=True, blank=True)
+    recognised_date = models.DateField(_("recognised"), null=True, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        related_name="coordinated_networks",
+        blank=True,
+    )
+    police_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("police contact"),
+        related_name="police_networks",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    contact_email = models.EmailField(_("public contact e-mail"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    source_id = models.CharField(
+        _("source identifier"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Identifier in the imported file; re-imports update the network that has it."),
+    )
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["municipality__name_nl", "name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        indexes = [models.Index(fields=["municipality", "kind", "status"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}" if self.kind != self.Kind.BIN else self.name
+
+    def clean(self):
+        # Validation lives in services so the importer, the admin and the API share it.
+        from areas.services import network_boundary_errors
+
+        if self.boundary is not None and self.municipality_id:
+            errors = network_boundary_errors(
+                boundary=self.boundary,
+                kind=self.kind,
+                municipality_id=self.municipality_id,
+                exclude_pk=self.pk,
+            )
+            if errors:
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({"boundary": errors})

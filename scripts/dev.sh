@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# One entry point for a newcomer's machine: install what is missing, start the private PostGIS cluster,
+# migrate, load the demo data, run the service or the tests.  Called by the Makefile; see README.md.
+#
+#   scripts/dev.sh run     install + database + demo data, then serve http://127.0.0.1:8000
+#   scripts/dev.sh test    install + database, then lint, checks and the whole test suite
+#   scripts/dev.sh stop    stop the private PostGIS cluster
+#   scripts/dev.sh setup   install + database + migrations, nothing else
+#   scripts/dev.sh env     print the DATABASE_URL the other commands use
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+VENV="$ROOT/.venv"
+PGROOT="$ROOT/.pgdata"
+PGDATA_DIR="$PGROOT/data"
+PGPORT="${BIN_PGPORT:-54329}"
+DBNAME="${BIN_DBNAME:-bin_gis}"
+HOST="${BIN_HOST:-127.0.0.1}"
+PORT="${BIN_PORT:-8000}"
+PYTHON="${PYTHON:-python3}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+pg_bindir() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$d" ] && echo "$d"
+}
+
+# --- system packages -------------------------------------------------------------------------------
+missing_packages() {
+  local pkgs=() bindir major
+  bindir=$(pg_bindir || true)
+  if [ -z "$bindir" ]; then
+    pkgs+=(postgresql postgresql-contrib)
+    major=$(apt-cache show postgresql 2>/dev/null | sed -n 's/^Depends: postgresql-\([0-9]*\).*/\1/p' | head -n 1)
+    major=${major:-15}
+  else
+    major=$(basename "$(dirname "$bindir")")
+  fi
+  pkgs+=("postgresql-$major-postgis-3" gdal-bin libgeos-c1v5 libproj25)
+  if [ "${1:-}" = test ]; then
+    pkgs+=(chromium)
+  fi
+  local p out=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || out+=("$p")
+  done
+  echo "${out[@]:-}"
+}
+
+install_system() {
+  local missing
+  missing=$(missing_packages "${1:-}")
+  [ -z "$missing" ] && return 0
+  if is_root; then
+    log "installing Debian packages: $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    log "installing Debian packages with sudo: $missing"
+    sudo -n apt-get update -qq
+    # shellcheck disable=SC2086
+    sudo -n DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    die "missing Debian packages. Run this once as root, then run the command again:
+    sudo apt-get update && sudo apt-get install -y $missing"
+  fi
+}
+
+# --- virtualenv ------------------------------------------------------------------------------------
+install_python() {
+  local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+  [ -f "$stamp" ] && return 0
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "creating the virtualenv in .venv"
+    "$PYTHON" -m venv "$VENV" || die "could not create a virtualenv: install python3-venv (apt-get install python3-venv)"
+  fi
+  log "installing Python packages (pinned in pyproject.toml)"
+  "$VENV/bin/pip" install -q --upgrade pip
+  # The project is not a package to install: only its pinned dependencies are.
+  "$VENV/bin/pip" install -q $("$VENV/bin/python" -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["dependencies"] + p["optional-dependencies"]["dev"]))')
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
+}
+
+# --- database --------------------------------------------------------------------------------------
+# The cluster's processes run as an unprivileged user: the current one, or 'postgres' when we are root
+# (initdb and pg_ctl refuse to run as root).
+pg_user() { if is_root; then echo postgres; else id -un; fi; }
+as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# The 'postgres' user must be able to walk down to .pgdata when the checkout lies in a private folder
+# (mktemp -d gives 0700). Grant it search (x) permission only, never read.
+grant_traversal() {
+  is_root || return 0
+  local d="$PGROOT"
+  while [ "$d" != / ]; do
+    if ! runuser -u postgres -- test -x "$d" 2>/dev/null; then
+      if command -v setfacl >/dev/null; then setfacl -m u:postgres:x "$d"; else chmod o+x "$d"; fi
+    fi
+    d=$(dirname "$d")
+  done
+}
+
+start_cluster() {
+  local bindir
+  bindir=$(pg_bindir) || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+  mkdir -p "$PGROOT"
+  if is_root; then chown postgres: "$PGROOT"; fi
+  grant_traversal
+  if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+    log "creating a private PostGIS cluster in .pgdata (port $PGPORT)"
+    as_pg "$bindir/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >> "$PGDATA_DIR/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 512MB
+work_mem = 32MB
+maintenance_work_mem = 512MB
+max_wal_size = 4GB
+CONF
+  fi
+  if ! as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    log "starting the private PostGIS cluster on 127.0.0.1:$PGPORT"
+    as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >/dev/null \
+      || die "the cluster did not start; see .pgdata/data/server.log"
+  fi
+  local psql=("$bindir/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -v ON_ERROR_STOP=1)
+  if ! "${psql[@]}" -d postgres -tAc "select 1 from pg_database where datname='$DBNAME'" | grep -q 1; then
+    "${psql[@]}" -d postgres -c "create database $DBNAME"
+  fi
+  "${psql[@]}" -d "$DBNAME" -c "set client_min_messages = warning; create extension if not exists postgis; create extension if not exists pg_trgm; create extension if not exists unaccent;"
+}
+
+stop_cluster() {
+  local bindir
+  bindir=$(pg_bindir) || return 0
+  if [ -f "$PGDATA_DIR/PG_VERSION" ] && as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null
+    log "private PostGIS cluster stopped"
+  else
+    log "private PostGIS cluster is not running"
+  fi
+}
+
+setup_database() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    log "using DATABASE_URL from the environment"
+  else
+    start_cluster
+    export DATABASE_URL="postgis://postgres@127.0.0.1:$PGPORT/$DBNAME"
+  fi
+}
+
+manage() { "$VENV/bin/python" manage.py "$@"; }
+
+cmd_setup() {
+  install_system "${1:-}"
+  install_python
+  setup_database
+  manage migrate --noinput -v 0
+}
+
+cmd_run() {
+  cmd_setup
+  manage load_demo
+  log "BIN GIS is starting"
+  cat <<MSG
+
+    Service       http://$HOST:$PORT/
+    API           http://$HOST:$PORT/api/
+    Admin         http://$HOST:$PORT/admin/      login: admin / admin  (demo superuser)
+    Demo logins   see 'manage.py load_demo --help'; all demo passwords are 'demo'
+
+    Stop the server with Ctrl-C; stop the database with 'make stop'.
+
+MSG
+  exec "$VENV/bin/python" manage.py runserver "$HOST:$PORT"
+}
+
+cmd_test() {
+  install_system test
+  install_python
+  setup_database
+  export DJANGO_SETTINGS_MODULE=project.settings.test
+  log "ruff"
+  "$VENV/bin/ruff" check .
+  log "manage.py check / makemigrations --check"
+  manage check --fail-level WARNING
+  manage makemigrations --check --dry-run -v 1 >/dev/null
+  log "pytest"
+  "$VENV/bin/pytest" "$@"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  setup) shift; cmd_setup "$@" ;;
+  stop) stop_cluster ;;
+  env) setup_database >/dev/null; echo "DATABASE_URL=$DATABASE_URL" ;;
+  *) echo "usage: $0 run|test|stop|setup|env" >&2; exit 2 ;;
+esac
