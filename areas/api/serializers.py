@@ -1,0 +1,97 @@
+"""Network output for the public API: GeoJSON features in EPSG:4326 (RFC 7946)."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from areas.models import Municipality, Network
+
+__all__ = ["MunicipalityBrief", "NetworkBrief", "NetworkFeature", "network_brief"]
+
+
+class MunicipalityBrief(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = ["nis_code", "name", "name_nl", "name_fr", "name_de"]
+
+
+class NetworkBrief(serializers.ModelSerializer):
+    """A network without its geometry: what a lookup answer lists."""
+
+    municipality = MunicipalityBrief(read_only=True)
+    police_zone = serializers.SerializerMethodField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    url = serializers.SerializerMethodField()
+    join_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Network
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "kind_label",
+            "status",
+            "status_label",
+            "municipality",
+            "police_zone",
+            "contact_email",
+            "url",
+            "join_url",
+        ]
+
+    def get_police_zone(self, obj) -> dict | None:
+        zone = obj.police_zone
+        return {"number": zone.number, "name": zone.name} if zone else None
+
+    def get_url(self, obj) -> str:
+        return reverse("api:network-detail", args=[obj.slug])
+
+    def get_join_url(self, obj) -> str:
+        # The join flow (membership) answers here.
+        return reverse("network-join", args=[obj.slug])
+
+
+def network_brief(network: Network) -> dict:
+    return NetworkBrief(network).data
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON MultiPolygon in EPSG:4326",
+        "properties": {
+            "type": {"type": "string", "enum": ["MultiPolygon"]},
+            "coordinates": {"type": "array", "items": {"type": "array"}},
+        },
+    }
+)
+class Wgs84Boundary(GeometryField):
+    """The boundary as the database transformed it to EPSG:4326 (the `boundary_4326` annotation)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="boundary_4326", read_only=True, precision=7, **kwargs)
+
+
+class NetworkFeature(GeoFeatureModelSerializer, NetworkBrief):
+    """A network as a GeoJSON feature; the boundary is transformed to EPSG:4326 by the database."""
+
+    boundary = Wgs84Boundary()
+
+    class Meta(NetworkBrief.Meta):
+        geo_field = "boundary"
+        id_field = "slug"
+        fields = [
+            *NetworkBrief.Meta.fields,
+            "published",
+            "info_evening_date",
+            "charter_signed_date",
+            "recognised_date",
+            "description",
+            "boundary",
+        ]

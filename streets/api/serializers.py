@@ -1,0 +1,95 @@
+"""Input and output shapes of the lookup and street APIs; input serializers carry unique names for OpenAPI."""
+
+import math
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from streets.address_text import AddressTextError, clean_query
+
+__all__ = ["LookupQueryInput", "StreetOutput", "StreetSearchInput"]
+
+
+def _in_service_area(lon: float, lat: float) -> bool:
+    west, south, east, north = settings.BIN_SERVICE_BBOX
+    return west <= lon <= east and south <= lat <= north
+
+
+class FiniteFloat(serializers.FloatField):
+    default_error_messages = {"invalid": _("A number is required, such as 50.7131.")}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("invalid")
+        return value
+
+
+class LookupQueryInput(serializers.Serializer):
+    """Either `address` (free text) or `lat` and `lon` (EPSG:4326 degrees)."""
+
+    address = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=10_000
+    )
+    lat = FiniteFloat(required=False, min_value=-90, max_value=90)
+    lon = FiniteFloat(required=False, min_value=-180, max_value=180)
+
+    def validate_address(self, value):
+        try:
+            return clean_query(value)
+        except AddressTextError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate(self, attrs):
+        has_text = "address" in attrs
+        has_lat, has_lon = "lat" in attrs, "lon" in attrs
+        if has_text and (has_lat or has_lon):
+            raise serializers.ValidationError(_("Give either an address or lat and lon, not both."))
+        if has_lat != has_lon:
+            raise serializers.ValidationError(_("Give both lat and lon."))
+        if not has_text and not has_lat:
+            raise serializers.ValidationError(_("Give an address (address=…) or a position (lat=…&lon=…)."))
+        if has_lat:
+            lat, lon = attrs["lat"], attrs["lon"]
+            if not _in_service_area(lon, lat):
+                if _in_service_area(lat, lon):
+                    raise serializers.ValidationError(
+                        _(
+                            "lat=%(lat)s, lon=%(lon)s lies outside the service area, but the swapped point "
+                            "lies inside: did you mean lat=%(lon)s&lon=%(lat)s?"
+                        )
+                        % {"lat": lat, "lon": lon}
+                    )
+                raise serializers.ValidationError(
+                    _("lat=%(lat)s, lon=%(lon)s lies outside the service area (Belgium).")
+                    % {"lat": lat, "lon": lon}
+                )
+        return attrs
+
+
+class StreetSearchInput(serializers.Serializer):
+    q = serializers.CharField(max_length=10_000, trim_whitespace=False)
+    municipality = serializers.CharField(required=False, max_length=100)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
+
+    def validate_q(self, value):
+        try:
+            return clean_query(value, max_length=100)
+        except AddressTextError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class StreetOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    name_nl = serializers.CharField()
+    name_fr = serializers.CharField()
+    name_de = serializers.CharField()
+    postcode = serializers.CharField()
+    municipality = serializers.SerializerMethodField()
+    score = serializers.FloatField(required=False)
+
+    def get_municipality(self, obj) -> dict:
+        m = obj.municipality
+        return {"nis_code": m.nis_code, "name": m.name}

@@ -1,0 +1,182 @@
+"""The lookup API: which networks cover an address or a point; street autocomplete; networks per street."""
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from areas.api.serializers import network_brief
+from areas.models import Network
+from areas.selectors import CoveringNetwork, networks_covering_points, networks_near_point, networks_visible
+from streets.models import Street
+from streets.selectors import address_lookup, municipalities_matching, streets_coverage, streets_search
+
+from .serializers import LookupQueryInput, StreetOutput, StreetSearchInput
+
+__all__ = ["LookupView", "StreetNetworksView", "StreetSearchView"]
+
+
+def point_geojson(point: Point) -> dict:
+    p = point.transform(4326, clone=True)
+    return {"type": "Point", "coordinates": [round(p.x, 7), round(p.y, 7)]}
+
+
+def covering_json(covering: list[CoveringNetwork]) -> list[dict]:
+    out = []
+    for c in covering:
+        item = network_brief(c.network)
+        item["role"] = "residential" if c.network.kind in Network.EXCLUSIVE_KINDS else "business"
+        item["on_border"] = c.on_border
+        item["border_with"] = [n.slug for n in c.border_with]
+        out.append(item)
+    return out
+
+
+def uncovered_json(point: Point, user) -> dict:
+    """What to say when no BIN covers a point: the nearest BINs and how to start one."""
+    near = networks_near_point(point=point, user=user)
+    return {
+        "message": _("No BIN covers this address."),
+        "nearest_networks": [{**network_brief(n), "distance_m": round(n.distance.m)} for n in near],
+        "start_url": reverse("network-start"),
+    }
+
+
+class LookupView(APIView):
+    """Which networks cover an address (free text) or a position (lat/lon)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "address", OpenApiTypes.STR, description="e.g. 'Kerkstraat 12 bus 3, 3920 Lommel'"
+            ),
+            OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="latitude, EPSG:4326"),
+            OpenApiParameter("lon", OpenApiTypes.DOUBLE, description="longitude, EPSG:4326"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        params = LookupQueryInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        if "address" in data:
+            return self.by_address(request, data["address"])
+        return self.by_point(request, data["lat"], data["lon"])
+
+    def by_point(self, request, lat, lon):
+        point = Point(lon, lat, srid=4326).transform(settings.BIN_STORAGE_SRID, clone=True)
+        (covering,) = networks_covering_points(points=[point], user=request.user)
+        body = {"point": {"type": "Point", "coordinates": [lon, lat]}, "networks": covering_json(covering)}
+        if not any(c.network.kind in Network.EXCLUSIVE_KINDS for c in covering):
+            body.update(uncovered_json(point, request.user))
+        return Response(body)
+
+    def by_address(self, request, text):
+        result = address_lookup(text=text, user=request.user)
+        if not result.matches:
+            return Response(
+                {
+                    "detail": _("No address matches “%(text)s”.") % {"text": text},
+                    "warnings": result.warnings,
+                    "suggestions": StreetOutput(result.suggestions, many=True).data,
+                },
+                status=404,
+            )
+        results = []
+        for m in result.matches:
+            item = {
+                "label": m.label,
+                "score": m.score,
+                "match": m.match,
+                "street": StreetOutput(m.street).data if m.street else None,
+                "house_number": m.house_number,
+                "box": m.box,
+                "postcode": m.postcode,
+                "address_id": m.address.pk if m.address else None,
+                "point": point_geojson(m.point),
+                "networks": covering_json(m.networks),
+            }
+            if (
+                not any(c.network.kind in Network.EXCLUSIVE_KINDS for c in m.networks)
+                and m.match != "postcode"
+            ):
+                item.update(uncovered_json(m.point, request.user))
+            results.append(item)
+        parsed = result.parsed
+        return Response(
+            {
+                "query": text,
+                "parsed": {
+                    "street": parsed.street,
+                    "house_number": parsed.house_number,
+                    "box": parsed.box,
+                    "postcode": parsed.postcode,
+                    "municipality": parsed.municipality,
+                },
+                "warnings": result.warnings,
+                "ambiguous": len(results) > 1,
+                "results": results,
+            }
+        )
+
+
+class StreetSearchView(APIView):
+    """Street autocomplete: accent- and case-insensitive, typo-tolerant, in every language of the street."""
+
+    @extend_schema(parameters=[StreetSearchInput], responses={200: StreetOutput(many=True)})
+    def get(self, request):
+        params = StreetSearchInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        municipality_ids = None
+        if data.get("municipality"):
+            municipality_ids = list(
+                municipalities_matching(text=data["municipality"]).values_list("pk", flat=True)
+            )
+            if not municipality_ids:
+                return Response(
+                    {"municipality": [_("Unknown municipality: %(m)s") % {"m": data["municipality"]}]},
+                    status=400,
+                )
+        streets = streets_search(q=data["q"], municipality_ids=municipality_ids, limit=data["limit"])
+        return Response({"count": len(streets), "results": StreetOutput(streets, many=True).data})
+
+
+class StreetNetworksView(APIView):
+    """Which networks cover a street: the whole street, or split with house-number ranges per side."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        street = get_object_or_404(Street.objects.select_related("municipality"), pk=pk)
+        networks = {
+            n.pk: n for n in networks_visible(user=request.user).filter(municipality=street.municipality)
+        }
+        coverage = streets_coverage(street_ids=[street.pk], network_ids=list(networks)).get(street.pk)
+        items, uncovered = [], []
+        if coverage:
+            for nid, ranges in coverage.ranges.items():
+                rows = [{"side": r.side, "from": r.first, "to": r.last, "count": r.count} for r in ranges]
+                if nid is None:
+                    uncovered = rows
+                    continue
+                items.append({**network_brief(networks[nid]), "coverage": coverage.kind(nid), "ranges": rows})
+        if not items:
+            status = "none"
+        elif len(items) == 1 and not uncovered and items[0]["coverage"] == "whole":
+            status = "whole"
+        else:
+            status = "split"
+        return Response(
+            {
+                "street": StreetOutput(street).data,
+                "addresses": coverage.total if coverage else 0,
+                "coverage": status,
+                "networks": items,
+                "uncovered": uncovered,
+            }
+        )

@@ -1,0 +1,337 @@
+"""Reads on streets and addresses: street search, the address lookup, and which networks cover a street."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import LineString, Point
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.utils.translation import gettext as _
+
+from areas.models import Municipality, Network
+from areas.selectors import CoveringNetwork, networks_covering_points
+
+from .address_text import ParsedAddress, normalise_name, parse_address
+from .models import Address, Street
+
+__all__ = [
+    "AddressMatch",
+    "LookupResult",
+    "address_lookup",
+    "municipalities_matching",
+    "streets_coverage",
+    "streets_search",
+]
+
+
+class StreetDoc(Func):
+    """bin_street_doc(name_nl, name_fr, name_de): the normalised names, as the trigram index holds them."""
+
+    function = "bin_street_doc"
+    output_field = TextField()
+
+    def __init__(self, **extra):
+        super().__init__(F("name_nl"), F("name_fr"), F("name_de"), **extra)
+
+
+class Normalise(Func):
+    function = "bin_normalise"
+    output_field = TextField()
+
+
+def municipalities_matching(*, text: str) -> QuerySet[Municipality]:
+    """Municipalities whose NIS code or one of whose names equals `text`, ignoring case and accents."""
+    text = text.strip()
+    if text.isdigit() and len(text) == 5:
+        return Municipality.objects.filter(nis_code=text)
+    key = normalise_name(text)
+    return Municipality.objects.annotate(
+        n_nl=Normalise(F("name_nl")), n_fr=Normalise(F("name_fr")), n_de=Normalise(F("name_de"))
+    ).filter(Q(n_nl=key) | Q(n_fr=key) | Q(n_de=key))
+
+
+def streets_search(
+    *, q: str, municipality_ids: list[int] | None = None, postcode: str = "", limit: int = 10
+) -> list[Street]:
+    """Streets whose names contain words like `q` (any language, no accents, typos tolerated), best first.
+
+    Each street gets `.score` (pg_trgm word similarity, 0..1). The GIN trigram index on bin_street_doc()
+    serves the `<%` filter; ranking only touches the rows that passed it.
+    """
+    query = Normalise(Value(q))
+    qs = (
+        Street.objects.select_related("municipality")
+        .annotate(doc=StreetDoc(), score=TrigramWordSimilarity(query, StreetDoc()))
+        .filter(doc__trigram_word_similar=query)
+    )
+    if municipality_ids:
+        qs = qs.filter(municipality_id__in=municipality_ids)
+    if postcode:
+        qs = qs.filter(postcode=postcode)
+    return list(qs.order_by("-score", "name_nl", "name_fr", "pk")[:limit])
+
+
+# --- the address lookup -------------------------------------------------------------------------------
+
+EXACT = "exact"
+INTERPOLATED = "interpolated"
+NEAREST = "nearest_same_side"
+STREET = "street"
+POSTCODE = "postcode"
+
+
+@dataclass
+class AddressMatch:
+    """One candidate answer: where the text points to, how sure we are and how it was matched."""
+
+    street: Street | None
+    point: Point
+    match: str
+    score: float
+    address: Address | None = None
+    house_number: str = ""
+    box: str = ""
+    postcode: str = ""
+    networks: list[CoveringNetwork] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.street is None:
+            return self.postcode
+        box = f" bus {self.box}" if self.box else ""
+        number = f" {self.house_number}" if self.house_number else ""
+        postcode = self.postcode or self.street.postcode
+        return f"{self.street}{number}{box}, {postcode} {self.street.municipality.name}".strip()
+
+
+@dataclass
+class LookupResult:
+    parsed: ParsedAddress
+    matches: list[AddressMatch]
+    warnings: list[str]
+    suggestions: list[Street] = field(default_factory=list)
+
+
+def _same_house(address: Address, parsed: ParsedAddress) -> bool:
+    return normalise_name(address.house_number) == normalise_name(parsed.house_number)
+
+
+def _match_on_street(street: Street, addresses: list[Address], parsed: ParsedAddress, score: float):
+    """Exact number (and box), else interpolate between neighbours on the same side, else the nearest one."""
+    if not addresses:
+        return None
+    numbered = [a for a in addresses if a.number is not None]
+    if parsed.number is None:
+        # The street alone: the middle of its address points.
+        middle = sorted(numbered or addresses, key=lambda a: (a.number or 0, a.house_number))
+        a = middle[len(middle) // 2]
+        return AddressMatch(street, a.point, STREET, round(score * 0.8, 3), postcode=a.postcode)
+    same_number = [a for a in numbered if a.number == parsed.number]
+    exact = [a for a in same_number if _same_house(a, parsed)]
+    if exact:
+        boxed = [a for a in exact if a.box_number.lower() == parsed.box.lower()] if parsed.box else []
+        a = boxed[0] if boxed else sorted(exact, key=lambda a: a.box_number)[0]
+        return AddressMatch(
+            street,
+            a.point,
+            EXACT,
+            round(score, 3),
+            a,
+            a.house_number,
+            a.box_number if boxed else "",
+            a.postcode,
+        )
+    if same_number:
+        # "12 bis" asked, only "12" exists: the same building, the same answer.
+        a = sorted(same_number, key=lambda a: (a.box_number, a.house_number))[0]
+        return AddressMatch(
+            street, a.point, NEAREST, round(score * 0.95, 3), a, a.house_number, "", a.postcode
+        )
+    side = sorted((a for a in numbered if a.number % 2 == parsed.number % 2), key=lambda a: a.number)
+    if not side:
+        return _match_on_street(
+            street, addresses, ParsedAddress(**{**parsed.__dict__, "number": None}), score
+        )
+    below = [a for a in side if a.number < parsed.number]
+    above = [a for a in side if a.number > parsed.number]
+    if below and above:
+        lo, hi = below[-1], above[0]
+        t = (parsed.number - lo.number) / (hi.number - lo.number)
+        point = LineString(lo.point, hi.point, srid=lo.point.srid).interpolate_normalized(t)
+        point.srid = lo.point.srid
+        return AddressMatch(
+            street, point, INTERPOLATED, round(score * 0.9, 3), None, parsed.house_number, "", lo.postcode
+        )
+    a = below[-1] if below else above[0]
+    return AddressMatch(street, a.point, NEAREST, round(score * 0.85, 3), a, a.house_number, "", a.postcode)
+
+
+def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupResult:
+    """Find the address a resident typed and the networks covering it, in a handful of queries."""
+    parsed = parse_address(text)
+    warnings: list[str] = []
+    municipality_ids: list[int] | None = None
+    if parsed.municipality:
+        municipalities = list(municipalities_matching(text=parsed.municipality))
+        if municipalities:
+            municipality_ids = [m.pk for m in municipalities]
+        else:
+            warnings.append(
+                _("“%(place)s” is not a municipality we know; searching everywhere.")
+                % {"place": parsed.municipality}
+            )
+    if not parsed.street:
+        return _postcode_only(parsed, municipality_ids, warnings, user)
+
+    postcode = parsed.postcode
+    streets = streets_search(q=parsed.street, municipality_ids=municipality_ids, postcode=postcode, limit=10)
+    if not streets and postcode and municipality_ids:
+        # A postcode that does not belong to the municipality: say so and trust the municipality.
+        streets = streets_search(q=parsed.street, municipality_ids=municipality_ids, limit=10)
+        if streets:
+            warnings.append(
+                _("The postcode %(postcode)s does not belong to %(place)s; answered for %(place)s.")
+                % {"postcode": postcode, "place": parsed.municipality}
+            )
+    elif not streets and postcode:
+        streets = streets_search(q=parsed.street, limit=10)
+        if streets:
+            warnings.append(
+                _("No %(street)s has the postcode %(postcode)s; showing the best matches elsewhere.")
+                % {"street": parsed.street, "postcode": postcode}
+            )
+    if not streets:
+        return LookupResult(parsed, [], warnings, suggestions=streets_search(q=parsed.street[:4], limit=5))
+
+    best = streets[0].score
+    # Near-ties are ambiguous: offer them all (e.g. "Kerkstraat 5" exists in many municipalities).
+    candidates = [s for s in streets if s.score >= best - 0.05][:max_candidates]
+    by_street = defaultdict(list)
+    for a in Address.objects.filter(street__in=candidates).only(
+        "street_id", "house_number", "number", "box_number", "postcode", "point"
+    ):
+        by_street[a.street_id].append(a)
+    matches = [m for s in candidates if (m := _match_on_street(s, by_street[s.pk], parsed, s.score))]
+    for m, covering in zip(
+        matches, networks_covering_points(points=[m.point for m in matches], user=user), strict=True
+    ):
+        m.networks = covering
+    matches.sort(key=lambda m: -m.score)
+    return LookupResult(parsed, matches, warnings)
+
+
+def _postcode_only(parsed: ParsedAddress, municipality_ids, warnings, user) -> LookupResult:
+    """A postcode (or a municipality) alone: the networks of that area, without an address."""
+    filters = Q()
+    if parsed.postcode:
+        filters &= Q(postcode=parsed.postcode)
+    if municipality_ids:
+        filters &= Q(street__municipality_id__in=municipality_ids)
+    if not filters:
+        return LookupResult(parsed, [], warnings)
+    sample = Address.objects.filter(filters).only("point", "postcode").order_by("pk").first()
+    if sample is None:
+        return LookupResult(parsed, [], warnings)
+    networks = (
+        Network.objects.filter(published=True)
+        .exclude(status=Network.Status.DISSOLVED)
+        .filter(
+            municipality_id__in=municipality_ids
+            or Street.objects.filter(postcode=parsed.postcode).values("municipality_id").distinct()
+        )
+        .select_related("municipality", "police_zone")
+    )
+    match = AddressMatch(None, sample.point, POSTCODE, 0.3, postcode=parsed.postcode)
+    match.networks = [CoveringNetwork(n, on_border=False) for n in networks]
+    warnings.append(_("Only a postcode or municipality was given: these are all its networks. Add a street."))
+    return LookupResult(parsed, [match], warnings)
+
+
+# --- which networks cover a street -------------------------------------------------------------------
+
+COVERAGE_SQL = """
+SELECT a.street_id, a.number, a.house_number,
+       COALESCE(array_agg(n.id ORDER BY NOT ST_Contains(n.boundary, a.point), n.id)
+                FILTER (WHERE n.id IS NOT NULL), '{}') AS network_ids,
+       COALESCE(array_agg(n.kind ORDER BY NOT ST_Contains(n.boundary, a.point), n.id)
+                FILTER (WHERE n.id IS NOT NULL), '{}') AS kinds
+FROM streets_address a
+LEFT JOIN areas_network n ON n.id = ANY(%(networks)s) AND ST_Intersects(n.boundary, a.point)
+WHERE a.street_id = ANY(%(streets)s) AND a.number IS NOT NULL
+GROUP BY a.id
+ORDER BY a.street_id, a.number %% 2, a.number, a.house_number
+"""
+
+
+@dataclass
+class NumberRange:
+    side: str  # "odd" or "even"
+    first: str
+    last: str
+    count: int
+
+
+@dataclass
+class StreetCoverage:
+    """How the networks divide one street: per network, the house-number ranges it covers on each side."""
+
+    street_id: int
+    total: int = 0
+    ranges: dict[int | None, list[NumberRange]] = field(default_factory=lambda: defaultdict(list))
+
+    def count(self, network_id: int | None) -> int:
+        return sum(r.count for r in self.ranges.get(network_id, []))
+
+    def kind(self, network_id: int) -> str:
+        """'whole' when the network covers every numbered address of the street, else 'part'."""
+        return "whole" if self.count(network_id) == self.total else "part"
+
+    @property
+    def network_ids(self) -> list[int]:
+        return [nid for nid in self.ranges if nid is not None]
+
+    @property
+    def split(self) -> bool:
+        return len(self.ranges) > 1
+
+
+def streets_coverage(*, street_ids: list[int], network_ids: list[int]) -> dict[int, StreetCoverage]:
+    """Per street, the runs of consecutive house numbers (per side) that each network covers.
+
+    An address on the shared border of two residential BINs counts for the oldest one (the lookup's rule);
+    BIN-Z and other kinds overlap residential BINs and get runs of their own. Addresses covered by no network
+    form runs under the key None. One query; the runs are cut in Python over the sorted numbers.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(COVERAGE_SQL, {"streets": street_ids, "networks": network_ids})
+        rows = cur.fetchall()
+    result: dict[int, StreetCoverage] = {}
+    open_runs: dict[tuple[int, int | None], NumberRange] = {}
+    previous: tuple[int, int] | None = None
+    for street_id, number, house_number, ids, kinds in rows:
+        cov = result.setdefault(street_id, StreetCoverage(street_id))
+        cov.total += 1
+        side = number % 2
+        if previous != (street_id, side):
+            open_runs = {}
+            previous = (street_id, side)
+        residential = [i for i, k in zip(ids, kinds, strict=True) if k in Network.EXCLUSIVE_KINDS]
+        covering = set(residential[:1]) | {
+            i for i, k in zip(ids, kinds, strict=True) if k not in Network.EXCLUSIVE_KINDS
+        }
+        if not covering:
+            covering = {None}
+        for key in list(open_runs):
+            if key not in covering:
+                del open_runs[key]
+        for nid in covering:
+            run = open_runs.get(nid)
+            if run is None:
+                run = NumberRange("odd" if side else "even", house_number, house_number, 0)
+                cov.ranges[nid].append(run)
+                open_runs[nid] = run
+            run.last = house_number
+            run.count += 1
+    return result

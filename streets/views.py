@@ -1,0 +1,49 @@
+"""The resident page: type an address, learn which BIN covers it. Works without JavaScript."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Network
+from areas.selectors import networks_near_point, networks_visible
+from maps.builders import lookup_map
+
+from .address_text import AddressTextError, clean_query
+from .selectors import address_lookup
+
+MATCH_LABELS = {
+    "exact": _("address found"),
+    "interpolated": _("house number not in the register: position estimated between its neighbours"),
+    "nearest_same_side": _("house number not in the register: nearest number on the same side"),
+    "street": _("street found, no house number"),
+    "postcode": _("postcode or municipality only"),
+}
+
+
+def resident_lookup(request):
+    query = request.GET.get("q", "")
+    context = {"query": query[:200]}
+    if query:
+        try:
+            text = clean_query(query)
+        except AddressTextError as exc:
+            context["error"] = str(exc)
+            return render(request, "streets/lookup.html", context, status=400)
+        result = address_lookup(text=text, user=request.user, max_candidates=3)
+        for m in result.matches:
+            m.match_label = MATCH_LABELS.get(m.match, m.match)
+            residential = [c for c in m.networks if c.network.kind in Network.EXCLUSIVE_KINDS]
+            m.nearest = [] if residential else networks_near_point(point=m.point, user=request.user)
+            m.map_html = (
+                lookup_map(point=m.point, networks=[c.network for c in m.networks]).get_root()._repr_html_()
+            )
+        context["result"] = result
+    return render(request, "streets/lookup.html", context)
+
+
+def network_join(request, slug):
+    network = get_object_or_404(networks_visible(user=request.user), slug=slug)
+    return render(request, "streets/network_join.html", {"network": network})
+
+
+def network_start(request):
+    return render(request, "streets/network_start.html")

@@ -1,0 +1,407 @@
+"""The lookup API over HTTP on real PostGIS: every input form, the edge cases, bad input, query bounds."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+
+from areas.models import Network
+from tests.factories import X0, Y0, AddressFactory, MunicipalityFactory, NetworkFactory, StreetFactory, square
+
+pytestmark = pytest.mark.django_db
+
+
+def lambert(x, y):
+    return Point(X0 + x, Y0 + y, srid=31370)
+
+
+def latlon(x, y):
+    p = lambert(x, y).transform(4326, clone=True)
+    return p.y, p.x
+
+
+@pytest.fixture
+def town():
+    """Two touching BINs A | B (border at x=1000), a BIN-Z over the border, and a Kerkstraat across all three.
+
+    Odd numbers on the north side (y=520), even on the south (y=480); number n stands at x = 50 + 50 n, so
+    19 stands exactly on the A|B border. 8 and 10 are missing (for interpolation); 12A and 14 bus 1/2 exist.
+    """
+    muni = MunicipalityFactory(nis_code="99001", name_nl="Teststad", name_fr="Ville-Test")
+    a = NetworkFactory(name="BIN Alfa", slug="bin-alfa", municipality=muni, boundary=square(0, 0, 1000))
+    b = NetworkFactory(name="BIN Beta", slug="bin-beta", municipality=muni, boundary=square(1000, 0, 1000))
+    z = NetworkFactory(
+        name="BIN-Z Markt",
+        slug="bin-z-markt",
+        kind=Network.Kind.BIN_Z,
+        municipality=muni,
+        boundary=square(790, 200, 420),
+    )
+    hidden = NetworkFactory(
+        name="BIN Verborgen",
+        slug="bin-verborgen",
+        municipality=muni,
+        published=False,
+        boundary=square(0, 5000, 500),
+    )
+    street = StreetFactory(
+        municipality=muni, name_nl="Kerkstraat", name_fr="Rue de l'Église", postcode="9990"
+    )
+    for n in range(1, 37):
+        if n in (8, 10):
+            continue
+        AddressFactory(
+            street=street,
+            house_number=str(n),
+            number=n,
+            postcode="9990",
+            point=lambert(50 + 50 * n, 520 if n % 2 else 480),
+        )
+    AddressFactory(street=street, house_number="12A", number=12, postcode="9990", point=lambert(655, 480))
+    for box in ("1", "2"):
+        AddressFactory(
+            street=street,
+            house_number="14",
+            number=14,
+            box_number=box,
+            postcode="9990",
+            point=lambert(750, 480),
+        )
+    plein = StreetFactory(municipality=muni, name_nl="Kerkplein", postcode="9990")
+    AddressFactory(street=plein, house_number="5", number=5, postcode="9990", point=lambert(500, 3000))
+    other_muni = MunicipalityFactory(nis_code="99002", name_nl="Anderdorp", name_fr="Autrevillage")
+    other = StreetFactory(municipality=other_muni, name_nl="Kerkstraat", postcode="9991")
+    AddressFactory(street=other, house_number="5", number=5, postcode="9991", point=lambert(9000, 9000))
+    return {
+        "muni": muni,
+        "a": a,
+        "b": b,
+        "z": z,
+        "hidden": hidden,
+        "street": street,
+        "plein": plein,
+        "other": other,
+    }
+
+
+def lookup(client, **params):
+    # Messages are asserted in English; the service answers in the language the client asks for.
+    return client.get(reverse("api:lookup"), params, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def slugs(result):
+    return [n["slug"] for n in result["networks"]]
+
+
+# --- address text ----------------------------------------------------------------------------------
+
+
+def test_exact_address_with_municipality(client, town, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        r = lookup(client, address="Kerkstraat 3, 9990 Teststad")
+    assert r.status_code == 200, r.content
+    top = r.json()["results"][0]
+    assert top["match"] == "exact"
+    assert top["house_number"] == "3"
+    assert slugs(top) == ["bin-alfa"]
+    assert top["networks"][0]["role"] == "residential"
+    assert top["networks"][0]["contact_email"] == "bin@example.be"
+    assert top["networks"][0]["municipality"]["nis_code"] == "99001"
+    lon, lat = top["point"]["coordinates"]
+    assert (round(lat, 5), round(lon, 5)) == tuple(round(v, 5) for v in latlon(200, 520))
+
+
+def test_french_name_and_accents(client, town):
+    r = lookup(client, address="rue de l'eglise 25 ville-test")
+    top = r.json()["results"][0]
+    assert top["match"] == "exact" and top["house_number"] == "25"
+    assert slugs(top) == ["bin-beta"]
+
+
+def test_box_and_suffix(client, town):
+    top = lookup(client, address="Kerkstraat 14 bus 2, Teststad").json()["results"][0]
+    assert (top["match"], top["house_number"], top["box"]) == ("exact", "14", "2")
+    top = lookup(client, address="Kerkstraat 12A Teststad").json()["results"][0]
+    assert (top["match"], top["house_number"]) == ("exact", "12A")
+
+
+def test_missing_number_is_interpolated_between_neighbours_on_the_same_side(client, town):
+    top = lookup(client, address="Kerkstraat 8, Teststad").json()["results"][0]
+    assert top["match"] == "interpolated"
+    lon, lat = top["point"]["coordinates"]
+    # between 6 (x=350) and 12 (x=650) on the even side: 8 lies a third of the way, x=450
+    p = Point(lon, lat, srid=4326).transform(31370, clone=True)
+    assert abs(p.x - (X0 + 450)) < 0.5 and abs(p.y - (Y0 + 480)) < 0.5
+    assert slugs(top) == ["bin-alfa"]
+
+
+def test_number_beyond_the_end_answers_from_the_nearest_on_the_same_side(client, town):
+    top = lookup(client, address="Kerkstraat 40 Teststad").json()["results"][0]
+    assert top["match"] == "nearest_same_side"
+    assert top["house_number"] == "36"
+    assert slugs(top) == ["bin-beta"]
+
+
+def test_street_only(client, town):
+    top = lookup(client, address="Kerkstraat, Teststad").json()["results"][0]
+    assert top["match"] == "street"
+    assert top["networks"]
+
+
+def test_abbreviation_and_typo(client, town):
+    top = lookup(client, address="Kerkstr. 3 Teststad").json()["results"][0]
+    assert top["match"] == "exact" and slugs(top) == ["bin-alfa"]
+    top = lookup(client, address="Kerkstraaat 3 Teststad").json()["results"][0]
+    assert top["house_number"] == "3"
+
+
+def test_ambiguous_text_gives_several_candidates(client, town):
+    body = lookup(client, address="Kerkstraat 5").json()
+    assert body["ambiguous"] is True
+    municipalities = {r["street"]["municipality"]["nis_code"] for r in body["results"]}
+    assert municipalities == {"99001", "99002"}
+
+
+def test_postcode_that_does_not_match_the_municipality_is_said_and_answered(client, town):
+    body = lookup(client, address="Kerkstraat 3, 1000 Teststad").json()
+    assert body["warnings"] and "1000" in body["warnings"][0]
+    assert body["results"][0]["match"] == "exact"
+
+
+def test_postcode_only(client, town):
+    body = lookup(client, address="9990").json()
+    top = body["results"][0]
+    assert top["match"] == "postcode"
+    assert {"bin-alfa", "bin-beta", "bin-z-markt"} <= set(slugs(top))
+    assert "bin-verborgen" not in slugs(top)
+
+
+def test_no_match_is_404_with_suggestions(client, town):
+    r = lookup(client, address="Kerkstrat 3, Nergensdorp")
+    assert r.status_code in (200, 404)
+    r = lookup(client, address="Xyzzylaan 3")
+    assert r.status_code == 404
+    assert "Xyzzylaan" in r.json()["detail"]
+    assert "suggestions" in r.json()
+
+
+# --- edge cases ----------------------------------------------------------------------------------------
+
+
+def test_point_on_the_shared_border_belongs_to_the_older_bin(client, town):
+    top = lookup(client, address="Kerkstraat 19 Teststad").json()["results"][0]
+    residential = [n for n in top["networks"] if n["role"] == "residential"]
+    assert [n["slug"] for n in residential] == ["bin-alfa"]
+    assert residential[0]["on_border"] is True
+    assert residential[0]["border_with"] == ["bin-beta"]
+
+
+def test_bin_z_overlapping_a_bin_both_returned_and_labelled(client, town):
+    lat, lon = latlon(900, 500)
+    body = lookup(client, lat=lat, lon=lon).json()
+    assert [(n["slug"], n["role"]) for n in body["networks"]] == [
+        ("bin-alfa", "residential"),
+        ("bin-z-markt", "business"),
+    ]
+
+
+def test_address_in_no_bin_gives_nearest_bins_and_how_to_start_one(client, town):
+    top = lookup(client, address="Kerkplein 5 Teststad").json()["results"][0]
+    assert top["networks"] == []
+    assert top["message"]
+    nearest = top["nearest_networks"]
+    assert nearest[0]["slug"] == "bin-alfa"
+    assert nearest[0]["distance_m"] == 2000  # from y=3000 down to the top edge y=1000
+    assert "bin-verborgen" not in [n["slug"] for n in nearest]
+    assert top["start_url"] == reverse("network-start")
+
+
+def test_point_lookup(client, town, django_assert_max_num_queries):
+    lat, lon = latlon(1500, 100)
+    with django_assert_max_num_queries(2):
+        r = lookup(client, lat=lat, lon=lon)
+    assert slugs(r.json()) == ["bin-beta"]
+
+
+def test_unpublished_bin_is_not_shown_to_anonymous_users(client, town):
+    lat, lon = latlon(100, 5100)
+    body = lookup(client, lat=lat, lon=lon).json()
+    assert body["networks"] == []
+
+
+# --- bad input --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"address": ""}, ""),
+        ({"address": "   "}, ""),
+        ({"address": "Kerkstraat " + "x" * 2048}, "200"),
+        ({"address": "Kerkstraat\x07 3"}, "control"),
+        ({"address": "Kerkstraat\x00 3"}, "null"),
+        ({"lat": "abc", "lon": "4.2"}, "number"),
+        ({"lat": "50.7", "lon": "nan"}, "number"),
+        ({"lat": "95", "lon": "4.2"}, "90"),
+        ({"lat": "50.7", "lon": "190"}, "180"),
+        ({"lat": "4.22", "lon": "50.71"}, "swapped"),
+        ({"lat": "-33.9", "lon": "18.4"}, "outside"),
+        ({"lat": "50.7"}, "lon"),
+        ({}, "address"),
+        ({"address": "Kerkstraat 3", "lat": "50.7", "lon": "4.2"}, "not both"),
+    ],
+)
+def test_bad_input_is_a_400_with_a_message(client, town, params, fragment):
+    r = lookup(client, **params)
+    assert r.status_code == 400, r.content
+    assert fragment.lower() in r.content.decode().lower()
+
+
+@pytest.mark.parametrize("text", ["'; DROP TABLE streets_street; --", "%_%", "\\\\", "1=1 OR", "<script>"])
+def test_sql_like_text_is_just_text(client, town, text):
+    r = lookup(client, address=text)
+    assert r.status_code in (200, 404)
+    assert lookup(client, address="Kerkstraat 3 Teststad").status_code == 200
+
+
+# --- streets and networks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["kerkstr", "KERKSTRAAT", "kerkstraaat", "eglise", "Église"])
+def test_street_autocomplete(client, town, q, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        r = client.get(reverse("api:street-search"), {"q": q})
+    assert r.status_code == 200
+    names = [s["name_nl"] for s in r.json()["results"]]
+    assert names and names[0] == "Kerkstraat"
+
+
+def test_street_autocomplete_by_municipality(client, town):
+    r = client.get(reverse("api:street-search"), {"q": "kerkstraat", "municipality": "99002"})
+    assert [s["municipality"]["nis_code"] for s in r.json()["results"]] == ["99002"]
+    r = client.get(reverse("api:street-search"), {"q": "kerkstraat", "municipality": "autrevillage"})
+    assert [s["municipality"]["nis_code"] for s in r.json()["results"]] == ["99002"]
+    r = client.get(reverse("api:street-search"), {"q": "kerkstraat", "municipality": "Atlantis"})
+    assert r.status_code == 400
+
+
+def test_street_autocomplete_bad_input(client, town):
+    assert client.get(reverse("api:street-search")).status_code == 400
+    assert client.get(reverse("api:street-search"), {"q": "x" * 500}).status_code == 400
+
+
+def ranges(item):
+    return {(r["side"], r["from"], r["to"]) for r in item["ranges"]}
+
+
+def test_street_split_across_a_bin_border(client, town, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        r = client.get(reverse("api:street-networks", args=[town["street"].pk]))
+    body = r.json()
+    assert body["coverage"] == "split"
+    by_slug = {n["slug"]: n for n in body["networks"]}
+    # 19 stands on the border: it counts for the older BIN (Alfa).
+    assert ranges(by_slug["bin-alfa"]) == {("odd", "1", "19"), ("even", "2", "18")}
+    assert ranges(by_slug["bin-beta"]) == {("odd", "21", "35"), ("even", "20", "36")}
+    assert ranges(by_slug["bin-z-markt"]) == {("odd", "15", "23"), ("even", "16", "22")}
+    assert by_slug["bin-alfa"]["coverage"] == "part"
+    assert body["uncovered"] == []
+
+
+def test_network_streets_json_and_csv(client, town):
+    r = client.get(reverse("api:network-streets", args=["bin-beta"]))
+    body = r.json()
+    assert body["count"] == 1
+    assert ranges(body["streets"][0]) == {("odd", "21", "35"), ("even", "20", "36")}
+    r = client.get(reverse("api:network-streets", args=["bin-beta"]), {"format": "csv"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    assert {(row["side"], row["from"], row["to"]) for row in rows} == {
+        ("odd", "21", "35"),
+        ("even", "20", "36"),
+    }
+
+
+def test_networks_feed_is_geojson_and_hides_unpublished(client, town, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        r = client.get(reverse("api:network-list"))
+    body = r.json()
+    assert body["type"] == "FeatureCollection"
+    ids = {f["id"] for f in body["features"]}
+    assert ids == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    lon, lat = body["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert 2 < lon < 7 and 49 < lat < 52  # RFC 7946: lon/lat degrees
+    assert client.get(reverse("api:network-detail", args=["bin-verborgen"])).status_code == 404
+
+
+def test_networks_feed_filters(client, town):
+    def ids(**params):
+        return {f["id"] for f in client.get(reverse("api:network-list"), params).json()["features"]}
+
+    assert ids(kind="BIN-Z") == {"bin-z-markt"}
+    assert ids(municipality="99001") == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert ids(municipality="Teststad") == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert ids(municipality="99002") == set()
+    assert ids(police_zone=str(town["muni"].police_zone.number)) == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert ids(status="active") == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    s_lat, w_lon = latlon(1500, 100)
+    n_lat, e_lon = latlon(1600, 200)
+    assert ids(in_bbox=f"{w_lon},{s_lat},{e_lon},{n_lat}") == {"bin-beta"}
+    r = client.get(reverse("api:network-list"), {"in_bbox": "a,b,c"})
+    assert r.status_code == 400
+    r = client.get(reverse("api:network-list"), {"kind": "XYZ"})
+    assert r.status_code == 400
+
+
+def test_staff_see_unpublished(admin_client, town):
+    assert admin_client.get(reverse("api:network-detail", args=["bin-verborgen"])).status_code == 200
+
+
+# --- schema and page -----------------------------------------------------------------------------------
+
+
+def test_openapi_schema_lists_every_endpoint(client):
+    r = client.get(reverse("schema"), {"format": "json"})
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    for path in [
+        "/api/lookup/",
+        "/api/streets/",
+        "/api/streets/{id}/networks/",
+        "/api/networks/",
+        "/api/networks/{slug}/",
+        "/api/networks/{slug}/streets/",
+    ]:
+        assert path in paths, sorted(paths)
+    assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_openapi_schema_validates():
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    assert "openapi" in out.getvalue()
+
+
+def test_resident_page_answers_without_javascript(client, town):
+    r = client.get(reverse("resident-lookup"), {"q": "Kerkstraat 3, Teststad"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "BIN Alfa" in html
+    assert reverse("network-join", args=["bin-alfa"]) in html
+
+
+def test_resident_page_no_bin_and_languages(client, town):
+    html = client.get(
+        reverse("resident-lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="nl"
+    ).content
+    assert "Geen BIN" in html.decode()
+    html = client.get(
+        reverse("resident-lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content
+    assert "Aucun BIN" in html.decode() or "Aucun RIQ" in html.decode()
+    r = client.get(reverse("resident-lookup"), {"q": "\x00"})
+    assert r.status_code == 400
