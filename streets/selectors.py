@@ -175,7 +175,8 @@ def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupRe
         municipalities = list(municipalities_matching(text=parsed.municipality))
         if municipalities:
             municipality_ids = [m.pk for m in municipalities]
-        else:
+        elif not parsed.postcode:
+            # With a postcode the place name is often a part of a municipality (Lembeek, Haren): no need.
             warnings.append(
                 _("“%(place)s” is not a municipality we know; searching everywhere.")
                 % {"place": parsed.municipality}
