@@ -182,7 +182,6 @@ cmd_run() {
     Service       http://$HOST:$PORT/
     API           http://$HOST:$PORT/api/
     Admin         http://$HOST:$PORT/admin/      login: admin / admin  (demo superuser)
-    Demo logins   see 'manage.py load_demo --help'; all demo passwords are 'demo'
 
     Stop the server with Ctrl-C; stop the database with 'make stop'.
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "streets",
     "alerts",
     "maps",
+    "members",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,208 @@
+"""Members of networks, the roles of the people who run them, and the log of who saw whose personal data."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Municipality, Network, PoliceZone
+from streets.models import Address, Street
+
+__all__ = ["AccessLog", "Member", "Membership", "NetworkProposal", "Role"]
+
+SRID = settings.BIN_STORAGE_SRID
+
+
+class Member(models.Model):
+    # A member is a resident (BIN) or a business (BIN-Z) who signed up to receive BIN messages. Members
+    # do not log in: every message and every confirmation carries a signed link that lets them act on
+    # their own data (change channels, leave, download, erase). Their name, address, phone numbers and
+    # e-mail are personal data under the GDPR: only the coordinators of their networks see them, each
+    # view is written to the AccessLog, and erasure removes the row and everything that points to it.
+    """A person or business that receives the messages of one or more networks."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("resident")
+        BUSINESS = "business", _("business")
+
+    class BusinessType(models.TextChoices):
+        SHOP = "shop", _("shop")
+        PHARMACY = "pharmacy", _("pharmacy")
+        DOCTOR = "doctor", _("doctor")
+        CAFE = "cafe", _("café or restaurant")
+        BANK = "bank", _("bank")
+        JEWELLER = "jeweller", _("jeweller")
+        OTHER = "other", _("other")
+
+    class Language(models.TextChoices):
+        NL = "nl", "Nederlands"
+        FR = "fr", "Français"
+        DE = "de", "Deutsch"
+        EN = "en", "English"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RESIDENT)
+    name = models.CharField(_("name"), max_length=200)
+    business_name = models.CharField(_("business name"), max_length=200, blank=True)
+    business_type = models.CharField(
+        _("business type"), max_length=12, choices=BusinessType.choices, blank=True
+    )
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    # The address as typed, the register address it matched, and the point alerts are resolved against.
+    address_text = models.CharField(_("address"), max_length=300)
+    address = models.ForeignKey(
+        Address, verbose_name=_("register address"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    point = models.PointField(_("position"), srid=SRID)
+    address_unverified = models.BooleanField(
+        _("address not in the register"),
+        default=False,
+        help_text=_("The position was placed by hand; the coordinator should check it."),
+    )
+    mobile = models.CharField(
+        _("mobile (SMS)"), max_length=20, blank=True, help_text=_("E.164, e.g. +32470123456")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    landline = models.CharField(_("landline (voice)"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
+    quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    consent_at = models.DateTimeField(_("consent given"))
+    consent_version = models.CharField(_("consent text version"), max_length=20)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return self.business_name or self.name
+
+
+class Membership(models.Model):
+    """A member's place in one network, from the request to approval (or rejection, or leaving)."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("waiting for e-mail confirmation")
+        PENDING = "pending", _("waiting for the coordinator")
+        APPROVED = "approved", _("member")
+        REJECTED = "rejected", _("rejected")
+        LEFT = "left", _("left")
+
+    member = models.ForeignKey(Member, related_name="memberships", on_delete=models.CASCADE)
+    network = models.ForeignKey(Network, related_name="memberships", on_delete=models.CASCADE)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "network"], name="one_membership_per_network")
+        ]
+        indexes = [models.Index(fields=["network", "status"])]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.member} · {self.network} ({self.status})"
+
+
+class Role(models.Model):
+    # Permissions are object-level: a coordinator acts on the members of the networks whose
+    # `Network.coordinators` name them (that many-to-many is the one record of coordinators), a police
+    # officer on the alerts and counts of the police zone of their role, municipality staff on the areas
+    # and maps of the municipality of their role. Staff status alone grants nothing here; administrators
+    # are superusers.
+    """What one police officer or municipality employee may do, and where."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", _("police officer")
+        MUNICIPALITY = "municipality", _("municipality staff")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="bin_roles", on_delete=models.CASCADE)
+    kind = models.CharField(_("role"), max_length=12, choices=Kind.choices)
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    police_zone = models.ForeignKey(
+        PoliceZone, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="role_has_its_scope",
+                condition=(
+                    models.Q(kind="police", police_zone__isnull=False, municipality__isnull=True)
+                    | models.Q(kind="municipality", municipality__isnull=False, police_zone__isnull=True)
+                ),
+            )
+        ]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        scope = self.police_zone or self.municipality
+        return f"{self.user} · {self.get_kind_display()} · {scope}"
+
+
+class AccessLog(models.Model):
+    """Who looked at or exported whose personal data, when and why. Kept after the member is erased."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)  # "view", "export", "approve", "erase", …
+    # Plain ids, not foreign keys: the log must outlive an erased member without holding their data.
+    member_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    network_id = models.BigIntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=1, help_text=_("How many members the action touched."))
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+
+class NetworkProposal(models.Model):
+    """A proposal to start a BIN: the area (drawn, or derived from a list of streets) and the initiators."""
+
+    class Initiator(models.TextChoices):
+        RESIDENT = "resident", _("resident")
+        ASSOCIATION = "association", _("association")
+        MUNICIPALITY = "municipality", _("municipality")
+
+    name = models.CharField(_("proposed name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=Network.Kind.choices, default=Network.Kind.BIN)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="proposals")
+    initiator_type = models.CharField(_("proposed by"), max_length=12, choices=Initiator.choices)
+    initiators = models.JSONField(_("initiators"), help_text=_("Names and contacts of the initiators."))
+    streets = models.ManyToManyField(Street, blank=True, related_name="+")
+    boundary = models.MultiPolygonField(_("proposed area"), srid=SRID)
+    network = models.OneToOneField(
+        Network,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+        help_text=_("The network created from this proposal, in the state 'proposed'."),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network proposal")
+        verbose_name_plural = _("network proposals")
+
+    def __str__(self):
+        return self.name
