@@ -39,6 +39,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 __all__ = [
     "AddressTextError",
     "ParsedAddress",
@@ -87,24 +89,27 @@ def clean_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> str:
     they come with copy-paste and mean nothing. The length limit applies to the cleaned text.
     """
     if not isinstance(text, str):
-        raise AddressTextError("The address must be text.")
+        raise AddressTextError(_("The address must be text."))
     kept = []
     for char in text:
         category = unicodedata.category(char)
         if category == "Cc" and char not in _WHITESPACE_CONTROLS:
             raise AddressTextError(
-                f"The address contains a control character (U+{ord(char):04X}); please retype it."
+                # Translators: code is the character's Unicode code point in hexadecimal, e.g. 001B.
+                _("The address contains a control character (U+%(code)s); please retype it.")
+                % {"code": f"{ord(char):04X}"}
             )
         if category == "Cs":
-            raise AddressTextError("The address contains an invalid character; please retype it.")
+            raise AddressTextError(_("The address contains an invalid character; please retype it."))
         if category != "Cf":
             kept.append(char)
     cleaned = " ".join(unicodedata.normalize("NFKC", "".join(kept)).split())
     if not cleaned:
-        raise AddressTextError("The address is empty: type a street and house number, or a postcode.")
+        raise AddressTextError(_("The address is empty: type a street and house number, or a postcode."))
     if len(cleaned) > max_length:
         raise AddressTextError(
-            f"The address is too long ({len(cleaned)} characters); the limit is {max_length}."
+            _("The address is too long (%(length)s characters); the limit is %(limit)s.")
+            % {"length": len(cleaned), "limit": max_length}
         )
     return cleaned
 

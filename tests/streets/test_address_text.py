@@ -1,4 +1,4 @@
-"""Tests for the typed-address parser: pure Python, no database."""
+"""Tests for the typed-address parser: pure Python, no database (Django settings only for gettext)."""
 
 import csv
 import dataclasses
@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from streets.address_text import (
     AddressTextError,
@@ -18,6 +19,14 @@ from streets.address_text import (
 )
 
 A = ParsedAddress  # short, so each expected value fits on a line or two
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The error messages are checked in their English source wording; the test settings default to nl."""
+    with translation.override("en"):
+        yield
+
 
 PARSES = [
     # The usual written form: street number box, postcode municipality.
