@@ -4,6 +4,7 @@ import math
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from streets.address_text import AddressTextError, clean_query
@@ -17,7 +18,7 @@ def _in_service_area(lon: float, lat: float) -> bool:
 
 
 class FiniteFloat(serializers.FloatField):
-    default_error_messages = {"invalid": _("A number is required, such as 50.7131.")}
+    default_error_messages = {"invalid": gettext_lazy("A number is required, such as 50.7131.")}
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)

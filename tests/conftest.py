@@ -1,0 +1,11 @@
+"""Shared fixtures. Tests assert on English messages; requests through the test client still get the
+language they ask for (Accept-Language, LocaleMiddleware)."""
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    with translation.override("en"):
+        yield
