@@ -1,0 +1,242 @@
+"""Alerts the police send to the members inside a perimeter, the outbox of deliveries, and the reactions."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Network, PoliceZone
+
+__all__ = ["Alert", "AlertAuditLog", "Category", "Delivery", "Reaction", "ReactionNotice", "Tip"]
+
+SRID = settings.BIN_STORAGE_SRID
+
+
+class Category(models.TextChoices):
+    BURGLARY = "burglary", _("burglary")
+    SUSPICIOUS_PERSON = "suspicious_person", _("suspicious person")
+    SUSPICIOUS_VEHICLE = "suspicious_vehicle", _("suspicious vehicle")
+    THEFT = "theft", _("theft")
+    FIRE = "fire", _("fire")
+    CO_POISONING = "co_poisoning", _("CO poisoning")
+    MISSING_PERSON = "missing_person", _("missing person")
+    OTHER = "other", _("other")
+
+
+class Tip(models.Model):
+    """A preventive tip from the library, in Dutch, French and German; police and municipalities edit it."""
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text_nl = models.TextField(_("text (Dutch)"))
+    text_fr = models.TextField(_("text (French)"), blank=True)
+    text_de = models.TextField(_("text (German)"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "title"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+
+    def __str__(self):
+        return self.title
+
+    def text_for(self, language: str) -> str:
+        """The tip in `language` (nl, fr, de), Dutch when that translation is missing."""
+        return getattr(self, f"text_{language}", "") or self.text_nl
+
+
+class Alert(models.Model):
+    # An alert is one message in a thread. The first (msg_type "alert") carries the perimeter the police
+    # drew; its follow-ups (update, cancel, feedback) point to it through `references` and go to the
+    # members who received the original — read from its deliveries, not resolved again, so that whoever
+    # joined or left since changes nothing. The perimeter is stored clipped to the police zone; how it
+    # was given (polygon, or circle centre and radius) is kept for the CAP export.
+    """One message of the police to the members inside a perimeter, or a follow-up to one."""
+
+    class Urgency(models.TextChoices):
+        URGENT = "urgent", _("urgent (SMS)")
+        NON_URGENT = "non_urgent", _("non-urgent (e-mail)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class MsgType(models.TextChoices):
+        ALERT = "alert", _("alert")
+        UPDATE = "update", _("update")
+        CANCEL = "cancel", _("cancel")
+        FEEDBACK = "feedback", _("feedback")
+
+    class PerimeterKind(models.TextChoices):
+        POLYGON = "polygon", _("drawn polygon")
+        CIRCLE = "circle", _("circle")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    police_zone = models.ForeignKey(PoliceZone, on_delete=models.PROTECT, related_name="alerts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    msg_type = models.CharField(_("message type"), max_length=10, choices=MsgType.choices, default="alert")
+    references = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    message = models.TextField(_("message"))
+    tip = models.ForeignKey(Tip, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    location = models.PointField(_("incident location"), srid=SRID)
+    perimeter = models.MultiPolygonField(_("perimeter"), srid=SRID)
+    perimeter_kind = models.CharField(max_length=8, choices=PerimeterKind.choices)
+    circle_center = models.PointField(srid=SRID, null=True, blank=True)
+    circle_radius_m = models.FloatField(null=True, blank=True)
+    # Share of the requested perimeter's area that lay outside the police zone and was cut off (0 to 1).
+    clipped_fraction = models.FloatField(default=0.0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    outcome = models.TextField(_("outcome"), blank=True, help_text=_("Recorded with the feedback."))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["police_zone", "-created"])]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self):
+        return f"{self.get_msg_type_display()} {self.pk}: {self.message[:40]}"
+
+    @property
+    def root(self) -> "Alert":
+        return self.references if self.references_id else self
+
+
+class Delivery(models.Model):
+    # The outbox: one row per recipient and channel, written in the transaction that sends the alert,
+    # then worked off by Celery tasks. The status is the guard that makes a task idempotent: a worker
+    # sends only the rows it moved from queued to sending itself.
+    #
+    # No personal data is stored here. The phone number or e-mail address is read from the member at
+    # the moment of sending; when a member is erased `member` becomes NULL and what remains is the
+    # channel, the networks and the outcome — enough for statistics, nothing that leads back to a
+    # person. We deliberately keep no hash of the destination either: a Belgian mobile number has
+    # about 10⁸ possible values, so its hash is reversed by enumeration and would still be personal.
+    """One message to one member on one channel, and what became of it."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("e-mail")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped")
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    # The approved networks of the zone through which the member was reached (for per-BIN statistics).
+    network_ids = ArrayField(models.BigIntegerField(), default=list)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Not before: the end of the member's quiet hours for a non-urgent message, or the next retry.
+    not_before = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "member", "channel"], name="one_delivery_per_channel")
+        ]
+        indexes = [
+            models.Index(fields=["alert", "status"]),
+            models.Index(
+                fields=["status", "created"],
+                name="delivery_pending",
+                condition=models.Q(status__in=["queued", "sending"]),
+            ),
+        ]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self):
+        return f"{self.alert_id}/{self.pk} {self.channel} {self.status}"
+
+
+class Reaction(models.Model):
+    """A member's answer through the signed link of a message: seen, or an observation with text and time."""
+
+    class Kind(models.TextChoices):
+        SEEN = "seen", _("seen")
+        OBSERVATION = "observation", _("I saw something")
+
+    # The original alert of the thread, whichever message of it the link came from.
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reactions")
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="reactions"
+    )
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    network_ids = ArrayField(models.BigIntegerField(), default=list)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField(_("what did you see?"), blank=True)
+    observed_at = models.DateTimeField(_("when?"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["alert", "created_at"])]
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+
+    def __str__(self):
+        return f"{self.alert_id} {self.kind}"
+
+
+class ReactionNotice(models.Model):
+    """That a network's coordinators were told an alert has reactions: once per alert and network."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="+")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "network"], name="one_notice_per_network")]
+
+
+class AlertAuditLog(models.Model):
+    """Who sent what to how many. Kept as long as the alert; holds no member data."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20)  # send, update, cancel, feedback
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="audit")
+    police_zone = models.ForeignKey(PoliceZone, on_delete=models.CASCADE, related_name="+")
+    recipients = models.PositiveIntegerField(default=0)
+    channels = models.JSONField(default=dict)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("alert audit log entry")
+        verbose_name_plural = _("alert audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.alert_id} → {self.recipients}"

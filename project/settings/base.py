@@ -128,3 +128,50 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references. The
 # service only hands GDAL the files staff import and the SRIDs of its own settings.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Alerts: Celery fan-out, channel backends, limits -------------------------------------------------
+# With no broker configured (the default of `make run`) tasks run in-process, so that sending works out
+# of the box; docker-compose.yml sets CELERY_BROKER_URL=redis://redis:6379/0 and runs a worker.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it ends, and a worker takes one task per process at a time: a killed
+# worker's tasks go back to the broker (Redis: after the visibility timeout) and another worker runs them.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "alerts-dispatch-due": {"task": "alerts.tasks.dispatch_due", "schedule": 60.0},
+}
+
+# Channel backends (dotted paths, like EMAIL_BACKEND): alerts.backends.sms.ConsoleBackend, FileBackend,
+# HttpGatewayBackend; e-mail goes through Django's mail with BIN_ALERT_EMAIL_BACKEND or EMAIL_BACKEND.
+BIN_SMS_BACKEND = env("BIN_SMS_BACKEND", default="alerts.backends.sms.ConsoleBackend")
+BIN_SMS_FILE_PATH = env("BIN_SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
+BIN_SMS_GATEWAY_URL = env("BIN_SMS_GATEWAY_URL", default="")
+BIN_SMS_GATEWAY_TOKEN = env("BIN_SMS_GATEWAY_TOKEN", default="")
+BIN_SMS_GATEWAY_TIMEOUT = env.float("BIN_SMS_GATEWAY_TIMEOUT", default=10.0)
+BIN_EMAIL_CHANNEL_BACKEND = env("BIN_EMAIL_CHANNEL_BACKEND", default="alerts.backends.email.DjangoEmailBackend")
+BIN_ALERT_EMAIL_BACKEND = env("BIN_ALERT_EMAIL_BACKEND", default="")
+BIN_ALERT_FROM_EMAIL = env("BIN_ALERT_FROM_EMAIL", default="bin-alerts@localhost")
+BIN_ALERT_MESSAGE_ID_DOMAIN = env("BIN_ALERT_MESSAGE_ID_DOMAIN", default="bin.localhost")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# Outbox: deliveries per task, per claim; attempts and exponential backoff (s); how long a claim holds.
+BIN_DELIVERY_BATCH_SIZE = env.int("BIN_DELIVERY_BATCH_SIZE", default=500)
+BIN_DELIVERY_CLAIM_SIZE = env.int("BIN_DELIVERY_CLAIM_SIZE", default=500)
+BIN_DELIVERY_MAX_ATTEMPTS = env.int("BIN_DELIVERY_MAX_ATTEMPTS", default=5)
+BIN_DELIVERY_RETRY_BACKOFF = env.float("BIN_DELIVERY_RETRY_BACKOFF", default=30.0)
+BIN_DELIVERY_RETRY_BACKOFF_MAX = env.float("BIN_DELIVERY_RETRY_BACKOFF_MAX", default=3600.0)
+BIN_DELIVERY_LEASE_SECONDS = env.int("BIN_DELIVERY_LEASE_SECONDS", default=300)
+# Perimeter limits, and the address the signed reaction links in messages point to.
+BIN_ALERT_MAX_RADIUS_M = env.float("BIN_ALERT_MAX_RADIUS_M", default=50_000.0)
+BIN_ALERT_MAX_VERTICES = env.int("BIN_ALERT_MAX_VERTICES", default=10_000)
+BIN_ALERT_MAX_MESSAGE_CHARS = env.int("BIN_ALERT_MAX_MESSAGE_CHARS", default=1000)
+BIN_PUBLIC_URL = env("BIN_PUBLIC_URL", default="http://127.0.0.1:8000")
+BIN_REACTION_LINK_DAYS = env.int("BIN_REACTION_LINK_DAYS", default=30)
+BIN_CAP_SENDER_DOMAIN = env("BIN_CAP_SENDER_DOMAIN", default="bin.localhost")

@@ -8,3 +8,7 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret-bin-gis")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "nl"
+# Alerts: messages stay in memory unless the environment says otherwise (the Celery worker started by
+# the integration tests is told to use the file backend, SMTP and Redis through these variables).
+BIN_SMS_BACKEND = env("BIN_SMS_BACKEND", default="alerts.backends.sms.LocmemBackend")
+BIN_ALERT_EMAIL_BACKEND = env("BIN_ALERT_EMAIL_BACKEND", default="")

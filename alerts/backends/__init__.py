@@ -1,0 +1,25 @@
+"""Channel backends, pluggable like Django's e-mail backends: a dotted path in the settings picks one.
+
+A backend gets a list of OutgoingMessage and answers, per message key, None (accepted) or the error. The
+key is the delivery id: it is the idempotency key a gateway can use to drop a message it already has.
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .base import BaseBackend, OutgoingMessage, PermanentSendError, RetryableSendError, SendError
+
+__all__ = [
+    "BaseBackend",
+    "OutgoingMessage",
+    "PermanentSendError",
+    "RetryableSendError",
+    "SendError",
+    "get_backend",
+]
+
+
+def get_backend(channel: str, **kwargs) -> BaseBackend:
+    """The backend configured for `channel` ("sms" or "email")."""
+    path = settings.BIN_SMS_BACKEND if channel == "sms" else settings.BIN_EMAIL_CHANNEL_BACKEND
+    return import_string(path)(**kwargs)

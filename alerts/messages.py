@@ -1,0 +1,116 @@
+"""What members receive: the SMS and the e-mail of an alert in their language, with a signed reaction link.
+
+The reaction link is short on purpose (it travels in an SMS): the delivery id in base 62 and the first 16
+characters (96 bits) of its django.core.signing signature with the salt "alerts.react". It needs no login;
+it lets whoever holds it react to that one message, nothing else.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from .models import Alert, Category
+
+__all__ = [
+    "email_subject_body",
+    "reaction_token",
+    "reaction_token_delivery_id",
+    "reaction_url",
+    "sms_text",
+]
+
+SALT = "alerts.react"
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SIGNATURE_CHARS = 16
+_signer = None
+
+
+def _get_signer() -> signing.Signer:
+    global _signer
+    if _signer is None or _signer.key != settings.SECRET_KEY:
+        _signer = signing.Signer(salt=SALT, algorithm="sha256")
+    return _signer
+
+
+def _base62(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 62)
+        out = _ALPHABET[r] + out
+        if not n:
+            return out
+
+
+def reaction_token(delivery_id: int) -> str:
+    value = _base62(delivery_id)
+    return f"{value}-{_get_signer().signature(value)[:_SIGNATURE_CHARS]}"
+
+
+def reaction_token_delivery_id(token: str) -> int | None:
+    """The delivery id a token was made for, or None when it is not ours."""
+    value, _sep, signature = token.partition("-")
+    if not value or len(signature) != _SIGNATURE_CHARS or any(c not in _ALPHABET for c in value):
+        return None
+    if not constant_time_compare(signature, _get_signer().signature(value)[:_SIGNATURE_CHARS]):
+        return None
+    n = 0
+    for c in value:
+        n = n * 62 + _ALPHABET.index(c)
+    return n
+
+
+def reaction_url(delivery_id: int) -> str:
+    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alert-react", args=[reaction_token(delivery_id)])
+
+
+def member_language(language: str) -> str:
+    return language if language in ("nl", "fr", "de") else "nl"
+
+
+def _prefix(alert: Alert) -> str:
+    return {
+        Alert.MsgType.ALERT: _("BIN alert"),
+        Alert.MsgType.UPDATE: _("BIN update"),
+        Alert.MsgType.CANCEL: _("BIN cancelled"),
+        Alert.MsgType.FEEDBACK: _("BIN feedback"),
+    }[alert.msg_type]
+
+
+def sms_text(alert: Alert, language: str, link: str) -> str:
+    """The SMS a member gets: prefix, category, message, tip, reaction link."""
+    language = member_language(language)
+    with translation.override(language):
+        parts = [f"{_prefix(alert)} ({Category(alert.category).label}): {alert.message.strip()}"]
+        if alert.tip is not None:
+            parts.append(_("Tip: %(tip)s") % {"tip": alert.tip.text_for(language)})
+        parts.append(_("React: %(link)s") % {"link": link})
+    return "\n".join(parts)
+
+
+def email_subject_body(alert: Alert, language: str, link: str) -> tuple[str, str]:
+    """Subject and plain-text body of the e-mail a member gets."""
+    language = member_language(language)
+    with translation.override(language):
+        category = Category(alert.category).label
+        subject = f"{_prefix(alert)}: {category}"
+        lines = [alert.message.strip(), ""]
+        if alert.tip is not None:
+            lines += [_("Tip: %(tip)s") % {"tip": alert.tip.text_for(language)}, ""]
+        if alert.msg_type == Alert.MsgType.FEEDBACK and alert.outcome:
+            lines += [_("Outcome: %(outcome)s") % {"outcome": alert.outcome}, ""]
+        lines += [
+            _("Did you see something? Let the police know, or tell them you read this message:"),
+            link,
+            "",
+            _("In an emergency always call 112 (or 101 for the police)."),
+            _("You receive this message as a member of a neighbourhood information network (BIN)."),
+        ]
+    return subject, "\n".join(lines)
+
+
+# A stand-in link of the real length for previews (the delivery id is not known yet).
+def sample_link() -> str:
+    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alert-react", args=["1a2B3c-" + "x" * 16])

@@ -1,0 +1,247 @@
+"""Working off the outbox: claim deliveries, send them through the channel backend, record the outcome.
+
+Exactly-once, as far as it can be had:
+
+* A delivery is sent only by the worker that moved it from `queued` to `sending` itself, in one committed
+  UPDATE (rows locked by another claimer are skipped). A task that runs twice, or two copies of one task
+  (a redelivered message while the first worker still runs), finds nothing left to claim.
+* The one window is a worker that dies after the backend accepted a message and before the row is marked
+  `sent`. The row then stays `sending`; once its lease (BIN_DELIVERY_LEASE_SECONDS) has run out, the
+  redelivered task may claim it again. Before sending it again we ask the backend whether it already has
+  the message (`already_sent`, keyed by the delivery id): the file backend knows, and a gateway that
+  keeps idempotency keys can drop the duplicate itself because every request carries the delivery id.
+  A backend that cannot tell (SMTP) sends again: a rare duplicate rather than a lost alert.
+* A retryable error puts the row back to `queued` with `not_before` = now + backoff (30 s, 60 s, 120 s…)
+  and the task re-enqueues just those rows; after BIN_DELIVERY_MAX_ATTEMPTS the row is `failed` with the
+  reason. A permanent error fails the row at once. Other rows of the batch go on either way.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .backends import OutgoingMessage, PermanentSendError, get_backend
+from .messages import email_subject_body, reaction_url, sms_text
+from .models import Alert, Delivery
+
+__all__ = ["ProcessResult", "backoff_seconds", "deliveries_process"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ProcessResult:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    # Rows put back to queued for a retry, by the delay (seconds) after which to try them again.
+    retry: dict[float, list[int]] = field(default_factory=dict)
+    # Rows another worker holds (`sending`, lease not over yet): look again after the lease.
+    busy: list[int] = field(default_factory=list)
+
+
+def backoff_seconds(attempts: int) -> float:
+    """The delay before attempt `attempts + 1`: exponential from BIN_DELIVERY_RETRY_BACKOFF, capped."""
+    base = settings.BIN_DELIVERY_RETRY_BACKOFF
+    return min(base * 2 ** max(attempts - 1, 0), settings.BIN_DELIVERY_RETRY_BACKOFF_MAX)
+
+
+_CLAIM = """
+    UPDATE alerts_delivery d
+    SET status = 'sending', attempts = d.attempts + 1, claimed_at = now()
+    FROM (
+        SELECT id, status FROM alerts_delivery
+        WHERE id = ANY(%(ids)s)
+          AND (status = 'queued'
+               OR (status = 'sending' AND claimed_at < now() - %(lease)s * interval '1 second'))
+          AND (not_before IS NULL OR not_before <= now() + interval '1 second')
+        ORDER BY id
+        FOR UPDATE SKIP LOCKED
+    ) prev
+    WHERE d.id = prev.id
+    RETURNING d.id, d.alert_id, d.member_id, d.channel, d.attempts, prev.status
+"""
+
+
+def _claim(ids: list[int]) -> list[tuple]:
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(_CLAIM, {"ids": ids, "lease": settings.BIN_DELIVERY_LEASE_SECONDS})
+        return cur.fetchall()
+
+
+def _mark(sql: str, params: dict) -> None:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def _mark_sent(ids: list[int]) -> None:
+    if ids:
+        _mark(
+            "UPDATE alerts_delivery SET status = 'sent', sent_at = now(), last_error = '', not_before = NULL "
+            "WHERE id = ANY(%(ids)s) AND status = 'sending'",
+            {"ids": ids},
+        )
+
+
+def _mark_final(ids: list[int], status: str, reason: str) -> None:
+    if ids:
+        _mark(
+            "UPDATE alerts_delivery SET status = %(status)s, last_error = %(reason)s "
+            "WHERE id = ANY(%(ids)s) AND status = 'sending'",
+            {"ids": ids, "status": status, "reason": reason[:1000]},
+        )
+
+
+def _mark_retry(ids: list[int], reason: str, delay: float | None) -> None:
+    if ids:
+        _mark(
+            "UPDATE alerts_delivery SET status = 'queued', last_error = %(reason)s, "
+            "not_before = CASE WHEN %(delay)s::float IS NULL THEN NULL "
+            "ELSE now() + %(delay)s::float * interval '1 second' END "
+            "WHERE id = ANY(%(ids)s) AND status = 'sending'",
+            {"ids": ids, "reason": reason[:1000], "delay": delay},
+        )
+
+
+def _pending(ids: list[int]) -> list[int]:
+    """Of `ids`, those still queued or sending (held by another worker or not yet due)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id FROM alerts_delivery WHERE id = ANY(%(ids)s) AND status IN ('queued', 'sending')",
+            {"ids": ids},
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def deliveries_process(ids: list[int], *, eager: bool = False) -> ProcessResult:
+    """Send the deliveries `ids` that are due and not taken; return what happened (see the module doc)."""
+    result = ProcessResult()
+    ids = sorted(set(ids))
+    alerts: dict[int, Alert] = {}
+    backends = {}
+    try:
+        size = settings.BIN_DELIVERY_CLAIM_SIZE
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            claimed = _claim(chunk)
+            if claimed:
+                _send_claimed(claimed, alerts, backends, result, eager=eager)
+    finally:
+        for backend in backends.values():
+            backend.close()
+    # Whatever is still pending and was not put up for retry here is another worker's, or not yet due.
+    retrying = {i for group in result.retry.values() for i in group}
+    result.busy = [i for i in _pending(ids) if i not in retrying]
+    return result
+
+
+def _load_alerts(alert_ids: set[int], cache: dict[int, Alert]) -> None:
+    missing = alert_ids - cache.keys()
+    if missing:
+        cache.update(Alert.objects.select_related("tip").in_bulk(list(missing)))
+
+
+def _members(member_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, mobile, email, language FROM members_member WHERE id = ANY(%(ids)s)",
+            {"ids": member_ids},
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()}
+
+
+def _send_claimed(claimed, alerts, backends, result: ProcessResult, *, eager: bool) -> None:
+    _load_alerts({row[1] for row in claimed}, alerts)
+    members = _members([row[2] for row in claimed if row[2] is not None])
+    by_channel: dict[str, list[tuple]] = {}
+    for row in claimed:
+        by_channel.setdefault(row[3], []).append(row)
+    for channel, rows in by_channel.items():
+        if channel not in backends:
+            try:
+                backends[channel] = get_backend(channel)
+                backends[channel].open()
+            except PermanentSendError as exc:
+                _mark_final([r[0] for r in rows], Delivery.Status.FAILED, str(exc))
+                result.failed += len(rows)
+                continue
+        _send_channel(channel, rows, alerts, members, backends[channel], result, eager=eager)
+
+
+def _send_channel(channel, rows, alerts, members, backend, result: ProcessResult, *, eager: bool) -> None:
+    # Rows a dead worker had claimed: ask the backend whether it already took them before sending again.
+    stale = [str(r[0]) for r in rows if r[5] == Delivery.Status.SENDING]
+    if stale:
+        known = backend.already_sent(stale)
+        if known:
+            logger.warning("deliveries %s were sent before their worker died; not sending again", known)
+            _mark_sent([int(k) for k in known])
+            result.sent += len(known)
+            rows = [r for r in rows if str(r[0]) not in known]
+
+    messages, attempts, skipped = [], {}, []
+    for delivery_id, alert_id, member_id, _channel, attempt, _prev in rows:
+        member = members.get(member_id)
+        if member is None:
+            skipped.append((delivery_id, "the member was erased"))
+            continue
+        mobile, email, language = member
+        to = mobile if channel == Delivery.Channel.SMS else email
+        if not to:
+            skipped.append((delivery_id, f"the member has no {channel} address any more"))
+            continue
+        alert = alerts[alert_id]
+        link = reaction_url(delivery_id)
+        if channel == Delivery.Channel.SMS:
+            messages.append(
+                OutgoingMessage(key=str(delivery_id), to=to, text=sms_text(alert, language, link))
+            )
+        else:
+            subject, body = email_subject_body(alert, language, link)
+            messages.append(OutgoingMessage(key=str(delivery_id), to=to, text=body, subject=subject))
+        attempts[delivery_id] = attempt
+    for delivery_id, reason in skipped:
+        _mark_final([delivery_id], Delivery.Status.SKIPPED, reason)
+    result.skipped += len(skipped)
+
+    size = max(1, backend.batch_size)
+    for start in range(0, len(messages), size):
+        batch = messages[start : start + size]
+        outcomes = backend.send_messages(batch)
+        ok = [int(m.key) for m in batch if outcomes.get(m.key) is None]
+        _mark_sent(ok)
+        result.sent += len(ok)
+        for m in batch:
+            error = outcomes.get(m.key)
+            if error is None:
+                continue
+            delivery_id = int(m.key)
+            reason = str(error) or error.__class__.__name__
+            if (
+                isinstance(error, PermanentSendError)
+                or attempts[delivery_id] >= settings.BIN_DELIVERY_MAX_ATTEMPTS
+            ):
+                if not isinstance(error, PermanentSendError):
+                    reason = f"{reason} (gave up after {attempts[delivery_id]} attempts)"
+                _mark_final([delivery_id], Delivery.Status.FAILED, reason)
+                result.failed += 1
+            else:
+                delay = backoff_seconds(attempts[delivery_id])
+                # In-process (eager) sending cannot wait: the retry follows at once.
+                _mark_retry([delivery_id], reason, None if eager else delay)
+                result.retry.setdefault(0.0 if eager else delay, []).append(delivery_id)
+
+
+def deliveries_due(*, older_than: timedelta) -> list[int]:
+    """Queued deliveries that are due and have waited longer than `older_than` (lost or deferred messages)."""
+    now = timezone.now()
+    return list(
+        Delivery.objects.filter(status=Delivery.Status.QUEUED, created__lt=now - older_than)
+        .exclude(not_before__gt=now)
+        .order_by("id")
+        .values_list("id", flat=True)[:100_000]
+    )

@@ -1,0 +1,383 @@
+"""Writes for alerts: prepare (check, scope, clip), send through the outbox, follow up, record reactions.
+
+One function per operation; the API, the officer's page and the tests all call these.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from areas.models import Network, PoliceZone
+from members.permissions import can_send_alerts, police_zone_ids
+
+from .models import Alert, AlertAuditLog, Category, Delivery, Reaction, ReactionNotice, Tip
+from .perimeter import Perimeter, perimeter_from_circle, perimeter_from_geojson, point_from_lonlat
+from .selectors import FOLLOW_UP_RECIPIENTS, RECIPIENTS, perimeter_clip, recipients_params
+
+__all__ = [
+    "AlertInput",
+    "alert_create",
+    "alert_follow_up",
+    "alert_prepare",
+    "alert_send",
+    "reaction_notice_send",
+    "reaction_record",
+]
+
+
+@dataclass
+class AlertInput:
+    """An alert as checked and scoped, before it is stored: the perimeter already clipped to the zone."""
+
+    police_zone: PoliceZone
+    perimeter: Perimeter
+    location: Point
+    category: str
+    urgency: str
+    message: str
+    tip: Tip | None
+    clipped_fraction: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _zone_for(*, user, police_zone_id: int | None, probe: Point) -> PoliceZone:
+    """The police zone the officer acts for with this alert; PermissionDenied outside their zones."""
+    if police_zone_id is not None:
+        if not can_send_alerts(user, police_zone_id):
+            raise PermissionDenied(_("You do not send alerts for this police zone."))
+        try:
+            return PoliceZone.objects.get(pk=police_zone_id)
+        except PoliceZone.DoesNotExist as exc:
+            raise ValidationError({"police_zone": _("No such police zone.")}) from exc
+    zones = (
+        PoliceZone.objects.all()
+        if user.is_superuser
+        else PoliceZone.objects.filter(pk__in=police_zone_ids(user))
+    )
+    if not user.is_superuser:
+        mine = list(zones)
+        if not mine:
+            raise PermissionDenied(_("Only police officers send alerts."))
+        if len(mine) == 1:
+            return mine[0]
+    found = list(zones.filter(boundary__intersects=probe)[:2])
+    if len(found) == 1:
+        return found[0]
+    raise ValidationError({"police_zone": _("Say for which police zone you send this alert (police_zone).")})
+
+
+def alert_prepare(
+    *,
+    user,
+    category: str,
+    urgency: str,
+    message: str,
+    polygon=None,
+    center=None,
+    radius_m=None,
+    location=None,
+    tip_id: int | None = None,
+    police_zone_id: int | None = None,
+) -> AlertInput:
+    """Check an alert's input, find the officer's zone, clip the perimeter to it; raise if anything is off."""
+    if not user.is_superuser and not police_zone_ids(user):
+        raise PermissionDenied(_("Only police officers send alerts."))
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("The message is empty.")})
+    limit = settings.BIN_ALERT_MAX_MESSAGE_CHARS
+    if len(message) > limit:
+        raise ValidationError(
+            {
+                "message": _("The message has %(n)s characters; the limit is %(limit)s.")
+                % {"n": len(message), "limit": limit}
+            }
+        )
+    if category not in Category.values:
+        raise ValidationError({"category": _("Unknown category %(c)r.") % {"c": category}})
+    if urgency not in Alert.Urgency.values:
+        raise ValidationError({"urgency": _("Urgency is 'urgent' or 'non_urgent'.")})
+    if polygon is not None and center is not None:
+        raise ValidationError({"perimeter": _("Give a polygon or a circle, not both.")})
+    try:
+        if polygon is not None:
+            perimeter = perimeter_from_geojson(polygon)
+        elif center is not None or radius_m is not None:
+            if center is None or radius_m is None:
+                raise ValidationError(_("A circle needs both center [lon, lat] and radius_m."))
+            perimeter = perimeter_from_circle(center, radius_m)
+        else:
+            raise ValidationError(_("Draw a perimeter (GeoJSON polygon) or give a centre and a radius."))
+    except ValidationError as exc:
+        raise ValidationError({"perimeter": exc.messages}) from exc
+    if location is not None:
+        try:
+            point = point_from_lonlat(location, what=_("The incident location"))
+        except ValidationError as exc:
+            raise ValidationError({"location": exc.messages}) from exc
+    else:
+        point = perimeter.center or perimeter.geom.point_on_surface
+    tip = None
+    if tip_id is not None:
+        tip = Tip.objects.filter(pk=tip_id, active=True).first()
+        if tip is None:
+            raise ValidationError({"tip": _("No such tip.")})
+
+    zone = _zone_for(user=user, police_zone_id=police_zone_id, probe=point)
+    clipped = perimeter_clip(perimeter=perimeter.geom, police_zone=zone)
+    if clipped.geom is None:
+        raise PermissionDenied(
+            _("The perimeter lies entirely outside police zone %(zone)s: you cannot alert anyone there.")
+            % {"zone": zone}
+        )
+    warnings = []
+    fraction = clipped.clipped_fraction
+    if fraction > 1e-6:
+        warnings.append(
+            _(
+                "The perimeter extends beyond police zone %(zone)s: %(pct)s %% of its area (%(km2)s km²) "
+                "was cut off. Only members inside the zone are reached."
+            )
+            % {
+                "zone": zone,
+                "pct": f"{fraction * 100:.1f}",
+                "km2": f"{(clipped.requested_m2 - clipped.kept_m2) / 1e6:.2f}",
+            }
+        )
+    perimeter = Perimeter(
+        geom=clipped.geom, kind=perimeter.kind, center=perimeter.center, radius_m=perimeter.radius_m
+    )
+    return AlertInput(
+        police_zone=zone,
+        perimeter=perimeter,
+        location=point,
+        category=category,
+        urgency=urgency,
+        message=message,
+        tip=tip,
+        clipped_fraction=fraction,
+        warnings=warnings,
+    )
+
+
+def alert_create(*, user, data: AlertInput) -> Alert:
+    """Store a prepared alert as a draft."""
+    return Alert.objects.create(
+        police_zone=data.police_zone,
+        created_by=user,
+        category=data.category,
+        urgency=data.urgency,
+        message=data.message,
+        tip=data.tip,
+        location=data.location,
+        perimeter=data.perimeter.geom,
+        perimeter_kind=data.perimeter.kind,
+        circle_center=data.perimeter.center,
+        circle_radius_m=data.perimeter.radius_m,
+        clipped_fraction=data.clipped_fraction,
+    )
+
+
+_INSERT = """
+    INSERT INTO alerts_delivery
+        (alert_id, member_id, channel, network_ids, status, attempts, last_error, not_before, created)
+    SELECT %(alert)s, r.member_id, r.channel, r.network_ids, 'queued', 0, '', r.not_before, %(now)s
+    FROM ({source}) r
+    WHERE r.channel IS NOT NULL
+    ORDER BY r.member_id
+    ON CONFLICT DO NOTHING
+    RETURNING id, not_before, channel
+"""
+
+
+def _write_outbox(*, alert: Alert, sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(_INSERT.format(source=sql), {**params, "alert": alert.pk, "now": timezone.now()})
+        return cur.fetchall()
+
+
+def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: str = "") -> Alert:
+    channels: dict[str, int] = {}
+    for _id, _nb, channel in rows:
+        channels[channel] = channels.get(channel, 0) + 1
+    alert.status = Alert.Status.SENT
+    alert.sent_at = timezone.now()
+    alert.recipients = len(rows)
+    alert.save(update_fields=["status", "sent_at", "recipients"])
+    AlertAuditLog.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        action=action,
+        alert=alert,
+        police_zone_id=alert.police_zone_id,
+        recipients=len(rows),
+        channels=channels,
+        detail=detail or alert.message[:500],
+    )
+    from .tasks import deliveries_enqueue
+
+    transaction.on_commit(partial(deliveries_enqueue, [(r[0], r[1]) for r in rows]))
+    return alert
+
+
+def alert_send(*, alert: Alert, user) -> Alert:
+    """Send a draft: in one transaction the outbox rows (INSERT … SELECT) and the audit; fan-out on commit.
+
+    A second send of the same alert is refused and sends nothing.
+    """
+    if not can_send_alerts(user, alert.police_zone_id):
+        raise PermissionDenied(_("You do not send alerts for this police zone."))
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if locked.status != Alert.Status.DRAFT or locked.msg_type != Alert.MsgType.ALERT:
+            raise ValidationError(_("This alert was already sent; it is not sent again."))
+        params = recipients_params(
+            police_zone_id=locked.police_zone_id,
+            perimeter=locked.perimeter,
+            urgent=locked.urgency == Alert.Urgency.URGENT,
+            now=timezone.now(),
+        )
+        rows = _write_outbox(alert=locked, sql=RECIPIENTS, params=params)
+        _finish_send(alert=locked, user=user, rows=rows, action="send")
+    alert.refresh_from_db()
+    return alert
+
+
+def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_id=None, outcome="") -> Alert:
+    """Send an update, a cancel or the feedback to the original's recipients, on the same channels."""
+    original = original.root
+    if not can_send_alerts(user, original.police_zone_id):
+        raise PermissionDenied(_("You do not send alerts for this police zone."))
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("The message is empty.")})
+    if msg_type not in (Alert.MsgType.UPDATE, Alert.MsgType.CANCEL, Alert.MsgType.FEEDBACK):
+        raise ValidationError({"msg_type": _("A follow-up is an update, a cancel or feedback.")})
+    outcome = (outcome or "").strip()
+    if msg_type == Alert.MsgType.FEEDBACK and not outcome:
+        raise ValidationError({"outcome": _("Say what the outcome was.")})
+    tip = None
+    if tip_id is not None:
+        tip = Tip.objects.filter(pk=tip_id, active=True).first()
+        if tip is None:
+            raise ValidationError({"tip": _("No such tip.")})
+    with transaction.atomic():
+        original = Alert.objects.select_for_update().get(pk=original.pk)
+        if original.status == Alert.Status.DRAFT:
+            raise ValidationError(_("This alert has not been sent yet; edit it instead."))
+        done = set(original.follow_ups.values_list("msg_type", flat=True))
+        if Alert.MsgType.FEEDBACK in done:
+            raise ValidationError(_("The feedback closed this alert; nothing more can be sent."))
+        if original.status == Alert.Status.CANCELLED and msg_type != Alert.MsgType.FEEDBACK:
+            raise ValidationError(_("This alert was cancelled; only the feedback can still be sent."))
+        urgency = Alert.Urgency.NON_URGENT if msg_type == Alert.MsgType.FEEDBACK else original.urgency
+        follow_up = Alert.objects.create(
+            police_zone_id=original.police_zone_id,
+            created_by=user,
+            msg_type=msg_type,
+            references=original,
+            category=original.category,
+            urgency=urgency,
+            message=message,
+            tip=tip,
+            location=original.location,
+            perimeter=original.perimeter,
+            perimeter_kind=original.perimeter_kind,
+            circle_center=original.circle_center,
+            circle_radius_m=original.circle_radius_m,
+            clipped_fraction=original.clipped_fraction,
+            outcome=outcome if msg_type == Alert.MsgType.FEEDBACK else "",
+        )
+        if msg_type == Alert.MsgType.CANCEL:
+            # Messages of the original still waiting (quiet hours, retries) are not sent any more, and
+            # the people who never got the alert do not get its cancellation either.
+            Delivery.objects.filter(alert=original, status=Delivery.Status.QUEUED).update(
+                status=Delivery.Status.SKIPPED, last_error="the alert was cancelled before delivery"
+            )
+            original.status = Alert.Status.CANCELLED
+        if msg_type == Alert.MsgType.FEEDBACK:
+            original.outcome = outcome
+        original.save(update_fields=["status", "outcome"])
+        params = recipients_params(
+            police_zone_id=original.police_zone_id,
+            perimeter=original.perimeter,
+            urgent=urgency == Alert.Urgency.URGENT,
+            now=timezone.now(),
+        )
+        rows = _write_outbox(
+            alert=follow_up, sql=FOLLOW_UP_RECIPIENTS, params={**params, "original": original.pk}
+        )
+        _finish_send(alert=follow_up, user=user, rows=rows, action=msg_type)
+    follow_up.refresh_from_db()
+    return follow_up
+
+
+def reaction_record(*, delivery: Delivery, kind: str, text: str = "", observed_at=None) -> Reaction:
+    """A member's reaction through the link of `delivery`; tells coordinators once per alert and network."""
+    text = (text or "").strip()
+    if kind not in Reaction.Kind.values:
+        raise ValidationError({"kind": _("Choose 'seen' or 'I saw something'.")})
+    if kind == Reaction.Kind.OBSERVATION and not text:
+        raise ValidationError({"text": _("Describe what you saw.")})
+    if observed_at is not None and observed_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"observed_at": _("That time is in the future.")})
+    root = delivery.alert.root
+    with transaction.atomic():
+        if kind == Reaction.Kind.SEEN:
+            reaction, _created = Reaction.objects.get_or_create(
+                delivery=delivery,
+                kind=kind,
+                defaults={
+                    "alert": root,
+                    "member_id": delivery.member_id,
+                    "network_ids": delivery.network_ids,
+                },
+            )
+        else:
+            reaction = Reaction.objects.create(
+                alert=root,
+                delivery=delivery,
+                member_id=delivery.member_id,
+                network_ids=delivery.network_ids,
+                kind=kind,
+                text=text[:4000],
+                observed_at=observed_at,
+            )
+        from .tasks import notify_coordinators
+
+        for network_id in delivery.network_ids:
+            _notice, created = ReactionNotice.objects.get_or_create(alert=root, network_id=network_id)
+            if created:
+                transaction.on_commit(partial(notify_coordinators.delay, root.pk, network_id))
+    return reaction
+
+
+def reaction_notice_send(*, alert_id: int, network_id: int) -> int:
+    """E-mail the coordinators of a network that an alert has reactions; returns the number of mails."""
+    alert = Alert.objects.select_related("police_zone").get(pk=alert_id)
+    network = Network.objects.get(pk=network_id)
+    to = [u.email for u in network.coordinators.all() if u.email] or (
+        [network.contact_email] if network.contact_email else []
+    )
+    if not to:
+        return 0
+    local = timezone.localtime(alert.sent_at or alert.created)
+    subject = _("Reactions to the BIN alert of %(when)s") % {"when": f"{local:%d/%m/%Y %H:%M}"}
+    body = _(
+        "Members of %(network)s reacted to the alert of %(when)s (%(category)s) of police zone %(zone)s.\n"
+        "The police see the reactions with the alert. This message is sent once per alert."
+    ) % {
+        "network": network.name,
+        "when": f"{local:%d/%m/%Y %H:%M}",
+        "category": Category(alert.category).label,
+        "zone": alert.police_zone,
+    }
+    return send_mail(subject, body, settings.BIN_ALERT_FROM_EMAIL, to)

@@ -1,0 +1,112 @@
+"""Pages: the officer's alert form (police only) and the member's reaction page (signed link, no login)."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from members.permissions import police_zone_ids
+
+from .messages import member_language, reaction_token_delivery_id
+from .models import Alert, Category, Delivery, Reaction, Tip
+from .services import reaction_record
+
+__all__ = ["alert_new", "alert_react"]
+
+
+def alert_new(request):
+    """The officer's form: perimeter, category, urgency, message with live SMS counter, tip, preview, send."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    zones = police_zone_ids(request.user)
+    if not zones and not request.user.is_superuser:
+        raise PermissionDenied(_("Only police officers send alerts."))
+    from areas.models import PoliceZone
+
+    zone_qs = (
+        PoliceZone.objects.all() if request.user.is_superuser else PoliceZone.objects.filter(pk__in=zones)
+    )
+    return render(
+        request,
+        "alerts/alert_form.html",
+        {
+            "zones": zone_qs.order_by("name"),
+            "categories": Category.choices,
+            "urgencies": Alert.Urgency.choices,
+            "tips": Tip.objects.filter(active=True),
+            "max_radius": int(settings.BIN_ALERT_MAX_RADIUS_M),
+        },
+    )
+
+
+class ReactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
+    text = forms.CharField(
+        label=_("What did you see?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    observed_at = forms.DateTimeField(
+        label=_("When?"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def alert_react(request, token: str):
+    """A member reacts to one message: "seen", or "I saw something" with what and when."""
+    delivery_id = reaction_token_delivery_id(token)
+    delivery = (
+        Delivery.objects.select_related("alert__tip", "alert__references").filter(pk=delivery_id).first()
+        if delivery_id
+        else None
+    )
+    if delivery is None:
+        raise Http404(_("This link is not valid."))
+    alert = delivery.alert
+    language = "nl"
+    if delivery.member_id:
+        from members.models import Member
+
+        language = member_language(
+            Member.objects.filter(pk=delivery.member_id).values_list("language", flat=True).first() or "nl"
+        )
+    with translation.override(language):
+        expired = alert.sent_at is None or alert.sent_at < timezone.now() - timedelta(
+            days=settings.BIN_REACTION_LINK_DAYS
+        )
+        context = {
+            "alert": alert,
+            "category": Category(alert.category).label,
+            "tip": alert.tip.text_for(language) if alert.tip else "",
+            "expired": expired,
+            "done": None,
+        }
+        if request.method == "POST" and not expired:
+            form = ReactionForm(request.POST)
+            if form.is_valid():
+                try:
+                    reaction_record(
+                        delivery=delivery,
+                        kind=form.cleaned_data["kind"],
+                        text=form.cleaned_data["text"],
+                        observed_at=form.cleaned_data["observed_at"],
+                    )
+                except ValidationError as exc:
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    context["done"] = form.cleaned_data["kind"]
+        else:
+            form = ReactionForm(
+                initial={"observed_at": timezone.localtime().replace(second=0, microsecond=0)}
+            )
+        context["form"] = form
+        status = 400 if request.method == "POST" and context["done"] is None and not expired else 200
+        return render(request, "alerts/react.html", context, status=status)

@@ -1,0 +1,164 @@
+"""Who an alert reaches: exactly the approved members inside the perimeter, in a network of the zone, once."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from alerts.models import Alert, Delivery
+from alerts.perimeter import perimeter_from_circle
+from alerts.selectors import recipients_preview, recipients_resolve
+from members.models import Membership
+
+from .conftest import alert_body, circle, polygon
+from .factories import lonlat, member_at
+
+pytestmark = pytest.mark.django_db
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def perimeter(x, y, r):
+    return perimeter_from_circle(lonlat(x, y), r).geom
+
+
+def test_members_inside_only(town):
+    inside = member_at(500, 500, town.a1)
+    # 300 m circle around (500, 500): (500, 805) is 5 m outside, (500, 795) 5 m inside.
+    just_outside = member_at(500, 805, town.a1)
+    just_inside = member_at(500, 795, town.a1)
+    found = {r.member_id for r in recipients_resolve(
+        police_zone_id=town.zone_a.pk, perimeter=perimeter(500, 500, 300), urgent=True
+    )}
+    assert found == {inside.pk, just_inside.pk}
+    assert just_outside.pk not in found
+
+
+def test_member_of_two_networks_gets_one_message(town):
+    both = member_at(950, 500, town.a1, town.az)
+    rows = recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(1000, 500, 300), urgent=True)
+    assert [(r.member_id, sorted(r.network_ids)) for r in rows] == [(both.pk, sorted([town.a1.pk, town.az.pk]))]
+
+
+def test_membership_rules(town):
+    approved = member_at(400, 400, town.a1)
+    member_at(410, 400, town.a1, status=Membership.Status.PENDING)
+    member_at(420, 400, town.a1, status=Membership.Status.UNCONFIRMED)
+    member_at(430, 400, town.a1, status=Membership.Status.LEFT)
+    member_at(440, 400, town.a1, status=Membership.Status.REJECTED)
+    member_at(450, 400)  # inside, but a member of no network
+    # Inside the perimeter, but only a member of a BIN of the other zone.
+    member_at(460, 400, town.b1)
+    rows = recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(400, 400, 200), urgent=True)
+    assert [r.member_id for r in rows] == [approved.pk]
+
+
+def test_dissolved_network_is_not_alerted(town):
+    member_at(400, 400, town.a1)
+    town.a1.status = "dissolved"
+    town.a1.save()
+    assert recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(400, 400, 200), urgent=True) == []
+
+
+def test_channel_by_urgency_with_fallback(town):
+    both = member_at(400, 400, town.a1)
+    sms_only = member_at(410, 400, town.a1, email="")
+    email_only = member_at(420, 400, town.a1, mobile="")
+    none = member_at(430, 400, town.a1, mobile="", email="")
+    geom = perimeter(400, 400, 200)
+    urgent = {r.member_id: r.channel for r in recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom,
+                                                                 urgent=True)}
+    assert urgent == {both.pk: "sms", sms_only.pk: "sms", email_only.pk: "email", none.pk: None}
+    calm = {r.member_id: r.channel for r in recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom,
+                                                               urgent=False)}
+    assert calm == {both.pk: "email", sms_only.pk: "sms", email_only.pk: "email", none.pk: None}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "now", "expected"),
+    [
+        (time(22), time(7), datetime(2026, 3, 10, 23, 30), datetime(2026, 3, 11, 7, 0)),  # over midnight
+        (time(22), time(7), datetime(2026, 3, 11, 6, 59), datetime(2026, 3, 11, 7, 0)),
+        (time(22), time(7), datetime(2026, 3, 11, 7, 0), None),  # the end is not quiet any more
+        (time(22), time(7), datetime(2026, 3, 11, 12, 0), None),
+        (time(13), time(15), datetime(2026, 3, 11, 14, 0), datetime(2026, 3, 11, 15, 0)),  # a siesta
+        (time(13), time(15), datetime(2026, 3, 11, 16, 0), None),
+        (time(23), time(7), datetime(2026, 3, 28, 23, 30), datetime(2026, 3, 29, 7, 0)),  # DST starts that night
+    ],
+)
+def test_quiet_hours_defer_non_urgent_only(town, start, end, now, expected):
+    member_at(400, 400, town.a1, quiet_hours_start=start, quiet_hours_end=end)
+    now = now.replace(tzinfo=BRUSSELS)
+    geom = perimeter(400, 400, 200)
+    (calm,) = recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom, urgent=False, now=now)
+    assert calm.not_before == (expected.replace(tzinfo=BRUSSELS) if expected else None)
+    (urgent,) = recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom, urgent=True, now=now)
+    assert urgent.not_before is None
+
+
+def test_preview_counts_per_network_and_channel(town):
+    member_at(500, 500, town.a1)
+    member_at(950, 500, town.a1, town.az)  # counted in both BINs, once in the total
+    member_at(1500, 500, town.a2, mobile="")
+    member_at(1600, 500, town.a2, mobile="", email="")
+    preview = recipients_preview(police_zone_id=town.zone_a.pk, perimeter=perimeter(1000, 500, 900), urgent=True)
+    assert preview.total == 3
+    assert preview.channels == {"sms": 2, "email": 1}
+    assert preview.no_contact == 1
+    assert {n["slug"]: (n["total"], n["sms"], n["email"]) for n in preview.networks} == {
+        "bin-a1": (2, 2, 0),
+        "bin-a2": (1, 0, 1),
+        "bin-z-a": (1, 1, 0),
+    }
+
+
+def test_preview_matches_send(town, api, django_capture_on_commit_callbacks):
+    for i in range(12):
+        member_at(100 + 70 * i, 300 + 40 * i, town.a1 if i % 2 else town.a2, mobile="" if i % 3 == 0 else "+32470000%03d" % i)
+    api.force_authenticate(town.officer_a)
+    body = alert_body(circle(600, 500, 700))
+    preview = api.post(reverse("alert-preview"), body, format="json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = api.post(reverse("alert-list"), body, format="json")
+    assert sent.status_code == 201, sent.json()
+    alert = Alert.objects.get(pk=sent.json()["id"])
+    assert alert.recipients == preview["recipients"] > 0
+    channels = {c: alert.deliveries.filter(channel=c).count() for c in ("sms", "email")}
+    assert channels == preview["channels"]
+    assert alert.deliveries.filter(status=Delivery.Status.SENT).count() == preview["recipients"]
+
+
+def test_preview_has_no_personal_data(town, api):
+    member = member_at(500, 500, town.a1, name="Jan Peeters")
+    api.force_authenticate(town.officer_a)
+    response = api.post(reverse("alert-preview"), alert_body(circle(500, 500, 300)), format="json")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Jan Peeters" not in text and member.mobile not in text and member.email not in text
+    assert response.json()["recipients"] == 1
+
+
+def test_clipping_to_the_zone_warns(town, api):
+    inside = member_at(14900, 500, town.a1)  # a1 is far away, but membership is what counts
+    api.force_authenticate(town.officer_a)
+    # A 1 km circle centred on the zone border (x = 15000): half of it lies in zone B.
+    response = api.post(reverse("alert-preview"), alert_body(circle(15000, 500, 1000)), format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert 0.49 < body["clipped_fraction"] < 0.51
+    (warning,) = body["warnings"]
+    assert "PZ Alfa" in warning and "50.0 %" in warning and "cut off" in warning
+    assert body["recipients"] == 1
+    assert inside.pk
+
+
+def test_polygon_perimeter(town, api):
+    member_at(500, 500, town.a1)
+    member_at(1500, 500, town.a2)
+    api.force_authenticate(town.officer_a)
+    body = alert_body(polygon((0, 0), (1000, 0), (1000, 1000), (0, 1000)))
+    response = api.post(reverse("alert-preview"), body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["recipients"] == 1
+    assert response.json()["warnings"] == []
