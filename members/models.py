@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Municipality, Network, PoliceZone
@@ -64,6 +65,9 @@ class Member(models.Model):
         _("mobile (SMS)"), max_length=20, blank=True, help_text=_("E.164, e.g. +32470123456")
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # A new address the member asked for in self-service; it replaces `email` once the link sent to it is
+    # followed, so that nobody can redirect someone else's messages.
+    pending_email = models.EmailField(_("new e-mail, not yet confirmed"), blank=True)
     landline = models.CharField(_("landline (voice)"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
     quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
@@ -71,11 +75,28 @@ class Member(models.Model):
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     consent_at = models.DateTimeField(_("consent given"))
     consent_version = models.CharField(_("consent text version"), max_length=20)
+    # Set when a coordinator registered the member (by phone, e.g. a resident without e-mail): the
+    # coordinator recorded the consent and vouches for the channels instead of the e-mail link.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # One e-mail address, one member: a second sign-up with it joins the first (no duplicates,
+            # even when the form is submitted twice at once).
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="one_member_per_email"
+            )
+        ]
         verbose_name = _("member")
         verbose_name_plural = _("members")
 

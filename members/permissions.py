@@ -12,6 +12,8 @@ from .models import Role
 __all__ = [
     "can_manage_areas",
     "can_manage_members",
+    "can_see_member_counts",
+    "can_see_proposal",
     "can_send_alerts",
     "coordinated_network_ids",
     "municipality_ids",
@@ -65,3 +67,27 @@ def can_manage_areas(user, municipality_id: int) -> bool:
     if not _active(user):
         return False
     return user.is_superuser or municipality_id in municipality_ids(user)
+
+
+def _zone_of(network: Network) -> int | None:
+    return network.police_zone_id or network.municipality.police_zone_id
+
+
+def can_see_member_counts(user, network: Network) -> bool:
+    """Counts (no names, no numbers): coordinators, police of the zone, municipality staff, administrators."""
+    if not _active(user):
+        return False
+    if user.is_superuser or network.coordinators.filter(pk=user.pk).exists():
+        return True
+    return (_zone_of(network) in police_zone_ids(user)) or (network.municipality_id in municipality_ids(user))
+
+
+def can_see_proposal(user, municipality) -> bool:
+    """Proposals for a new BIN: staff of the municipality, police of its zone, administrators."""
+    if not _active(user):
+        return False
+    return (
+        user.is_superuser
+        or municipality.pk in municipality_ids(user)
+        or (municipality.police_zone_id is not None and municipality.police_zone_id in police_zone_ids(user))
+    )

@@ -1,10 +1,10 @@
 """The resident page: type an address, learn which BIN covers it. Works without JavaScript."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Network
-from areas.selectors import networks_near_point, networks_visible
+from areas.selectors import networks_near_point
 from maps.builders import lookup_map
 
 from .address_text import AddressTextError, clean_query
@@ -38,12 +38,3 @@ def resident_lookup(request):
             )
         context["result"] = result
     return render(request, "streets/lookup.html", context)
-
-
-def network_join(request, slug):
-    network = get_object_or_404(networks_visible(user=request.user), slug=slug)
-    return render(request, "streets/network_join.html", {"network": network})
-
-
-def network_start(request):
-    return render(request, "streets/network_start.html")

@@ -1,0 +1,229 @@
+"""The membership API: join, a coordinator's member list (JSON or CSV) and decisions, counts for partners."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from areas.models import Municipality, Network
+
+from ..models import Membership
+from ..permissions import can_manage_members, can_see_member_counts
+from ..selectors import memberships_pending, network_member_counts, network_members, networks_with_counts
+from ..services import access_log_write, member_join, membership_decide, network_propose
+from ..views import counts_json, members_csv
+from .serializers import (
+    MemberCountsOutput,
+    MemberJoinInput,
+    MembershipDecisionInput,
+    MembershipMemberOutput,
+    NetworkProposeInput,
+)
+
+__all__ = [
+    "MemberCountsView",
+    "MemberJoinView",
+    "MembershipDecisionView",
+    "NetworkMemberCountsView",
+    "NetworkMembersCSVView",
+    "NetworkMembersView",
+    "NetworkProposeView",
+    "PendingMembershipsView",
+]
+
+
+def _service_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets ?format=csv and Accept: text/csv reach the views that write CSV themselves."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes | str) else b""
+
+
+class MemberJoinView(APIView):
+    """Sign up for one or more BINs. The member confirms with the link e-mailed to them."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=MemberJoinInput, responses={202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = MemberJoinInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = member_join(**data.service_kwargs())
+        except DjangoValidationError as exc:
+            raise _service_error(exc) from exc
+        # The same answer whether the e-mail address was new or known: the e-mail tells the rest.
+        return Response(
+            {
+                "detail": "Check your e-mail: follow the link in it to confirm your sign-up.",
+                "networks": [m.network.slug for m in result.memberships],
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+def _managed_network(request, slug) -> Network:
+    network = get_object_or_404(Network, slug=slug)
+    if not can_manage_members(request.user, network):
+        raise PermissionDenied("Only the coordinators of this BIN see its members.")
+    return network
+
+
+class NetworkMembersView(APIView):
+    """The members of a BIN with their personal data (JSON, or ?format=csv): its coordinators only. Logged."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+    @extend_schema(responses={200: MembershipMemberOutput(many=True)})
+    def get(self, request, slug):
+        network = _managed_network(request, slug)
+        wants_csv = getattr(request.accepted_renderer, "format", "") == "csv"
+        statuses = request.query_params.getlist("status") or None
+        if wants_csv and not statuses:
+            statuses = [Membership.Status.APPROVED, Membership.Status.PENDING]
+        memberships = list(network_members(network=network, statuses=statuses))
+        access_log_write(
+            user=request.user,
+            action="export" if wants_csv else "view",
+            network_id=network.pk,
+            count=len(memberships),
+            reason="API: CSV export of the member list" if wants_csv else "API: member list of the BIN",
+        )
+        if wants_csv:
+            return members_csv(network, memberships)
+        return Response(MembershipMemberOutput(memberships, many=True).data)
+
+
+class NetworkMembersCSVView(NetworkMembersView):
+    """The members of a BIN as CSV: its coordinators only. Logged."""
+
+    renderer_classes = [CSVRenderer]
+
+
+class NetworkMemberCountsView(APIView):
+    """How many members a BIN has, per channel: coordinators, police of the zone, municipality staff."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MemberCountsOutput})
+    def get(self, request, slug):
+        network = get_object_or_404(Network.objects.select_related("municipality"), slug=slug)
+        if not can_see_member_counts(request.user, network):
+            raise PermissionDenied(
+                "You see the counts of your own networks, police zone or municipality only."
+            )
+        (row,) = counts_json([network], network_member_counts(networks=[network]))
+        return Response(MemberCountsOutput(row).data)
+
+
+class MemberCountsView(APIView):
+    """The member counts of every network the user may see (a police zone's, a municipality's)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MemberCountsOutput(many=True)})
+    def get(self, request):
+        networks = list(networks_with_counts(user=request.user))
+        if not networks:
+            raise PermissionDenied(
+                "You see the counts of your own networks, police zone or municipality only."
+            )
+        rows = counts_json(networks, network_member_counts(networks=networks))
+        return Response(MemberCountsOutput(rows, many=True).data)
+
+
+class PendingMembershipsView(APIView):
+    """The approval queue of the user's BINs, with the members' data. Logged."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MembershipMemberOutput(many=True)})
+    def get(self, request):
+        memberships = list(memberships_pending(user=request.user))
+        per_network: dict[int, int] = {}
+        for m in memberships:
+            per_network[m.network_id] = per_network.get(m.network_id, 0) + 1
+        for network_id, count in per_network.items():
+            access_log_write(
+                user=request.user,
+                action="view",
+                network_id=network_id,
+                count=count,
+                reason="API: approval queue",
+            )
+        return Response([{**MembershipMemberOutput(m).data, "network": m.network.slug} for m in memberships])
+
+
+class MembershipDecisionView(APIView):
+    """Approve or reject (with a reason) a confirmed request: the coordinators of its BIN only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=MembershipDecisionInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        membership = get_object_or_404(Membership.objects.select_related("network"), pk=pk)
+        data = MembershipDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            membership = membership_decide(user=request.user, membership=membership, **data.validated_data)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _service_error(exc) from exc
+        return Response({"id": membership.pk, "status": membership.status, "reason": membership.reason})
+
+
+class NetworkProposeView(APIView):
+    """Propose a new BIN (it starts as `proposed`, unpublished); the municipality and police are told."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=NetworkProposeInput, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT}
+    )
+    def post(self, request):
+        data = NetworkProposeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        municipality = None
+        if d.get("municipality"):
+            municipality = Municipality.objects.filter(nis_code=d["municipality"]).first()
+            if municipality is None:
+                raise ValidationError({"municipality": "Unknown NIS code."})
+        try:
+            proposal = network_propose(
+                name=d["name"],
+                kind=d["kind"],
+                initiator_type=d["initiator_type"],
+                initiators=d["initiators"],
+                area_geojson=d.get("area"),
+                street_ids=d.get("street_ids"),
+                municipality=municipality,
+            )
+        except DjangoValidationError as exc:
+            raise _service_error(exc) from exc
+        return Response(
+            {
+                "id": proposal.pk,
+                "network": proposal.network.slug,
+                "status": proposal.network.status,
+                "municipality": proposal.municipality.nis_code,
+            },
+            status=status.HTTP_201_CREATED,
+        )

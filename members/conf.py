@@ -1,0 +1,27 @@
+"""The members app's settings, each with a default so that the project settings need not name them."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+__all__ = ["confirm_max_age", "consent_version", "manage_max_age", "public_url"]
+
+
+def confirm_max_age() -> int:
+    """Seconds an e-mail confirmation link stays valid (MEMBERS_CONFIRM_MAX_AGE, default 7 days)."""
+    return int(getattr(settings, "MEMBERS_CONFIRM_MAX_AGE", timedelta(days=7).total_seconds()))
+
+
+def manage_max_age() -> int:
+    """Seconds a self-service link stays valid (MEMBERS_MANAGE_MAX_AGE, default 90 days)."""
+    return int(getattr(settings, "MEMBERS_MANAGE_MAX_AGE", timedelta(days=90).total_seconds()))
+
+
+def consent_version() -> str:
+    """The version of the privacy text members currently consent to (MEMBERS_CONSENT_VERSION)."""
+    return getattr(settings, "MEMBERS_CONSENT_VERSION", "2026-01")
+
+
+def public_url() -> str:
+    """Where the site is reachable, for the links in e-mails (BIN_PUBLIC_URL, no trailing slash)."""
+    return getattr(settings, "BIN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

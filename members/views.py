@@ -1,0 +1,570 @@
+"""Membership pages: join, confirm, self-service, start a BIN; and the coordinators' and partners' pages.
+
+Members have no account: their pages open with the signed link from their e-mails. Coordinators, police
+officers and municipality staff log in; what each sees is decided per network in permissions.py. Every page
+that shows member personal data writes an AccessLog row.
+"""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from areas.models import Network
+from areas.selectors import networks_visible
+from streets.address_text import AddressTextError, clean_query
+from streets.selectors import EXACT, address_lookup, streets_search
+
+from . import conf
+from .forms import (
+    MemberDecisionForm,
+    MemberJoinForm,
+    MemberPreferencesForm,
+    NetworkProposeForm,
+    RequestLinkForm,
+    add_service_errors,
+)
+from .models import Member, Membership
+from .permissions import can_manage_members, coordinated_network_ids
+from .selectors import (
+    memberships_pending,
+    network_member_counts,
+    network_members,
+    networks_coordinated,
+    networks_with_counts,
+    proposals_visible,
+)
+from .services import (
+    access_log_write,
+    member_confirm_email,
+    member_erase,
+    member_export,
+    member_join,
+    member_request_link,
+    member_update_preferences,
+    membership_decide,
+    membership_leave,
+    network_propose,
+)
+from .tokens import MANAGE, LinkError, token_read
+
+LOGIN_URL = reverse_lazy("members:login")
+
+MATCH_NOTES = {
+    EXACT: "",
+    "interpolated": gettext_lazy(
+        "This house number is not in the address register: we placed it between its neighbours."
+    ),
+    "nearest_same_side": gettext_lazy(
+        "This house number is not in the address register: we placed it at the nearest number."
+    ),
+}
+
+
+# --- join ---------------------------------------------------------------------------------------------
+
+
+def _lookup(address: str) -> dict:
+    """The address step: the best matches and the networks covering each, for the page."""
+    context = {"address": address[:300]}
+    if not address:
+        return context
+    try:
+        text = clean_query(address)
+    except AddressTextError as exc:
+        context["address_error"] = str(exc)
+        return context
+    result = address_lookup(text=text, max_candidates=3)
+    context["result"] = result
+    matches = result.matches
+    if matches:
+        best = matches[0]
+        context["ambiguous"] = (
+            [m for m in matches if m.score >= best.score - 0.001] if len(matches) > 1 else []
+        )
+        if len(context["ambiguous"]) < 2:
+            context["ambiguous"] = []
+        context["match"] = best
+        context["match_note"] = MATCH_NOTES.get(best.match, "")
+        context["needs_number"] = best.match in ("street", "postcode")
+        context["covering"] = [c for c in best.networks if c.network.status not in ("suspended", "dissolved")]
+    return context
+
+
+def _join_render(request, form, context, network, status=200):
+    context.update({"form": form, "network": network, "consent_version": conf.consent_version()})
+    covering = context.get("covering") or []
+    context["choices"] = [c.network for c in covering]
+    if network is not None and covering and network.pk not in {c.network.pk for c in covering}:
+        same = [c.network.name for c in covering if c.network.kind == network.kind]
+        context["wrong_network"] = (
+            _("%(name)s does not cover this address; it lies in %(others)s.")
+            % {"name": network.name, "others": ", ".join(same)}
+            if same
+            else _("%(name)s does not cover this address.") % {"name": network.name}
+        )
+    return render(request, "members/join.html", context, status=status)
+
+
+def join(request, slug=None):
+    """Sign up: first the address (GET ?address=…), then the covering BINs and the details (POST)."""
+    network = get_object_or_404(networks_visible(), slug=slug) if slug else None
+    if request.method == "POST":
+        form = MemberJoinForm(request.POST)
+        if form.is_valid():
+            try:
+                member_join(**form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc, fields={"consent": "consent"})
+            else:
+                return redirect("members:join-sent")
+        context = _lookup(request.POST.get("address", ""))
+        return _join_render(request, form, context, network, status=400)
+    context = _lookup(request.GET.get("address", ""))
+    initial = {"address": context.get("match").label if context.get("match") else context["address"]}
+    initial["language"] = request.LANGUAGE_CODE if request.LANGUAGE_CODE in Member.Language.values else "nl"
+    covering = context.get("covering") or []
+    if network is not None and any(c.network.pk == network.pk for c in covering):
+        initial["networks"] = [network.slug]
+    elif len([c for c in covering if c.network.kind == Network.Kind.BIN]) == 1:
+        initial["networks"] = [c.network.slug for c in covering if c.network.kind == Network.Kind.BIN]
+    form = MemberJoinForm(
+        initial=initial, network_choices=[(c.network.slug, c.network.name) for c in covering]
+    )
+    status = 400 if context.get("address_error") else 200
+    return _join_render(request, form, context, network, status=status)
+
+
+def join_sent(request):
+    return render(request, "members/join_sent.html", {"confirm_days": conf.confirm_max_age() // 86400})
+
+
+def confirm(request, token):
+    try:
+        member, confirmed = member_confirm_email(token=token)
+    except LinkError as exc:
+        return _link_error(request, exc)
+    return render(
+        request,
+        "members/confirmed.html",
+        {"member": member, "confirmed": confirmed, "token_manage": _manage_token(member)},
+    )
+
+
+# --- self-service -------------------------------------------------------------------------------------
+
+
+def _manage_token(member: Member) -> str:
+    from .tokens import token_make
+
+    return token_make(member=member, purpose=MANAGE)
+
+
+def _link_error(request, exc: LinkError):
+    return render(
+        request,
+        "members/link_error.html",
+        {"message": str(exc), "expired": exc.expired, "form": RequestLinkForm()},
+        status=400,
+    )
+
+
+def _member_or_error(request, token):
+    try:
+        member, _payload = token_read(token=token, purpose=MANAGE)
+    except LinkError as exc:
+        return None, _link_error(request, exc)
+    return member, None
+
+
+def manage(request, token):
+    """The member's own page: their data, channels and language, their networks, download and erase."""
+    member, error = _member_or_error(request, token)
+    if error:
+        return error
+    status = 200
+    if request.method == "POST":
+        form = MemberPreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                _member, pending = member_update_preferences(member=member, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your changes were saved.")
+                    + (
+                        " " + _("Confirm your new e-mail address with the link we sent to it.")
+                        if pending
+                        else ""
+                    ),
+                )
+                return redirect("members:manage", token=token)
+        status = 400
+    else:
+        form = MemberPreferencesForm(
+            initial={
+                "email": member.email,
+                "mobile": member.mobile,
+                "landline": member.landline,
+                "language": member.language,
+                "quiet_hours_start": member.quiet_hours_start,
+                "quiet_hours_end": member.quiet_hours_end,
+            }
+        )
+    memberships = member.memberships.select_related("network").order_by("network__name")
+    return render(
+        request,
+        "members/manage.html",
+        {"member": member, "memberships": memberships, "form": form, "token": token},
+        status=status,
+    )
+
+
+@require_POST
+def leave(request, token, slug):
+    member, error = _member_or_error(request, token)
+    if error:
+        return error
+    network = get_object_or_404(Network, slug=slug)
+    try:
+        membership_leave(member=member, network=network)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You left %(name)s.") % {"name": network.name})
+    return redirect("members:manage", token=token)
+
+
+def export(request, token):
+    member, error = _member_or_error(request, token)
+    if error:
+        return error
+    data = member_export(member=member)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="bin-my-data.json"'
+    return response
+
+
+def erase(request, token):
+    """Erase everything: a confirmation step first, then the member row and memberships go at once."""
+    member, error = _member_or_error(request, token)
+    if error:
+        return error
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes":
+            member_erase(member=member, reason="erased by the member (self-service)")
+            return render(request, "members/erased.html")
+        messages.error(request, _("Tick the box to confirm that everything should be erased."))
+        return redirect("members:erase", token=token)
+    return render(request, "members/erase.html", {"member": member, "token": token})
+
+
+def request_link(request):
+    """Ask for a new self-service link: it goes to the e-mail address, the page never says if it exists."""
+    if request.method == "POST":
+        form = RequestLinkForm(request.POST)
+        if form.is_valid():
+            member_request_link(email=form.cleaned_data["email"])
+            return render(request, "members/link_sent.html")
+        return render(request, "members/request_link.html", {"form": form}, status=400)
+    return render(request, "members/request_link.html", {"form": RequestLinkForm()})
+
+
+# --- start a BIN --------------------------------------------------------------------------------------
+
+
+def _streets_from_names(form, text: str, municipality) -> list[int]:
+    ids, unknown = [], []
+    for line in text.splitlines():
+        name = line.strip()
+        if not name:
+            continue
+        found = streets_search(q=name, municipality_ids=[municipality.pk] if municipality else None, limit=1)
+        if found and found[0].score >= 0.6:
+            ids.append(found[0].pk)
+        else:
+            unknown.append(name)
+    if unknown:
+        form.add_error("streets", _("Streets not found: %(names)s.") % {"names": ", ".join(unknown)})
+    return ids
+
+
+def network_start(request):
+    """Propose a new BIN: an area drawn on the map (JavaScript) or a list of street names (no JavaScript)."""
+    if request.method == "POST":
+        form = NetworkProposeForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            street_ids = list(d["street_ids"])
+            if d["streets"].strip():
+                if d["municipality"] is None:
+                    form.add_error("municipality", _("Choose the municipality of the streets."))
+                else:
+                    street_ids += _streets_from_names(form, d["streets"], d["municipality"])
+        if form.is_valid():
+            try:
+                network_propose(
+                    name=d["name"],
+                    kind=d["kind"],
+                    initiator_type=d["initiator_type"],
+                    initiators=[
+                        {
+                            "name": d["initiator_name"],
+                            "email": d["initiator_email"],
+                            "phone": d["initiator_phone"],
+                            "organisation": d["organisation"],
+                        }
+                    ],
+                    area_geojson=d["area"].strip() or None,
+                    street_ids=street_ids or None,
+                    municipality=d["municipality"],
+                )
+            except ValidationError as exc:
+                add_service_errors(
+                    form, exc, fields={"initiators": "initiator_name", "area": "area", "streets": "streets"}
+                )
+            else:
+                return redirect("members:network-start-sent")
+        return render(request, "members/network_start.html", {"form": form}, status=400)
+    return render(request, "members/network_start.html", {"form": NetworkProposeForm()})
+
+
+def network_start_sent(request):
+    return render(request, "members/network_start_sent.html")
+
+
+# --- coordinators, police, municipality ---------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "members/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("members:dashboard")
+
+
+@login_required(login_url=LOGIN_URL)
+def dashboard(request):
+    """What the logged-in user runs: their BINs (coordinators), counts (police, municipality), proposals."""
+    user = request.user
+    coordinated = (
+        list(networks_coordinated(user=user)) if coordinated_network_ids(user) or user.is_superuser else []
+    )
+    visible = list(networks_with_counts(user=user))
+    counts = network_member_counts(networks=visible)
+    for n in visible:
+        n.counts = counts[n.pk]
+        n.manageable = user.is_superuser or n in coordinated
+    proposals = list(proposals_visible(user=user))
+    pending = memberships_pending(user=user).count() if coordinated else 0
+    return render(
+        request,
+        "members/dashboard.html",
+        {"networks": visible, "coordinated": coordinated, "proposals": proposals, "pending": pending},
+    )
+
+
+def _require_coordinator(user):
+    if not (user.is_superuser or coordinated_network_ids(user)):
+        raise PermissionDenied(_("Only the coordinators of a BIN manage its members."))
+
+
+@login_required(login_url=LOGIN_URL)
+def pending(request):
+    """The approval queue of the user's networks."""
+    _require_coordinator(request.user)
+    memberships = list(memberships_pending(user=request.user))
+    per_network: dict[int, int] = {}
+    for m in memberships:
+        per_network[m.network_id] = per_network.get(m.network_id, 0) + 1
+    for network_id, count in per_network.items():
+        access_log_write(
+            user=request.user, action="view", network_id=network_id, count=count, reason="approval queue"
+        )
+    return render(request, "members/pending.html", {"memberships": memberships, "form": MemberDecisionForm()})
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def decide(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("network", "member"), pk=pk)
+    if not can_manage_members(request.user, membership.network):
+        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": membership.network.name})
+    form = MemberDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("members:pending")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        membership_decide(
+            user=request.user, membership=membership, approve=approve, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Approved.") if approve else _("Rejected; the member was told why."))
+    return redirect("members:pending")
+
+
+def _managed_network(request, slug) -> Network:
+    network = get_object_or_404(Network.objects.select_related("municipality"), slug=slug)
+    if not can_manage_members(request.user, network):
+        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
+    return network
+
+
+@login_required(login_url=LOGIN_URL)
+def network_members_page(request, slug):
+    network = _managed_network(request, slug)
+    memberships = list(network_members(network=network))
+    access_log_write(
+        user=request.user,
+        action="view",
+        network_id=network.pk,
+        count=len(memberships),
+        reason="member list of the BIN",
+    )
+    return render(request, "members/network_members.html", {"network": network, "memberships": memberships})
+
+
+CSV_COLUMNS = [
+    "status",
+    "kind",
+    "name",
+    "business_name",
+    "business_type",
+    "contact_person",
+    "address",
+    "address_unverified",
+    "latitude",
+    "longitude",
+    "mobile",
+    "email",
+    "landline",
+    "language",
+    "quiet_hours_from",
+    "quiet_hours_until",
+    "requested_at",
+    "decided_at",
+]
+
+
+def _safe(text: str) -> str:
+    # A cell starting with = + - @ is a formula to spreadsheet programs: quote it (names, addresses).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def members_csv(network: Network, memberships: list[Membership]) -> HttpResponse:
+    """The member list of a network as CSV (UTF-8 with BOM, so that spreadsheets read the accents)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{network.slug}-members-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for m in memberships:
+        member = m.member
+        p = member.point.transform(4326, clone=True)
+        writer.writerow(
+            [
+                m.status,
+                member.kind,
+                _safe(member.name),
+                _safe(member.business_name),
+                member.business_type,
+                _safe(member.contact_person),
+                _safe(member.address_text),
+                "yes" if member.address_unverified else "",
+                f"{p.y:.6f}",
+                f"{p.x:.6f}",
+                member.mobile,
+                _safe(member.email),
+                member.landline,
+                member.language,
+                member.quiet_hours_start.strftime("%H:%M") if member.quiet_hours_start else "",
+                member.quiet_hours_end.strftime("%H:%M") if member.quiet_hours_end else "",
+                timezone.localtime(m.requested_at).isoformat(timespec="minutes"),
+                timezone.localtime(m.decided_at).isoformat(timespec="minutes") if m.decided_at else "",
+            ]
+        )
+    return response
+
+
+@login_required(login_url=LOGIN_URL)
+def network_members_csv(request, slug):
+    network = _managed_network(request, slug)
+    memberships = list(
+        network_members(network=network, statuses=[Membership.Status.APPROVED, Membership.Status.PENDING])
+    )
+    access_log_write(
+        user=request.user,
+        action="export",
+        network_id=network.pk,
+        count=len(memberships),
+        reason="CSV export of the member list",
+    )
+    return members_csv(network, memberships)
+
+
+@login_required(login_url=LOGIN_URL)
+def member_detail(request, pk):
+    """One member, for a coordinator of one of their networks (their other networks stay hidden)."""
+    member = get_object_or_404(Member.objects.select_related("address"), pk=pk)
+    memberships = member.memberships.select_related("network")
+    if not request.user.is_superuser:
+        memberships = memberships.filter(network_id__in=coordinated_network_ids(request.user))
+    memberships = list(memberships)
+    if not memberships and not request.user.is_superuser:
+        raise PermissionDenied(_("This member is not in a BIN you coordinate."))
+    access_log_write(
+        user=request.user,
+        action="view",
+        member_id=member.pk,
+        network_id=memberships[0].network_id if len(memberships) == 1 else None,
+        reason="member detail page",
+    )
+    point = member.point.transform(4326, clone=True)
+    return render(
+        request,
+        "members/member_detail.html",
+        {"member": member, "memberships": memberships, "lat": point.y, "lon": point.x},
+    )
+
+
+def counts_json(networks, counts) -> list[dict]:
+    return [
+        {
+            "network": n.slug,
+            "name": n.name,
+            "kind": n.kind,
+            "status": n.status,
+            "municipality": n.municipality.name,
+            **counts[n.pk],
+        }
+        for n in networks
+    ]
+
+
+@login_required(login_url=LOGIN_URL)
+def counts_page_json(request):
+    """Member counts of the networks the user may see, as JSON: no names, no numbers."""
+    networks = list(networks_with_counts(user=request.user))
+    if not networks:
+        raise PermissionDenied(
+            _("You see the counts of your own networks, police zone or municipality only.")
+        )
+    body = {"networks": counts_json(networks, network_member_counts(networks=networks))}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")

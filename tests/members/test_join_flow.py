@@ -1,0 +1,235 @@
+"""Join end to end on the web pages: address → covering BIN → form → e-mail over SMTP → link → coordinator."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import AccessLog, Member, Membership
+
+from .helpers import JOIN, login
+
+pytestmark = pytest.mark.django_db
+
+
+def join_url(**query):
+    from urllib.parse import urlencode
+
+    return reverse("members:join") + ("?" + urlencode(query) if query else "")
+
+
+def test_address_step_offers_the_covering_bins(client, town):
+    response = client.get(join_url(address="Marktplein 2, 9990 Teststad"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Marktplein 2, 9990 Teststad" in html
+    assert 'value="bin-alfa"' in html and 'value="bin-z-markt"' in html
+    assert 'value="bin-beta"' not in html
+
+
+def test_network_join_url_preselects_that_bin_or_names_the_right_one(client, town):
+    ok = client.get(reverse("network-join", args=["bin-alfa"]) + "?address=Kerkstraat+5,+9990+Teststad")
+    assert 'value="bin-alfa" checked' in ok.content.decode()
+    wrong = client.get(reverse("network-join", args=["bin-beta"]) + "?address=Kerkstraat+5,+9990+Teststad")
+    assert "BIN Beta does not cover this address; it lies in BIN Alfa." in wrong.content.decode()
+
+
+def test_address_outside_every_bin_offers_to_start_one(client, town):
+    response = client.get(join_url(address="Veldweg 3, 9990 Teststad"))
+    html = response.content.decode()
+    assert "No BIN covers this address." in html
+    assert reverse("network-start") in html
+    assert '<form method="post"' not in html
+
+
+def test_join_confirm_approve_end_to_end(client, town, people, mailbox):
+    response = client.post(join_url(), JOIN)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:join-sent")
+    member = Member.objects.get(email="anna.peeters@example.be")
+    assert member.mobile == "+32470123456"
+    assert member.address is not None and not member.address_unverified
+    assert member.memberships.get().status == Membership.Status.UNCONFIRMED
+    assert member.consent_version == "2026-01"
+
+    # The confirmation comes over SMTP, with the self-service link too.
+    mail = mailbox.last("anna.peeters@example.be")
+    assert "Confirm" in mail["Subject"]
+    assert "BIN Alfa" in mailbox.body(mail)
+    assert "/members/manage/" in mailbox.body(mail)
+    confirm = mailbox.link("anna.peeters@example.be", "confirm")
+    page = client.get(confirm)
+    assert page.status_code == 200
+    assert "BIN Alfa" in page.content.decode()
+    membership = member.memberships.get()
+    assert membership.status == Membership.Status.PENDING
+    member.refresh_from_db()
+    assert member.email_confirmed_at is not None
+
+    # The coordinator of Alfa hears of it, without the member's data; the coordinator of Beta does not.
+    note = mailbox.last(people["coord_a"].email)
+    assert reverse("members:pending") in mailbox.body(note)
+    assert "Anna" not in mailbox.body(note) and "470" not in mailbox.body(note)
+    assert not mailbox.to(people["coord_b"].email)
+
+    coordinator = login(people["coord_a"])
+    queue = coordinator.get(reverse("members:pending"))
+    assert "Anna Peeters" in queue.content.decode()
+    decided = coordinator.post(reverse("members:decide", args=[membership.pk]), {"decision": "approve"})
+    assert decided.status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.APPROVED
+    assert membership.decided_by == people["coord_a"]
+    welcome = mailbox.last("anna.peeters@example.be")
+    assert "Welcome to BIN Alfa" in welcome["Subject"]
+    assert "/members/manage/" in mailbox.body(welcome)
+    assert AccessLog.objects.filter(action="approve", member_id=member.pk, user=people["coord_a"]).exists()
+    assert AccessLog.objects.filter(action="view", network_id=town["a"].pk, reason="approval queue").exists()
+
+
+def test_rejection_needs_a_reason_and_the_member_reads_it(client, town, people, mailbox):
+    client.post(join_url(), JOIN)
+    client.get(mailbox.link("anna.peeters@example.be", "confirm"))
+    membership = Membership.objects.get(member__email="anna.peeters@example.be")
+    coordinator = login(people["coord_a"])
+
+    no_reason = coordinator.post(
+        reverse("members:decide", args=[membership.pk]), {"decision": "reject"}, follow=True
+    )
+    assert "Give the reason for the rejection" in no_reason.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.PENDING
+
+    coordinator.post(
+        reverse("members:decide", args=[membership.pk]),
+        {"decision": "reject", "reason": "You live outside the street we cover."},
+    )
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.REJECTED
+    mail = mailbox.last("anna.peeters@example.be")
+    body = mailbox.body(mail)
+    assert "You live outside the street we cover." in body
+    assert "/members/manage/" in body
+
+    # A decided request cannot be decided again.
+    again = coordinator.post(
+        reverse("members:decide", args=[membership.pk]), {"decision": "approve"}, follow=True
+    )
+    assert "not waiting for a decision" in again.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.REJECTED
+
+
+def test_business_joins_the_bin_z(client, town, people, mailbox):
+    data = {
+        **JOIN,
+        "address": "Marktplein 2, 9990 Teststad",
+        "networks": ["bin-z-markt"],
+        "kind": "business",
+        "business_name": "Apotheek Markt",
+        "business_type": "pharmacy",
+        "email": "apotheek@example.be",
+    }
+    assert client.post(join_url(), data).status_code == 302
+    member = Member.objects.get(email="apotheek@example.be")
+    assert member.business_name == "Apotheek Markt"
+    assert member.contact_person == "Anna Peeters"
+    assert member.memberships.get().network == town["z"]
+
+
+def test_unknown_house_number_is_placed_between_neighbours_and_flagged(client, town, mailbox):
+    response = client.post(join_url(), {**JOIN, "address": "Kerkstraat 8, 9990 Teststad"})
+    assert response.status_code == 302
+    member = Member.objects.get()
+    assert member.address is None and member.address_unverified
+    # between 6 (x=290) and 10 (x=450) on the even side
+    assert 290 < member.point.x - 145000 < 450
+
+
+def test_a_position_given_by_hand_is_used_for_an_address_not_in_the_register(client, town, mailbox):
+    from django.contrib.gis.geos import Point
+
+    from tests.factories import SRID, X0, Y0
+
+    p = Point(X0 + 500, Y0 + 100, srid=SRID).transform(4326, clone=True)
+    data = {**JOIN, "address": "Kerkstraat 8, 9990 Teststad", "lat": f"{p.y:.7f}", "lon": f"{p.x:.7f}"}
+    assert client.post(join_url(), data).status_code == 302
+    member = Member.objects.get()
+    assert member.address_unverified
+    assert abs(member.point.x - (X0 + 500)) < 1 and abs(member.point.y - (Y0 + 100)) < 1
+
+
+def test_double_submission_creates_one_member_and_sends_the_link_again(client, town, mailbox):
+    assert client.post(join_url(), JOIN).status_code == 302
+    assert client.post(join_url(), {**JOIN, "email": "Anna.Peeters@Example.be"}).status_code == 302
+    assert Member.objects.count() == 1
+    assert Membership.objects.count() == 1
+    mails = mailbox.to("anna.peeters@example.be")
+    assert len(mails) == 2
+    # Both links work; the second confirms nothing new.
+    client.get(mailbox.link("anna.peeters@example.be", "confirm"))
+    assert Membership.objects.get().status == Membership.Status.PENDING
+
+
+def test_signing_up_again_after_confirming_keeps_the_data_and_says_where_it_stands(client, town, mailbox):
+    client.post(join_url(), JOIN)
+    client.get(mailbox.link("anna.peeters@example.be", "confirm"))
+    client.post(join_url(), {**JOIN, "name": "Someone Else", "mobile": "0470 99 99 99"})
+    member = Member.objects.get()
+    assert member.name == "Anna Peeters" and member.mobile == "+32470123456"
+    assert Membership.objects.get().status == Membership.Status.PENDING
+    mail = mailbox.last("anna.peeters@example.be")
+    assert "waiting for the coordinator" in mailbox.body(mail)
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"mobile": "0470 12 34"}, "mobile", "not a valid phone number"),
+        ({"mobile": "hello"}, "mobile", "is not a phone number"),
+        ({"mobile": "02 363 00 00"}, "mobile", "not a mobile number"),
+        ({"landline": "12"}, "landline", "not a valid phone number"),
+        ({"email": "anna@"}, "email", "is not a valid e-mail address"),
+        ({"email": "", "mobile": "0470 12 34 56"}, "email", "An e-mail address is needed"),
+        ({"name": ""}, "name", "Give your name"),
+        ({"consent": ""}, "consent", "privacy statement"),
+        ({"address": "Veldweg 3, 9990 Teststad"}, "networks", "no other BIN (residents) covers it"),
+        (
+            {"address": "Molenstraat 4, 9990 Teststad"},
+            "networks",
+            "BIN Alfa does not cover this address; it lies in BIN Beta.",
+        ),
+        (
+            {"networks": ["bin-z-markt"], "address": "Marktplein 2, 9990 Teststad"},
+            "networks",
+            "sign up as a business",
+        ),
+        ({"networks": ["bin-nope"]}, "networks", "There is no BIN “bin-nope”"),
+        ({"networks": []}, "networks", "Choose the BIN"),
+        ({"address": "Kerkstraat, 9990 Teststad"}, "address", "Add your house number"),
+        ({"address": "Nergensstraat 4, 9990 Teststad"}, "address", "could not find"),
+        ({"quiet_hours_start": "22:00"}, "quiet_hours_end", "both the start and the end"),
+        ({"kind": "business"}, "business_name", "name of the business"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_changes_nothing(client, town, mailbox, change, field, message):
+    response = client.post(join_url(), {**JOIN, **change})
+    assert response.status_code == 400
+    assert message in response.content.decode(), response.content.decode()[:3000]
+    assert Member.objects.count() == 0
+    assert not mailbox.messages
+
+
+def test_suspended_bin_takes_no_members(client, town, mailbox):
+    town["a"].status = "suspended"
+    town["a"].save()
+    response = client.post(join_url(), JOIN)
+    assert response.status_code == 400
+    assert "takes no new members" in response.content.decode()
+    assert Member.objects.count() == 0
+
+
+def test_join_page_in_dutch_by_default(town):
+    from django.test import Client
+
+    response = Client().get(join_url())
+    assert response.status_code == 200
+    assert '<html lang="nl">' in response.content.decode()
