@@ -1,16 +1,51 @@
-"""Map builders: plain functions that return a folium.Map."""
+"""Map builders: plain functions that return a folium.Map.
+
+The public maps are assembled from small steps (`base_map`, `add_area_boundary`, `add_network_layers`,
+`add_legend`, `add_address_search`) that the police alert map and the evaluation map can reuse with their
+own layers (Draw plugin, alert perimeter, heat layer) on top.
+"""
 
 import json
 
 import folium
 from django.contrib.gis.geos import Point
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from areas.models import Network
+from areas.models import Municipality, Network, PoliceZone
+from areas.selectors import networks_visible
 
-__all__ = ["lookup_map"]
+from .assets import use_vendored_assets
+from .elements import AddressSearch, Legend, NetworkPopups
+from .selectors import area_layers_for_display, networks_in_municipality, networks_in_police_zone
+
+__all__ = [
+    "KIND_COLOURS",
+    "add_address_search",
+    "add_area_boundary",
+    "add_legend",
+    "add_network_layers",
+    "base_map",
+    "lookup_map",
+    "municipality_map",
+    "police_zone_map",
+]
 
 ATTRIBUTION = "© OpenStreetMap contributors · demo BINs drawn from neighbourhood boundaries"
-COLOURS = {Network.Kind.BIN: "#1f77b4", Network.Kind.BIN_Z: "#d62728"}
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# Colour-blind safe pairs from the Tableau 10 palette; BIN and BIN-Z must never be confused.
+KIND_COLOURS = {
+    Network.Kind.BIN: "#1f77b4",
+    Network.Kind.BIN_Z: "#d62728",
+    Network.Kind.BIN_L: "#2ca02c",
+    Network.Kind.OTHER: "#9467bd",
+}
+COLOURS = KIND_COLOURS  # the name lookup_map used
+BOUNDARY_COLOUR = "#3d3d3d"
+# BIN and BIN-Z always get a layer (an empty one says "none here"); other kinds only when present.
+ALWAYS_SHOWN_KINDS = (Network.Kind.BIN, Network.Kind.BIN_Z)
 
 
 def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> folium.Map:
@@ -33,4 +68,229 @@ def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> f
     folium.Marker([p.y, p.x]).add_to(m)
     if bounds:
         m.fit_bounds(bounds)
+    return use_vendored_assets(m)
+
+
+# --- steps ------------------------------------------------------------------------------------------
+
+
+def _bounds(geometries: list[dict]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of GeoJSON geometries in EPSG:4326."""
+    xs, ys = [], []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], int | float):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for geometry in geometries:
+        if geometry:
+            walk(geometry["coordinates"])
+    if not xs:
+        return None
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+def base_map(*, bounds: list[list[float]] | None, height: str = "100%", demo: bool = False) -> folium.Map:
+    """An empty map fitted to `bounds`, with OpenStreetMap tiles and their attribution."""
+    if bounds is None:
+        from django.conf import settings
+
+        west, south, east, north = settings.BIN_SERVICE_BBOX
+        bounds = [[south, west], [north, east]]
+    (south, west), (north, east) = bounds
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=13,
+        tiles=None,
+        height=height,
+        control_scale=True,
+    )
+    attribution = OSM_ATTRIBUTION
+    if demo:
+        attribution += " · " + _("demo BINs drawn from neighbourhood boundaries, not real BIN areas")
+    # Offline the tiles do not load; the vector layers are drawn regardless.
+    folium.TileLayer(OSM_TILES, attr=attribution, name="OpenStreetMap", max_zoom=19, control=False).add_to(m)
+    m.fit_bounds(bounds)
     return m
+
+
+def add_area_boundary(m: folium.Map, *, geometry: dict | None, name: str) -> None:
+    """The municipality's or zone's outline: a dashed line that does not catch clicks."""
+    if not geometry:
+        return
+    folium.GeoJson(
+        {"type": "Feature", "id": "area", "geometry": geometry, "properties": {}},
+        name=name,
+        style_function=lambda _f: {
+            "color": BOUNDARY_COLOUR,
+            "weight": 2.5,
+            "dashArray": "6 4",
+            "fill": False,
+        },
+        interactive=False,
+        className="bin-map-area-boundary",
+    ).add_to(m)
+
+
+def _style(feature: dict) -> dict:
+    p = feature["properties"]
+    colour = KIND_COLOURS.get(p["kind"], KIND_COLOURS[Network.Kind.OTHER])
+    style = {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.18}
+    if not p["published"]:  # only staff see these
+        style.update(dashArray="4 4", fillOpacity=0.05)
+    return style
+
+
+def _highlight(feature: dict) -> dict:
+    return {"weight": 4, "fillOpacity": 0.35}
+
+
+def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict]:
+    """One FeatureGroup per network kind. Returns kind -> {"label", "colour", "count"} for the legend."""
+    labels = {
+        "unpublished": _("Not published: only staff see it"),
+        "contact": _("Contact"),
+        "join": _("Join this BIN"),
+    }
+    by_kind: dict[str, list[dict]] = {kind: [] for kind in ALWAYS_SHOWN_KINDS}
+    for feature in features:
+        by_kind.setdefault(feature["properties"]["kind"], []).append(feature)
+    layers = {}
+    for kind, kind_features in by_kind.items():
+        label = str(Network.Kind(kind).label)
+        colour = KIND_COLOURS.get(kind, KIND_COLOURS[Network.Kind.OTHER])
+        group = folium.FeatureGroup(name=label)
+        if kind_features:
+            geojson = folium.GeoJson(
+                {"type": "FeatureCollection", "features": kind_features},
+                name=label,
+                control=False,  # the FeatureGroup is what the layer control switches
+                style_function=_style,
+                highlight_function=_highlight,
+            )
+            geojson.add_child(NetworkPopups(labels=labels))
+            geojson.add_to(group)
+        group.add_to(m)
+        layers[kind] = {"label": label, "colour": colour, "count": len(kind_features)}
+    return layers
+
+
+def add_legend(m: folium.Map, *, layers: dict[str, dict], area_label: str | None) -> None:
+    entries = [
+        {
+            "key": kind,
+            "label": layer["label"],
+            "colour": layer["colour"],
+            "fill": layer["colour"] + "2e",  # the fill opacity of the shapes (0.18)
+            "count": layer["count"],
+            "line": False,
+        }
+        for kind, layer in layers.items()
+    ]
+    if area_label:
+        entries.append(
+            {"key": "boundary", "label": area_label, "colour": BOUNDARY_COLOUR, "count": None, "line": True}
+        )
+    Legend(title=_("Neighbourhood information networks"), entries=entries).add_to(m)
+
+
+def add_address_search(m: folium.Map) -> None:
+    labels = {
+        "label": _("Address"),
+        "placeholder": _("Street and number, municipality"),
+        "search": _("Find my BIN"),
+        "searching": _("Searching…"),
+        "not_found": _("No address found."),
+        "failed": _("The search failed; try again later."),
+        "ambiguous": _("More than one address matches; this is the first."),
+        "no_bin": _("No BIN covers this address."),
+        "nearest": _("Nearest BIN"),
+        "join": _("Join this BIN"),
+    }
+    AddressSearch(api_url=reverse("api:lookup"), labels=labels).add_to(m)
+
+
+# --- public maps -------------------------------------------------------------------------------------
+
+
+def _area_map(
+    *,
+    area: Municipality | PoliceZone,
+    area_label: str,
+    networks: QuerySet[Network],
+    simplify_tolerance_m: float | None,
+    address_search: bool,
+    site_url: str | None,
+    height: str,
+) -> folium.Map:
+    layers = area_layers_for_display(area=area, networks=networks, tolerance_m=simplify_tolerance_m)
+    features = layers.features
+    for feature in features:
+        slug = feature["properties"]["slug"]
+        # site_url None: no join links (a static export that does not know where the service lives).
+        feature["properties"]["join_url"] = (
+            None if site_url is None else site_url.rstrip("/") + reverse("network-join", args=[slug])
+        )
+    boundary = layers.boundary
+    m = base_map(
+        bounds=_bounds([boundary] if boundary else [f["geometry"] for f in features]),
+        height=height,
+        demo=layers.demo,
+    )
+    add_area_boundary(m, geometry=boundary, name=area_label)
+    kinds = add_network_layers(m, features=features)
+    folium.LayerControl(collapsed=False).add_to(m)
+    add_legend(m, layers=kinds, area_label=area_label if boundary else None)
+    if address_search:
+        add_address_search(m)
+    return use_vendored_assets(m)
+
+
+def municipality_map(
+    *,
+    municipality: Municipality,
+    user=None,
+    simplify_tolerance_m: float | None = None,
+    address_search: bool = True,
+    site_url: str | None = "",
+    height: str = "100%",
+) -> folium.Map:
+    """The published BINs and BIN-Zs of a municipality (all of them for staff), on OpenStreetMap.
+
+    simplify_tolerance_m: None picks one from the municipality's size; 0 draws the stored geometry.
+    site_url: prefix of the join links ("" for links relative to this site, None for none).
+    """
+    return _area_map(
+        area=municipality,
+        area_label=_("Municipality %(name)s") % {"name": municipality.name},
+        networks=networks_in_municipality(municipality=municipality, networks=networks_visible(user=user)),
+        simplify_tolerance_m=simplify_tolerance_m,
+        address_search=address_search,
+        site_url=site_url,
+        height=height,
+    )
+
+
+def police_zone_map(
+    *,
+    police_zone: PoliceZone,
+    user=None,
+    simplify_tolerance_m: float | None = None,
+    address_search: bool = True,
+    site_url: str | None = "",
+    height: str = "100%",
+) -> folium.Map:
+    """The published BINs and BIN-Zs of every municipality of a police zone; arguments as municipality_map."""
+    return _area_map(
+        area=police_zone,
+        area_label=_("Police zone %(name)s") % {"name": police_zone.name},
+        networks=networks_in_police_zone(police_zone=police_zone, networks=networks_visible(user=user)),
+        simplify_tolerance_m=simplify_tolerance_m,
+        address_search=address_search,
+        site_url=site_url,
+        height=height,
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("members.api.urls")),
     path("api/", include("areas.api.urls")),
+    path("maps/", include("maps.urls")),
     path("", include("alerts.urls")),
     path("", include("members.urls")),
     path("", include("streets.urls")),

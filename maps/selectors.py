@@ -1,0 +1,185 @@
+"""Reads for the maps: areas by their public key, and geometry made light enough to draw in a browser."""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.contrib.gis.geos import GEOSGeometry
+from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models.fields import FloatField
+
+from areas.models import Municipality, Network, PoliceZone
+
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "POPUP_FIELDS",
+    "VERTEX_BUDGET",
+    "DisplayLayers",
+    "area_layers_for_display",
+    "display_tolerance_m",
+    "municipality_by_key",
+    "networks_in_municipality",
+    "networks_in_police_zone",
+]
+
+# Six decimals of a degree are 0.11 m of latitude (0.07 m of longitude in Belgium): finer than any BIN
+# boundary is drawn, and each coordinate costs 9 characters instead of 17.
+COORDINATE_DECIMALS = 6
+# The display tolerance is the area's larger side divided by this: at the zoom that fits the area in a
+# ~1000 px map one pixel covers size/1000 m, so size/3000 stays below a pixel two zoom levels closer.
+TOLERANCE_DIVISOR = 3000
+TOLERANCE_MIN_M, TOLERANCE_MAX_M = 0.5, 50.0
+# At most this many positions on one map: ~24 bytes each in the page, so ~720 kB of a 1 MB budget.
+VERTEX_BUDGET = 30_000
+# What a popup or a list of networks shows; nothing else is read.
+POPUP_FIELDS = ("slug", "name", "kind", "status", "contact_email", "published", "source_id")
+
+
+class SimplifyPreserveTopology(Func):
+    """ST_SimplifyPreserveTopology: Douglas-Peucker that never makes a polygon invalid or collapse."""
+
+    function = "ST_SimplifyPreserveTopology"
+    arity = 2
+
+
+def display_tolerance_m(geometry: GEOSGeometry | None) -> float:
+    """A simplification tolerance in metres for drawing the whole of `geometry` (storage CRS) on one map."""
+    if geometry is None or geometry.empty:
+        return TOLERANCE_MIN_M
+    west, south, east, north = geometry.extent
+    size = max(east - west, north - south)
+    return min(max(size / TOLERANCE_DIVISOR, TOLERANCE_MIN_M), TOLERANCE_MAX_M)
+
+
+def _display_geojson(field: str, tolerance_m: float) -> AsGeoJSON:
+    # Simplify in the metric storage CRS, where the tolerance means metres; only then go to EPSG:4326.
+    # Each polygon is simplified on its own, so neighbouring BINs may show slivers up to the tolerance
+    # at their shared border; that is a display artefact, the stored geometry is untouched.
+    geometry = F(field)
+    if tolerance_m and tolerance_m > 0:
+        geometry = SimplifyPreserveTopology(
+            geometry,
+            Value(float(tolerance_m), output_field=FloatField()),
+            output_field=GeometryField(srid=settings.BIN_STORAGE_SRID),
+        )
+    return AsGeoJSON(Transform(geometry, 4326), precision=COORDINATE_DECIMALS)
+
+
+def _network_features(*, networks: QuerySet[Network], tolerance_m: float) -> tuple[list[dict], bool]:
+    rows = (
+        # networks_visible() joins the municipality and zone: their boundaries would come along, per row.
+        networks.select_related(None)
+        .only(*POPUP_FIELDS)
+        .annotate(display_geojson=_display_geojson("boundary", tolerance_m))
+        .order_by("kind", "name", "pk")
+    )
+    features, demo = [], False
+    for network in rows:
+        demo = demo or bool(network.source_id and network.source_id.startswith("demo:"))
+        features.append(
+            {
+                "type": "Feature",
+                "id": network.slug,
+                "geometry": json.loads(network.display_geojson),
+                "properties": {
+                    "slug": network.slug,
+                    "name": network.name,
+                    "kind": network.kind,
+                    "kind_label": str(network.get_kind_display()),
+                    "status": network.status,
+                    "status_label": str(network.get_status_display()),
+                    "contact_email": network.contact_email,
+                    "published": network.published,
+                },
+            }
+        )
+    return features, demo
+
+
+def _boundary(*, area: Municipality | PoliceZone, tolerance_m: float) -> dict | None:
+    if area.boundary is None:
+        return None
+    text = (
+        type(area)
+        .objects.filter(pk=area.pk)
+        .values_list(_display_geojson("boundary", tolerance_m), flat=True)
+        .get()
+    )
+    return json.loads(text)
+
+
+def vertex_count(geometry: dict | None) -> int:
+    """The number of positions in a GeoJSON geometry."""
+    if not geometry:
+        return 0
+
+    def count(coords) -> int:
+        if coords and isinstance(coords[0], int | float):
+            return 1
+        return sum(count(c) for c in coords)
+
+    return count(geometry["coordinates"])
+
+
+@dataclass(frozen=True)
+class DisplayLayers:
+    """What an area map draws, in EPSG:4326: the area's outline and its networks as GeoJSON features."""
+
+    boundary: dict | None
+    features: list[dict]
+    tolerance_m: float
+    vertices: int
+    # Some network comes from the demo fixtures (drawn from neighbourhoods, not a real BIN area).
+    demo: bool
+
+
+def area_layers_for_display(
+    *, area: Municipality | PoliceZone, networks: QuerySet[Network], tolerance_m: float | None = None
+) -> DisplayLayers:
+    """The area's outline and networks simplified by the database for display.
+
+    tolerance_m None: start from the area's size (display_tolerance_m) and double it while the drawing
+    has more than VERTEX_BUDGET positions, so that a page stays light whatever was imported. A number
+    (0: the stored geometry) is used as it is.
+    """
+    tolerance = display_tolerance_m(area.boundary) if tolerance_m is None else tolerance_m
+    while True:
+        boundary = _boundary(area=area, tolerance_m=tolerance)
+        features, demo = _network_features(networks=networks, tolerance_m=tolerance)
+        vertices = vertex_count(boundary) + sum(vertex_count(f["geometry"]) for f in features)
+        if tolerance_m is not None or vertices <= VERTEX_BUDGET or tolerance >= TOLERANCE_MAX_M:
+            return DisplayLayers(boundary, features, tolerance, vertices, demo)
+        tolerance = min(tolerance * 2, TOLERANCE_MAX_M)
+
+
+def networks_in_municipality(*, municipality: Municipality, networks: QuerySet[Network]) -> QuerySet[Network]:
+    return networks.filter(municipality=municipality)
+
+
+def networks_in_police_zone(*, police_zone: PoliceZone, networks: QuerySet[Network]) -> QuerySet[Network]:
+    # A network names its zone itself; older imports only have it through their municipality. (Both are
+    # foreign keys, so the OR cannot repeat a row: no DISTINCT, which would sort the big geometry column.)
+    return networks.filter(Q(police_zone=police_zone) | Q(municipality__police_zone=police_zone))
+
+
+def municipality_by_key(key: str) -> Municipality | None:
+    """A municipality by NIS code (`23027`) or by the slug of one of its names (`halle`, `bruxelles`)."""
+    key = key.strip().lower()
+    if key.isdigit():
+        return Municipality.objects.filter(nis_code=key).first()
+    words = key.replace("-", " ")
+    # bin_normalise (streets migration 0002) folds case and accents and turns other characters into
+    # spaces: "Sint-Pieters-Leeuw" -> "sint pieters leeuw", the same words slugify() joins with dashes.
+    matches = Q()
+    for field in ("name_nl", "name_fr", "name_de"):
+        matches |= Q(**{f"{field}_norm": words})
+    return (
+        Municipality.objects.annotate(
+            **{f"{f}_norm": Func(F(f), function="bin_normalise") for f in ("name_nl", "name_fr", "name_de")}
+        )
+        .filter(matches)
+        .order_by("nis_code")
+        .first()
+    )

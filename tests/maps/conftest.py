@@ -1,0 +1,111 @@
+"""A small town for the map tests: two touching BINs, a BIN-Z over their border, an unpublished and a
+dissolved BIN, a neighbouring municipality in the same police zone and one far away in another zone."""
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from areas.models import Network
+from tests.factories import (
+    X0,
+    Y0,
+    AddressFactory,
+    MunicipalityFactory,
+    NetworkFactory,
+    PoliceZoneFactory,
+    StreetFactory,
+    square,
+)
+
+
+def lambert(x, y):
+    return Point(X0 + x, Y0 + y, srid=31370)
+
+
+@pytest.fixture
+def town(db):
+    zone = PoliceZoneFactory(number=5999, name="PZ Kaartstreek", boundary=square(-2000, -2000, 12000))
+    muni = MunicipalityFactory(
+        nis_code="99101",
+        name_nl="Kaartdorp",
+        name_fr="Village-Carte",
+        police_zone=zone,
+        boundary=square(-1000, -1000, 5000),
+    )
+    alfa = NetworkFactory(
+        name="BIN Alfa",
+        slug="bin-alfa",
+        municipality=muni,
+        boundary=square(0, 0, 1000),
+        contact_email="alfa@bin.example.be",
+    )
+    beta = NetworkFactory(
+        name="BIN Beta",
+        slug="bin-beta",
+        municipality=muni,
+        boundary=square(1000, 0, 1000),
+        status=Network.Status.RECOGNISED,
+        contact_email="beta@bin.example.be",
+    )
+    markt = NetworkFactory(
+        name="BIN-Z Markt",
+        slug="bin-z-markt",
+        kind=Network.Kind.BIN_Z,
+        municipality=muni,
+        boundary=square(790, 200, 420),
+        contact_email="markt@bin.example.be",
+    )
+    hidden = NetworkFactory(
+        name="BIN Verborgen",
+        slug="bin-verborgen",
+        municipality=muni,
+        published=False,
+        boundary=square(0, 2000, 1000),
+    )
+    dissolved = NetworkFactory(
+        name="BIN Opgeheven",
+        slug="bin-opgeheven",
+        municipality=muni,
+        status=Network.Status.DISSOLVED,
+        boundary=square(2000, 2000, 500),
+    )
+    neighbour = MunicipalityFactory(
+        nis_code="99102", name_nl="Buurdorp", police_zone=zone, boundary=square(4000, -1000, 5000)
+    )
+    gamma = NetworkFactory(
+        name="BIN Gamma", slug="bin-gamma", municipality=neighbour, boundary=square(5000, 0, 1000)
+    )
+    far = MunicipalityFactory(nis_code="99103", name_nl="Verweg", boundary=square(20000, 20000, 3000))
+    delta = NetworkFactory(
+        name="BIN Delta", slug="bin-delta", municipality=far, boundary=square(20500, 20500, 500)
+    )
+    street = StreetFactory(municipality=muni, name_nl="Kaartstraat", postcode="9990")
+    addresses = {
+        "alfa": AddressFactory(
+            street=street, house_number="3", number=3, postcode="9990", point=lambert(300, 500)
+        ),
+        "beta": AddressFactory(
+            street=street, house_number="5", number=5, postcode="9990", point=lambert(1700, 500)
+        ),
+        "markt": AddressFactory(
+            street=street, house_number="7", number=7, postcode="9990", point=lambert(1100, 400)
+        ),
+        "none": AddressFactory(
+            street=street, house_number="9", number=9, postcode="9990", point=lambert(3500, 3500)
+        ),
+    }
+    return {
+        "zone": zone,
+        "muni": muni,
+        "neighbour": neighbour,
+        "far": far,
+        "alfa": alfa,
+        "beta": beta,
+        "markt": markt,
+        "hidden": hidden,
+        "dissolved": dissolved,
+        "gamma": gamma,
+        "delta": delta,
+        "street": street,
+        "addresses": addresses,
+        "published": [alfa, beta, markt],
+    }
