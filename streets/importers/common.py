@@ -1,0 +1,413 @@
+"""What the street and address importers share: parsing of house numbers, staging tables, set-based merges."""
+
+import re
+import sys
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from tqdm import tqdm
+
+from areas.importing import ImportAborted, ImportReport, RecordError
+
+__all__ = [
+    "NULL",
+    "ON_ERROR_CHOICES",
+    "Problems",
+    "Staging",
+    "lambert72_extent",
+    "merge_all",
+    "normalise_name",
+    "parse_house_number",
+    "progress_bar",
+    "read_lines",
+    "run_import",
+    "say",
+]
+
+ON_ERROR_CHOICES = ("skip", "stop")
+NULL = "\\N"  # in COPY text
+SRID = settings.BIN_STORAGE_SRID
+LAMBERT72 = 31370
+
+# Field sizes of the models (streets.models, areas.models): longer values are bad records, not truncated.
+MAX_HOUSE_NUMBER = 16
+MAX_BOX_NUMBER = 16
+MAX_POSTCODE = 8
+MAX_NAME = 200
+MAX_SOURCE_ID = 100
+# The numeric part of a house number above this is a typing error, not a house.
+MAX_NUMBER = 99999
+
+_FIRST_DIGITS = re.compile(r"[0-9]+")
+_HOUSE_NUMBER = re.compile(r"[\w /.,'+-]+")
+
+
+def parse_house_number(raw: str) -> tuple[str, int | None]:
+    """Split a house number as written into (text, numeric part); raise ValueError saying why it is absurd."""
+    if raw.isdigit() and raw.isascii() and len(raw) <= 5:  # the common case, "138"
+        return raw, int(raw)
+    text = " ".join(raw.split())
+    if not text:
+        raise ValueError("empty house number")
+    if len(text) > MAX_HOUSE_NUMBER:
+        raise ValueError(f"house number {text!r} is longer than {MAX_HOUSE_NUMBER} characters")
+    if not _HOUSE_NUMBER.fullmatch(text):
+        raise ValueError(f"house number {text!r} has unexpected characters")
+    # "10A", "10 bis", "12-14" and "12/2" all sort and answer as 12-ish: the first run of digits.
+    digits = _FIRST_DIGITS.search(text)
+    if digits is None:
+        raise ValueError(f"house number {text!r} has no digit")
+    number = int(digits.group())
+    if number > MAX_NUMBER:
+        raise ValueError(f"house number {text!r} is out of range")
+    return text, number
+
+
+def normalise_name(name: str) -> str:
+    """A street name folded for matching: no accents, case or extra spaces; straight apostrophes."""
+    folded = unicodedata.normalize("NFKD", name.replace("\u2019", "'").replace("\u2018", "'"))
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(folded.casefold().split())
+
+
+@lru_cache(maxsize=4)
+def lambert72_extent(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The Lambert 72 (EPSG:31370) envelope of a lon/lat box such as settings.BIN_SERVICE_BBOX."""
+    from django.contrib.gis.gdal import CoordTransform, SpatialReference
+    from django.contrib.gis.geos import LineString
+
+    west, south, east, north = bbox
+    steps = 20
+    ring = (
+        [(west + (east - west) * i / steps, south) for i in range(steps)]
+        + [(east, south + (north - south) * i / steps) for i in range(steps)]
+        + [(east - (east - west) * i / steps, north) for i in range(steps)]
+        + [(west, north - (north - south) * i / steps) for i in range(steps + 1)]
+    )
+    # The box's edges curve in Lambert 72: densify them before taking the envelope.
+    line = LineString(ring, srid=4326)
+    line.transform(CoordTransform(SpatialReference(4326), SpatialReference(LAMBERT72)))
+    return line.extent
+
+
+class Problems:
+    """Collects the bad records of one import; with on_error='stop' the first one aborts it."""
+
+    def __init__(self, report: ImportReport, on_error: str):
+        if on_error not in ON_ERROR_CHOICES:
+            raise ValueError(f"on_error must be one of {ON_ERROR_CHOICES}, not {on_error!r}")
+        self.report = report
+        self.stop = on_error == "stop"
+
+    def add(self, position: str, reason: str) -> None:
+        self.report.errors.append(RecordError(position=position, reason=reason))
+        if self.stop:
+            raise ImportAborted(f"{position}: {reason}; nothing was imported", self.report)
+
+
+def read_lines(path: Path, bar: tqdm) -> Iterator[tuple[int, bytes]]:
+    """Yield (line number, raw line) of a file, moving the progress bar by bytes every 1 MiB or so."""
+    done = 0
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            done += len(line)
+            if done >= 1 << 20:
+                bar.update(done)
+                done = 0
+            yield number, line
+    bar.update(done)
+
+
+def say(progress: bool, message: str) -> None:
+    """A step of a long import, on stderr beside the progress bars."""
+    if progress:
+        tqdm.write(message, file=sys.stderr)
+
+
+def progress_bar(*, path: Path, progress: bool) -> tqdm:
+    """A progress bar over the bytes of `path` on stderr, or a silent one."""
+    return tqdm(
+        total=path.stat().st_size,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc=path.name,
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+    )
+
+
+def run_import(
+    *, source: str, dry_run: bool, on_error: str, work: Callable[["Staging", Problems], None]
+) -> ImportReport:
+    """Run `work` in one transaction with fresh staging tables; roll back on dry runs and on any abort."""
+    report = ImportReport(source=source, dry_run=dry_run)
+    problems = Problems(report, on_error)
+    try:
+        with transaction.atomic():
+            with Staging.create() as staging:
+                work(staging, problems)
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as exc:
+        # Validation should catch every value the database refuses; if one slips through, say so plainly.
+        message = f"{source}: the database refused the import ({exc}); nothing was imported"
+        raise ImportAborted(message, report) from exc
+    return report
+
+
+# A street's postcode is the one most of its addresses in this import have (ties: the lowest).
+_STREET_POSTCODES = """
+    SELECT DISTINCT ON (street_source_id) street_source_id, postcode
+    FROM (
+        SELECT street_source_id, postcode, count(*) AS n FROM {address}
+        WHERE postcode <> '' GROUP BY street_source_id, postcode
+    ) counted
+    ORDER BY street_source_id, n DESC, postcode
+"""
+
+
+class Staging:
+    # Every importer parses and checks its file row by row in Python while streaming the rows with COPY into
+    # three staging tables (municipalities, streets, addresses), then merges them into the real tables with
+    # one INSERT ... SELECT ... ON CONFLICT (source_id) DO UPDATE ... WHERE <something changed> per table.
+    # That is what makes a country (millions of addresses) take minutes instead of hours, and it is what
+    # makes a re-import of the same file an update: rows are matched on source_id, and a row whose values
+    # did not change is not written at all (no dead tuple, no index churn), so it counts as unchanged.
+    # `xmax = 0` on a RETURNING row means the row was inserted by this statement, not updated.
+    #
+    # The staging tables are temporary (private to the session, nothing global is created), created inside
+    # the import's transaction and dropped at its end; their names are unique so that an import nested in
+    # another's transaction (load_demo, the tests) never meets a leftover.
+    """Temporary staging tables of one import, and the set-based merges from them into the real tables."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        suffix = uuid.uuid4().hex[:12]
+        self.municipality = f"bin_stage_municipality_{suffix}"
+        self.street = f"bin_stage_street_{suffix}"
+        self.address = f"bin_stage_address_{suffix}"
+        self.raw = cursor.connection  # the psycopg 3 connection under Django's cursor, for COPY
+
+    @classmethod
+    @contextmanager
+    def create(cls):
+        with connection.cursor() as cursor:
+            staging = cls(cursor)
+            staging._create_tables()
+            yield staging
+            # On an exception the transaction's rollback removes the tables.
+            staging._drop_tables()
+
+    def _create_tables(self) -> None:
+        # Sorting and grouping a country's addresses in memory rather than on disk; not waiting for the WAL
+        # flush at commit is safe here (a crash loses the import, not consistency).
+        self.execute("SET LOCAL synchronous_commit = off")
+        self.execute("SET LOCAL work_mem = '256MB'")
+        self.execute(
+            f"""
+            CREATE TEMPORARY TABLE {self.municipality} (
+                nis text PRIMARY KEY, name_nl text, name_fr text, name_de text
+            ) ON COMMIT DROP;
+            CREATE TEMPORARY TABLE {self.street} (
+                line integer, source_id text, nis text, name_nl text, name_fr text, name_de text,
+                geometry geometry(MultiLineString, {SRID})
+            ) ON COMMIT DROP;
+            CREATE TEMPORARY TABLE {self.address} (
+                line integer, source_id text, street_source_id text, house_number text, number integer,
+                box_number text, postcode text, x double precision, y double precision
+            ) ON COMMIT DROP;
+            """
+        )
+
+    def _drop_tables(self) -> None:
+        # ON COMMIT DROP only fires at the outer commit; inside a caller's transaction (tests, load_demo)
+        # the tables must go now so that the next import in the same transaction starts clean.
+        self.execute(f"DROP TABLE IF EXISTS {self.municipality}, {self.street}, {self.address}")
+
+    def execute(self, sql: str, params: Iterable | None = None) -> list[tuple]:
+        self.cursor.execute(sql, params)
+        return self.cursor.fetchall() if self.cursor.description else []
+
+    @contextmanager
+    def copy(self, table: str, columns: Iterable[str]):
+        """COPY rows into a staging table: `with staging.copy(...) as write: write(row)`."""
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with connection.wrap_database_errors, self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+            yield copy.write_row
+
+    @contextmanager
+    def copy_text(self, table: str, columns: Iterable[str]):
+        """COPY lines of text (tab-separated, escaped by the caller) into a staging table, in batches."""
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        buffer: list[str] = []
+        with connection.wrap_database_errors, self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+
+            def write(text: str) -> None:
+                buffer.append(text)
+                if len(buffer) >= 2000:
+                    copy.write("".join(buffer))
+                    buffer.clear()
+
+            yield write
+            copy.write("".join(buffer))
+
+    def analyze(self) -> None:
+        # Temporary tables are never analysed by autovacuum; without statistics the joins below go wrong.
+        self.execute(f"ANALYZE {self.municipality}, {self.street}, {self.address}")
+
+    # --- checks on the staged rows ----------------------------------------------------------------------
+
+    def duplicate_addresses(self) -> list[tuple[str, list[int]]]:
+        """Source ids that occur more than once, with their lines; all but the first line are removed."""
+        # Grouping a million ids is quick in memory; the lines are looked up only when there are duplicates.
+        rows = self.execute(
+            f"""
+            WITH duplicate AS (SELECT source_id FROM {self.address} GROUP BY source_id HAVING count(*) > 1)
+            SELECT source_id, array_agg(line ORDER BY line)
+            FROM {self.address} JOIN duplicate USING (source_id)
+            GROUP BY source_id ORDER BY min(line)
+            """
+        )
+        if rows:
+            self.delete_address_lines([line for _, lines in rows for line in lines[1:]])
+        return rows
+
+    def unknown_streets(self) -> list[tuple[int, str, str]]:
+        """Staged addresses whose street is not stored (run after merge_streets); removed from the stage."""
+        rows = self.execute(
+            f"""
+            SELECT a.line, a.source_id, a.street_source_id FROM {self.address} a
+            WHERE NOT EXISTS (SELECT 1 FROM streets_street s WHERE s.source_id = a.street_source_id)
+            ORDER BY a.line
+            """
+        )
+        if rows:
+            self.delete_address_lines([line for line, *_ in rows])
+        return rows
+
+    def delete_address_lines(self, lines: list[int]) -> None:
+        self.execute(f"DELETE FROM {self.address} WHERE line = ANY(%s)", [lines])
+
+    # --- merges into the real tables --------------------------------------------------------------------
+
+    def merge_municipalities(self) -> tuple[int, int]:
+        """Create the staged municipalities that streets need and that do not exist; (created, existing)."""
+        created, needed = self.execute(
+            f"""
+            WITH needed AS (SELECT DISTINCT nis FROM {self.street}),
+            ins AS (
+                INSERT INTO areas_municipality (nis_code, name_nl, name_fr, name_de)
+                SELECT m.nis, m.name_nl, m.name_fr, m.name_de
+                FROM {self.municipality} m JOIN needed USING (nis)
+                ORDER BY m.nis
+                ON CONFLICT (nis_code) DO NOTHING
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM needed)
+            """
+        )[0]
+        return created, needed - created
+
+    def merge_streets(self) -> tuple[int, int, int]:
+        """Insert or update the staged streets; (created, updated, unchanged)."""
+        # An import without addresses for a street, or without geometry, keeps what is stored.
+        created, updated, staged = self.execute(
+            f"""
+            WITH postcodes AS ({_STREET_POSTCODES.format(address=self.address)}),
+            ins AS (
+                INSERT INTO streets_street AS t
+                    (municipality_id, name_nl, name_fr, name_de, postcode, geometry, source_id)
+                SELECT m.id, s.name_nl, s.name_fr, s.name_de, coalesce(p.postcode, ''), s.geometry,
+                       s.source_id
+                FROM {self.street} s
+                JOIN areas_municipality m ON m.nis_code = s.nis
+                LEFT JOIN postcodes p ON p.street_source_id = s.source_id
+                ORDER BY s.source_id
+                ON CONFLICT (source_id) DO UPDATE SET
+                    municipality_id = excluded.municipality_id,
+                    name_nl = excluded.name_nl,
+                    name_fr = excluded.name_fr,
+                    name_de = excluded.name_de,
+                    postcode = coalesce(nullif(excluded.postcode, ''), t.postcode),
+                    geometry = coalesce(excluded.geometry, t.geometry)
+                WHERE (t.municipality_id, t.name_nl, t.name_fr, t.name_de) IS DISTINCT FROM
+                        (excluded.municipality_id, excluded.name_nl, excluded.name_fr, excluded.name_de)
+                    OR (excluded.postcode <> '' AND excluded.postcode <> t.postcode)
+                    OR (excluded.geometry IS NOT NULL AND t.geometry IS DISTINCT FROM excluded.geometry)
+                RETURNING t.xmax = 0 AS created
+            )
+            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
+                   (SELECT count(*) FROM {self.street})
+            FROM ins
+            """
+        )[0]
+        return created, updated, staged - created - updated
+
+    def merge_addresses(self, *, srid: int) -> tuple[int, int, int]:
+        """Insert or update the staged addresses (x, y in `srid`); (created, updated, unchanged)."""
+        point = "ST_SetSRID(ST_MakePoint(a.x, a.y), %s)"
+        if srid != SRID:
+            point = f"ST_Transform({point}, {SRID})"
+        created, updated, staged = self.execute(
+            f"""
+            WITH ins AS (
+                INSERT INTO streets_address AS t
+                    (street_id, house_number, number, box_number, postcode, point, source_id)
+                SELECT s.id, a.house_number, a.number, a.box_number, a.postcode, {point}, a.source_id
+                FROM {self.address} a JOIN streets_street s ON s.source_id = a.street_source_id
+                ON CONFLICT (source_id) DO UPDATE SET
+                    street_id = excluded.street_id,
+                    house_number = excluded.house_number,
+                    number = excluded.number,
+                    box_number = excluded.box_number,
+                    postcode = excluded.postcode,
+                    point = excluded.point
+                WHERE (t.street_id, t.house_number, t.number, t.box_number, t.postcode, t.point)
+                    IS DISTINCT FROM (excluded.street_id, excluded.house_number, excluded.number,
+                                      excluded.box_number, excluded.postcode, excluded.point)
+                RETURNING t.xmax = 0 AS created
+            )
+            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
+                   (SELECT count(*) FROM {self.address})
+            FROM ins
+            """,
+            [srid],
+        )[0]
+        return created, updated, staged - created - updated
+
+
+def merge_all(
+    staging: Staging, problems: Problems, *, srid: int, position: Callable[[int, str], str]
+) -> None:
+    """The shared end of every importer: drop duplicates and orphans, merge, and count into the report."""
+    staging.analyze()
+    for source_id, lines in staging.duplicate_addresses():
+        for line in lines[1:]:
+            problems.add(
+                position(line, source_id),
+                f"duplicate address id {source_id} (first at {position(lines[0], source_id)}); "
+                "the first one is kept",
+            )
+    report = problems.report
+    m_created, m_existing = staging.merge_municipalities()
+    s_created, s_updated, s_unchanged = staging.merge_streets()
+    for line, source_id, street in staging.unknown_streets():
+        problems.add(position(line, source_id), f"unknown street id {street}")
+    a_created, a_updated, a_unchanged = staging.merge_addresses(srid=srid)
+    report.created += m_created + s_created + a_created
+    report.updated += s_updated + a_updated
+    report.unchanged += m_existing + s_unchanged + a_unchanged
+    verb = "would be" if report.dry_run else "were"
+    report.changes += [
+        f"municipalities: {m_created} {verb} created, {m_existing} already present",
+        f"streets: {s_created} {verb} created, {s_updated} {verb} updated, {s_unchanged} unchanged",
+        f"addresses: {a_created} {verb} created, {a_updated} {verb} updated, {a_unchanged} unchanged",
+    ]
