@@ -2,7 +2,9 @@
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.http import HttpResponse
@@ -60,6 +62,22 @@ def service_errors():
         raise PermissionDenied(str(exc) or None) from exc
 
 
+def _request_data(request):
+    """request.data, with a useful 400 when the body is over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    try:
+        return request.data
+    except RequestDataTooBig as exc:
+        raise ValidationError(
+            {
+                "perimeter": [
+                    f"The request is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1e6:.1f} MB. "
+                    f"A perimeter has at most {settings.BIN_ALERT_MAX_VERTICES:,} vertices; "
+                    "simplify the drawing."
+                ]
+            }
+        ) from exc
+
+
 def _police_only(user) -> None:
     if not user.is_authenticated:
         raise NotAuthenticated()
@@ -115,7 +133,7 @@ class AlertPreviewView(APIView):
     @extend_schema(request=AlertPreviewInput, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request):
         _police_only(request.user)
-        data = AlertPreviewInput(data=request.data)
+        data = AlertPreviewInput(data=_request_data(request))
         data.is_valid(raise_exception=True)
         with service_errors():
             prepared = alert_prepare(user=request.user, **data.service_kwargs())
@@ -159,7 +177,7 @@ class AlertListCreateView(APIView):
     @extend_schema(request=AlertCreateInput, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request):
         _police_only(request.user)
-        data = AlertCreateInput(data=request.data)
+        data = AlertCreateInput(data=_request_data(request))
         data.is_valid(raise_exception=True)
         with service_errors():
             prepared = alert_prepare(user=request.user, **data.service_kwargs())

@@ -31,7 +31,11 @@ def town(db):
     a1 = NetworkFactory(name="BIN A1", slug="bin-a1", municipality=muni_a, boundary=square(0, 0, 1000))
     a2 = NetworkFactory(name="BIN A2", slug="bin-a2", municipality=muni_a, boundary=square(1000, 0, 1000))
     az = NetworkFactory(
-        name="BIN-Z A", slug="bin-z-a", kind=Network.Kind.BIN_Z, municipality=muni_a, boundary=square(800, 200, 400)
+        name="BIN-Z A",
+        slug="bin-z-a",
+        kind=Network.Kind.BIN_Z,
+        municipality=muni_a,
+        boundary=square(800, 200, 400),
     )
     b1 = NetworkFactory(name="BIN B1", slug="bin-b1", municipality=muni_b, boundary=square(16000, 0, 1000))
     officer_a = police_officer(zone_a, username="agent_a")

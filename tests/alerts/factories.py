@@ -49,7 +49,15 @@ def member_at(x: float, y: float, *networks, status=Membership.Status.APPROVED, 
     return member
 
 
+def user(**kwargs):
+    """A saved user: the shared UserFactory sets the password after saving and does not save again, so
+    a session made with force_login would not match the stored password hash."""
+    u = UserFactory(**kwargs)
+    u.save()
+    return u
+
+
 def police_officer(zone, **kwargs):
-    user = UserFactory(**kwargs)
-    Role.objects.create(user=user, kind=Role.Kind.POLICE, police_zone=zone)
-    return user
+    user_ = user(**kwargs)
+    Role.objects.create(user=user_, kind=Role.Kind.POLICE, police_zone=zone)
+    return user_

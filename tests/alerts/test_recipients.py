@@ -28,9 +28,12 @@ def test_members_inside_only(town):
     # 300 m circle around (500, 500): (500, 805) is 5 m outside, (500, 795) 5 m inside.
     just_outside = member_at(500, 805, town.a1)
     just_inside = member_at(500, 795, town.a1)
-    found = {r.member_id for r in recipients_resolve(
-        police_zone_id=town.zone_a.pk, perimeter=perimeter(500, 500, 300), urgent=True
-    )}
+    found = {
+        r.member_id
+        for r in recipients_resolve(
+            police_zone_id=town.zone_a.pk, perimeter=perimeter(500, 500, 300), urgent=True
+        )
+    }
     assert found == {inside.pk, just_inside.pk}
     assert just_outside.pk not in found
 
@@ -38,7 +41,9 @@ def test_members_inside_only(town):
 def test_member_of_two_networks_gets_one_message(town):
     both = member_at(950, 500, town.a1, town.az)
     rows = recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(1000, 500, 300), urgent=True)
-    assert [(r.member_id, sorted(r.network_ids)) for r in rows] == [(both.pk, sorted([town.a1.pk, town.az.pk]))]
+    assert [(r.member_id, sorted(r.network_ids)) for r in rows] == [
+        (both.pk, sorted([town.a1.pk, town.az.pk]))
+    ]
 
 
 def test_membership_rules(town):
@@ -58,7 +63,10 @@ def test_dissolved_network_is_not_alerted(town):
     member_at(400, 400, town.a1)
     town.a1.status = "dissolved"
     town.a1.save()
-    assert recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(400, 400, 200), urgent=True) == []
+    assert (
+        recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(400, 400, 200), urgent=True)
+        == []
+    )
 
 
 def test_channel_by_urgency_with_fallback(town):
@@ -67,11 +75,15 @@ def test_channel_by_urgency_with_fallback(town):
     email_only = member_at(420, 400, town.a1, mobile="")
     none = member_at(430, 400, town.a1, mobile="", email="")
     geom = perimeter(400, 400, 200)
-    urgent = {r.member_id: r.channel for r in recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom,
-                                                                 urgent=True)}
+    urgent = {
+        r.member_id: r.channel
+        for r in recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom, urgent=True)
+    }
     assert urgent == {both.pk: "sms", sms_only.pk: "sms", email_only.pk: "email", none.pk: None}
-    calm = {r.member_id: r.channel for r in recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom,
-                                                               urgent=False)}
+    calm = {
+        r.member_id: r.channel
+        for r in recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=geom, urgent=False)
+    }
     assert calm == {both.pk: "email", sms_only.pk: "sms", email_only.pk: "email", none.pk: None}
 
 
@@ -84,7 +96,12 @@ def test_channel_by_urgency_with_fallback(town):
         (time(22), time(7), datetime(2026, 3, 11, 12, 0), None),
         (time(13), time(15), datetime(2026, 3, 11, 14, 0), datetime(2026, 3, 11, 15, 0)),  # a siesta
         (time(13), time(15), datetime(2026, 3, 11, 16, 0), None),
-        (time(23), time(7), datetime(2026, 3, 28, 23, 30), datetime(2026, 3, 29, 7, 0)),  # DST starts that night
+        (
+            time(23),
+            time(7),
+            datetime(2026, 3, 28, 23, 30),
+            datetime(2026, 3, 29, 7, 0),
+        ),  # DST starts that night
     ],
 )
 def test_quiet_hours_defer_non_urgent_only(town, start, end, now, expected):
@@ -102,7 +119,9 @@ def test_preview_counts_per_network_and_channel(town):
     member_at(950, 500, town.a1, town.az)  # counted in both BINs, once in the total
     member_at(1500, 500, town.a2, mobile="")
     member_at(1600, 500, town.a2, mobile="", email="")
-    preview = recipients_preview(police_zone_id=town.zone_a.pk, perimeter=perimeter(1000, 500, 900), urgent=True)
+    preview = recipients_preview(
+        police_zone_id=town.zone_a.pk, perimeter=perimeter(1000, 500, 900), urgent=True
+    )
     assert preview.total == 3
     assert preview.channels == {"sms": 2, "email": 1}
     assert preview.no_contact == 1
@@ -115,7 +134,12 @@ def test_preview_counts_per_network_and_channel(town):
 
 def test_preview_matches_send(town, api, django_capture_on_commit_callbacks):
     for i in range(12):
-        member_at(100 + 70 * i, 300 + 40 * i, town.a1 if i % 2 else town.a2, mobile="" if i % 3 == 0 else "+32470000%03d" % i)
+        member_at(
+            100 + 70 * i,
+            300 + 40 * i,
+            town.a1 if i % 2 else town.a2,
+            mobile="" if i % 3 == 0 else f"+32470000{i:03d}",
+        )
     api.force_authenticate(town.officer_a)
     body = alert_body(circle(600, 500, 700))
     preview = api.post(reverse("alert-preview"), body, format="json").json()

@@ -1,0 +1,349 @@
+"""The alerts API end to end, sending in-process: permissions, follow-ups, reactions, statistics, tips."""
+
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts.backends import sms as sms_backends
+from alerts.messages import reaction_token, reaction_token_delivery_id
+from alerts.models import Alert, AlertAuditLog, Delivery, Reaction, ReactionNotice, Tip
+from members.models import Membership, Role
+
+from .conftest import alert_body, circle
+from .factories import member_at, police_officer
+from .factories import user as UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def send(api, django_capture_on_commit_callbacks):
+    """POST an alert as `user` and run the on-commit fan-out (in-process, locmem backends)."""
+
+    def _send(user, body, url=None):
+        api.force_authenticate(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post(url or reverse("alert-list"), body, format="json")
+        return response
+
+    return _send
+
+
+# --- permissions ---------------------------------------------------------------------------------------
+
+
+def test_zone_a_officer_cannot_preview_send_or_read_zone_b(town, api, send):
+    member_at(16500, 500, town.b1)
+    b_alert = send(town.officer_b, alert_body(circle(16500, 500, 300))).json()
+    assert b_alert["recipients"] == 1
+
+    api.force_authenticate(town.officer_a)
+    body = alert_body(circle(16500, 500, 300), police_zone=town.zone_b.pk)
+    assert api.post(reverse("alert-preview"), body, format="json").status_code == 403
+    assert api.post(reverse("alert-list"), body, format="json").status_code == 403
+    for name in ("alert-detail", "alert-reactions", "alert-cap"):
+        response = api.get(reverse(name, args=[b_alert["id"]]))
+        assert response.status_code == 403, name
+    for name in ("alert-send", "alert-update", "alert-cancel", "alert-feedback"):
+        response = api.post(
+            reverse(name, args=[b_alert["id"]]), {"message": "x", "outcome": "y"}, format="json"
+        )
+        assert response.status_code == 403, name
+    assert [a["id"] for a in api.get(reverse("alert-list")).json()["results"]] == []
+    stats = api.get(reverse("alert-stats"), {"police_zone": town.zone_b.number})
+    assert stats.status_code == 403
+    assert Alert.objects.count() == 1 and Delivery.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident", "coordinator", "municipality"])
+def test_only_police_use_the_alert_api(town, api, who):
+    if who != "anonymous":
+        user = UserFactory()
+        if who == "coordinator":
+            town.a1.coordinators.add(user)
+        if who == "municipality":
+            Role.objects.create(user=user, kind=Role.Kind.MUNICIPALITY, municipality=town.a1.municipality)
+        api.force_authenticate(user)
+    response = api.post(reverse("alert-preview"), alert_body(circle(500, 500, 300)), format="json")
+    assert response.status_code in (401, 403)
+    assert api.post(reverse("alert-list"), alert_body(circle(500, 500, 300)), format="json").status_code in (
+        401,
+        403,
+    )
+
+
+def test_officer_of_two_zones_names_the_zone_or_it_is_found(town, api):
+    officer = police_officer(town.zone_a)
+    Role.objects.create(user=officer, kind=Role.Kind.POLICE, police_zone=town.zone_b)
+    member_at(16500, 500, town.b1)
+    api.force_authenticate(officer)
+    # The centre lies in zone B only: that zone is taken.
+    response = api.post(reverse("alert-preview"), alert_body(circle(16500, 500, 300)), format="json")
+    assert response.status_code == 200 and response.json()["police_zone"]["id"] == town.zone_b.pk
+    # A centre in neither of the officer's zones (south of both) is ambiguous: say which.
+    response = api.post(reverse("alert-preview"), alert_body(circle(14000, -6000, 2000)), format="json")
+    assert response.status_code == 400 and "police_zone" in response.json()
+
+
+# --- sending ----------------------------------------------------------------------------------------------
+
+
+def test_send_sms_and_email_in_member_language(town, send):
+    tip = Tip.objects.get(title="Verlichting en deuren")
+    nl = member_at(500, 500, town.a1)
+    fr = member_at(510, 500, town.a1, language="fr", mobile="")
+    response = send(town.officer_a, alert_body(circle(500, 500, 300), tip=tip.pk))
+    assert response.status_code == 201, response.json()
+    assert response.json()["recipients"] == 2
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    (sms,) = sms_backends.outbox
+    assert sms.to == nl.mobile
+    assert "Verdachte personen" in sms.text and "buitenverlichting" in sms.text and "/r/" in sms.text
+    (email,) = mail.outbox
+    assert email.to == [fr.email]
+    assert "éclairage extérieur" in email.body
+    assert email.extra_headers["Message-ID"].startswith("<delivery-")
+    # The link in each message is signed for that delivery.
+    token = sms.text.rsplit("/r/", 1)[1].strip("/")
+    assert reaction_token_delivery_id(token) == int(sms.key)
+    audit = AlertAuditLog.objects.get()
+    assert (audit.action, audit.recipients, audit.channels, audit.username) == (
+        "send",
+        2,
+        {"sms": 1, "email": 1},
+        "agent_a",
+    )
+
+
+def test_deliveries_hold_no_personal_data_and_survive_erasure(town, send):
+    member = member_at(500, 500, town.a1)
+    send(town.officer_a, alert_body(circle(500, 500, 300)))
+    delivery = Delivery.objects.get()
+    stored = " ".join(str(v) for v in Delivery.objects.values().get().values())
+    assert member.mobile not in stored and member.email not in stored and member.name not in stored
+    member.delete()
+    delivery.refresh_from_db()
+    assert delivery.member_id is None and delivery.status == "sent"
+
+
+# --- follow-ups -------------------------------------------------------------------------------------------
+
+
+def test_follow_ups_reach_the_same_recipients(town, api, send):
+    stays = member_at(500, 500, town.a1)
+    leaves = member_at(520, 500, town.a1, mobile="")
+    original = send(town.officer_a, alert_body(circle(500, 500, 300))).json()
+    assert original["recipients"] == 2
+    # Afterwards one member leaves, a new one joins inside the perimeter, and one is erased.
+    Membership.objects.filter(member=leaves).update(status=Membership.Status.LEFT)
+    member_at(530, 500, town.a1)
+    erased = member_at(540, 500, town.a1)
+    assert erased.pk  # joined after the alert anyway
+    sms_backends.outbox.clear()
+    mail.outbox.clear()
+
+    update = send(
+        town.officer_a,
+        {"message": "De verdachte is gezien in de Molenstraat."},
+        url=reverse("alert-update", args=[original["id"]]),
+    )
+    assert update.status_code == 201, update.json()
+    assert update.json()["references"] == original["id"] and update.json()["recipients"] == 2
+    assert [m.to for m in sms_backends.outbox] == [stays.mobile]
+    assert [m.to for m in mail.outbox] == [[leaves.email]]
+    assert sms_backends.outbox[0].text.startswith("BIN")
+
+    feedback = send(
+        town.officer_a,
+        {
+            "message": "Dank voor jullie hulp: de dader is gevat.",
+            "outcome": "Dader gevat dankzij een melding.",
+        },
+        url=reverse("alert-feedback", args=[original["id"]]),
+    )
+    assert feedback.status_code == 201
+    assert set(
+        Delivery.objects.filter(alert_id=feedback.json()["id"]).values_list("member_id", flat=True)
+    ) == {stays.pk, leaves.pk}
+    assert Alert.objects.get(pk=original["id"]).outcome == "Dader gevat dankzij een melding."
+    again = send(town.officer_a, {"message": "Nog iets"}, url=reverse("alert-update", args=[original["id"]]))
+    assert again.status_code == 400 and "closed" in again.json()["detail"][0]
+
+
+def test_cancel_skips_waiting_messages_and_blocks_updates(town, send):
+    member_at(500, 500, town.a1)
+    original = send(town.officer_a, alert_body(circle(500, 500, 300))).json()
+    cancel = send(
+        town.officer_a, {"message": "Vals alarm."}, url=reverse("alert-cancel", args=[original["id"]])
+    )
+    assert cancel.status_code == 201 and cancel.json()["msg_type"] == "cancel"
+    assert Alert.objects.get(pk=original["id"]).status == "cancelled"
+    update = send(town.officer_a, {"message": "x"}, url=reverse("alert-update", args=[original["id"]]))
+    assert update.status_code == 400 and "cancelled" in update.json()["detail"][0]
+    empty = send(town.officer_a, {"message": " "}, url=reverse("alert-feedback", args=[original["id"]]))
+    assert empty.status_code == 400 and empty.json()["message"] == ["The message is empty."]
+
+
+# --- reactions --------------------------------------------------------------------------------------------
+
+
+def test_reactions_through_the_signed_link(town, client, api, send, django_capture_on_commit_callbacks):
+    coordinator = UserFactory(email="coordinator@example.be")
+    town.a1.coordinators.add(coordinator)
+    member_at(500, 500, town.a1, language="fr")
+    member_at(510, 500, town.a1)
+    original = send(town.officer_a, alert_body(circle(500, 500, 300))).json()
+    first, second = Delivery.objects.order_by("pk")
+    mail.outbox.clear()
+
+    page = client.get(reverse("alert-react", args=[reaction_token(first.pk)]))
+    assert page.status_code == 200 and "Verdachte personen" in page.content.decode()
+    when = timezone.localtime().replace(second=0, microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("alert-react", args=[reaction_token(first.pk)]),
+            {"kind": "observation", "text": "Een witte bestelwagen", "observed_at": f"{when:%Y-%m-%dT%H:%M}"},
+        )
+        assert response.status_code == 200
+        client.post(reverse("alert-react", args=[reaction_token(second.pk)]), {"kind": "seen"})
+        client.post(
+            reverse("alert-react", args=[reaction_token(second.pk)]), {"kind": "seen"}
+        )  # counted once
+
+    # The coordinator hears about it once for this alert and network.
+    assert [m.to for m in mail.outbox] == [["coordinator@example.be"]]
+    assert ReactionNotice.objects.count() == 1
+
+    api.force_authenticate(town.officer_a)
+    body = api.get(reverse("alert-reactions", args=[original["id"]])).json()
+    assert body["counts"] == {"seen": 1, "observation": 1}
+    assert [r["kind"] for r in body["results"]] == ["observation", "seen"]
+    assert body["results"][0]["observed_at"] is not None
+    assert body["results"][0]["networks"] == [{"id": town.a1.pk, "slug": "bin-a1", "name": "BIN A1"}]
+
+
+def test_reaction_link_refuses_forgery_and_empty_observations(town, client, send):
+    member_at(500, 500, town.a1)
+    send(town.officer_a, alert_body(circle(500, 500, 300)))
+    delivery = Delivery.objects.get()
+    token = reaction_token(delivery.pk)
+    forged = reaction_token(delivery.pk + 1)[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(reverse("alert-react", args=[forged])).status_code == 404
+    assert client.get(reverse("alert-react", args=["12-abc"])).status_code == 404
+    response = client.post(reverse("alert-react", args=[token]), {"kind": "observation", "text": " "})
+    assert response.status_code == 400 and not Reaction.objects.exists()
+
+
+def test_reaction_link_expires(town, client, send, settings):
+    member_at(500, 500, town.a1)
+    send(town.officer_a, alert_body(circle(500, 500, 300)))
+    Alert.objects.update(
+        sent_at=timezone.now() - timezone.timedelta(days=settings.BIN_REACTION_LINK_DAYS + 1)
+    )
+    token = reaction_token(Delivery.objects.get().pk)
+    response = client.post(reverse("alert-react", args=[token]), {"kind": "seen"})
+    assert "too old" in response.content.decode() and not Reaction.objects.exists()
+
+
+# --- statistics, detail, tips, page -----------------------------------------------------------------------
+
+
+def test_statistics_per_zone_and_network(town, api, client, send, settings):
+    member_at(500, 500, town.a1)
+    member_at(950, 500, town.a1, town.az)
+    member_at(1500, 500, town.a2, mobile="")
+    original = send(town.officer_a, alert_body(circle(1000, 500, 900))).json()
+    send(
+        town.officer_a,
+        {"message": "Afloop", "outcome": "Niets gevonden"},
+        url=reverse("alert-feedback", args=[original["id"]]),
+    )
+    client.post(
+        reverse("alert-react", args=[reaction_token(Delivery.objects.order_by("pk")[0].pk)]), {"kind": "seen"}
+    )
+    Delivery.objects.filter(pk=Delivery.objects.order_by("pk")[1].pk).update(status="failed")
+
+    api.force_authenticate(town.officer_a)
+    body = api.get(reverse("alert-stats")).json()
+    (zone,) = body["police_zones"]
+    assert (zone["alerts"], zone["follow_ups"], zone["recipients"], zone["with_outcome"]) == (1, 1, 3, 1)
+    assert zone["deliveries"]["failed"] == 1 and zone["reactions"]["seen"] == 1
+    per_bin = {n["slug"]: n for n in body["networks"]}
+    assert per_bin["bin-a1"]["recipients"] == 2 and per_bin["bin-a2"]["recipients"] == 1
+    assert per_bin["bin-z-a"]["recipients"] == 1
+    assert per_bin["bin-a1"]["outcomes"][0]["outcome"] == "Niets gevonden"
+    only = api.get(reverse("alert-stats"), {"network": "bin-a2"}).json()
+    assert [n["slug"] for n in only["networks"]] == ["bin-a2"]
+
+
+def test_detail(town, api, send):
+    member_at(500, 500, town.a1)
+    original = send(town.officer_a, alert_body(circle(500, 500, 300))).json()
+    body = api.get(reverse("alert-detail", args=[original["id"]])).json()
+    assert body["circle"]["radius_m"] == 300
+    assert body["perimeter"]["type"] == "MultiPolygon"
+    assert body["deliveries"]["sent"] == 1 and body["reactions"] == 0 and body["follow_ups"] == []
+
+
+def test_tips_editable_by_police_and_municipality(town, api):
+    clerk = UserFactory()
+    Role.objects.create(user=clerk, kind=Role.Kind.MUNICIPALITY, municipality=town.a1.municipality)
+    for user in (town.officer_a, clerk):
+        api.force_authenticate(user)
+        created = api.post(
+            reverse("alert-tips"),
+            {"category": "theft", "title": f"Fiets {user.pk}", "text_nl": "Zet uw fiets op slot."},
+            format="json",
+        )
+        assert created.status_code == 201
+        patched = api.patch(
+            reverse("alert-tip", args=[created.json()["id"]]), {"text_fr": "Cadenassez."}, format="json"
+        )
+        assert patched.status_code == 200 and patched.json()["text_fr"] == "Cadenassez."
+    api.force_authenticate(UserFactory())
+    assert api.get(reverse("alert-tips")).status_code == 403
+    categories = set(Tip.objects.values_list("category", flat=True))
+    assert {"burglary", "fire", "co_poisoning"} <= categories
+
+
+def test_officer_page(town, client):
+    client.force_login(town.officer_a)
+    page = client.get(reverse("alert-new"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "smsLength" in html and reverse("alert-preview") in html
+    client.force_login(UserFactory())
+    assert client.get(reverse("alert-new")).status_code == 403
+    client.logout()
+    assert client.get(reverse("alert-new")).status_code == 302
+
+
+def test_openapi_schema_builds(town, api):
+    api.force_authenticate(town.officer_a)
+    response = api.get(reverse("schema"))
+    assert response.status_code == 200
+    assert b"/api/alerts/preview/" in response.content
+
+
+def test_sms_counter_is_in_preview(town, api):
+    api.force_authenticate(town.officer_a)
+    body = api.post(
+        reverse("alert-preview"), alert_body(circle(500, 500, 300), message="€" * 81), format="json"
+    ).json()
+    assert body["sms"]["message"] == {
+        "encoding": "GSM-7",
+        "length": 162,
+        "segments": 2,
+        "per_segment": 153,
+        "remaining": 143,
+        "non_gsm": [],
+    }
+    assert body["sms"]["full"]["segments"] >= 2
+
+
+def test_migrations_seed_tips():
+    assert Path(__file__).exists()
+    assert Tip.objects.filter(category="co_poisoning").exclude(text_fr="").exclude(text_de="").exists()
