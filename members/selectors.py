@@ -24,12 +24,11 @@ __all__ = [
     "proposals_visible",
 ]
 
-# How far around the address points of the given streets a derived area reaches (metres), and how much
-# of that is taken back after the union so that gaps between neighbouring houses close (a morphological
-# closing: grow by GROW, shrink by SHRINK, net margin GROW - SHRINK).
-AREA_GROW_M = 45
-AREA_SHRINK_M = 15
-# Pieces smaller than this (m²) left after cutting out the existing BINs are slivers, not neighbourhoods.
+# A derived area: a corridor of AREA_MARGIN_M around each street (the concave hull of its address points, or
+# its line when it has no addresses), the corridors merged with a closing of AREA_CLOSE_M (grow, then shrink)
+# so that neighbouring streets join, and the blocks the streets enclose filled in (holes dropped).
+AREA_MARGIN_M = 30
+AREA_CLOSE_M = 25
 AREA_MIN_PIECE_M2 = 200
 
 
@@ -189,19 +188,25 @@ class DerivedArea:
 
 
 AREA_SQL = """
-WITH parts AS (
-    SELECT a.point AS g FROM streets_address a WHERE a.street_id = ANY(%(streets)s)
+WITH corridors AS (
+    SELECT ST_Buffer(ST_ConcaveHull(ST_Collect(a.point), 0.8), %(margin)s) AS g
+    FROM streets_address a WHERE a.street_id = ANY(%(streets)s) GROUP BY a.street_id
     UNION ALL
-    SELECT s.geometry FROM streets_street s
+    SELECT ST_Buffer(s.geometry, %(margin)s) FROM streets_street s
     WHERE s.id = ANY(%(streets)s) AND s.geometry IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM streets_address a WHERE a.street_id = s.id)
 ),
-grown AS (
-    SELECT ST_Buffer(ST_Buffer(ST_Collect(g), %(grow)s), -%(shrink)s) AS g FROM parts HAVING count(*) > 0
+merged AS (
+    SELECT ST_Buffer(ST_Buffer(ST_Union(g), %(close)s), -%(close)s) AS g FROM corridors HAVING count(*) > 0
+),
+filled AS (
+    SELECT ST_Union(ST_MakePolygon(ST_ExteriorRing(d.geom))) AS g
+    FROM merged, ST_Dump(ST_CollectionExtract(merged.g, 3)) AS d
 ),
 limited AS (
-    SELECT CASE WHEN m.boundary IS NULL THEN grown.g ELSE ST_Intersection(grown.g, m.boundary) END AS g
-    FROM grown LEFT JOIN areas_municipality m ON m.id = %(municipality)s
+    SELECT CASE WHEN m.boundary IS NULL THEN filled.g ELSE ST_Intersection(filled.g, m.boundary) END AS g
+    FROM filled LEFT JOIN areas_municipality m ON m.id = %(municipality)s
+    WHERE filled.g IS NOT NULL
 ),
 taken AS (
     -- Every overlapping BIN is cut out; only those that took a real piece are named.
@@ -233,8 +238,8 @@ def area_from_streets(*, street_ids: list[int], municipality: Municipality, kind
             AREA_SQL,
             {
                 "streets": street_ids,
-                "grow": AREA_GROW_M,
-                "shrink": AREA_SHRINK_M,
+                "margin": AREA_MARGIN_M,
+                "close": AREA_CLOSE_M,
                 "municipality": municipality.pk,
                 "clip": kind in Network.EXCLUSIVE_KINDS,
                 "kinds": list(Network.EXCLUSIVE_KINDS),

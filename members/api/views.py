@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from areas.models import Municipality, Network
 
 from ..models import Membership
-from ..permissions import can_manage_members, can_see_member_counts
+from ..permissions import can_manage_members, can_see_member_counts, coordinated_network_ids
 from ..selectors import memberships_pending, network_member_counts, network_members, networks_with_counts
 from ..services import access_log_write, member_join, membership_decide, network_propose
 from ..views import counts_json, members_csv
@@ -155,6 +155,8 @@ class PendingMembershipsView(APIView):
 
     @extend_schema(responses={200: MembershipMemberOutput(many=True)})
     def get(self, request):
+        if not (request.user.is_superuser or coordinated_network_ids(request.user)):
+            raise PermissionDenied("Only the coordinators of a BIN decide on its requests.")
         memberships = list(memberships_pending(user=request.user))
         per_network: dict[int, int] = {}
         for m in memberships:
