@@ -358,23 +358,28 @@ def note_retired(staging: Staging, report: ImportReport, retired: list[str]) -> 
 # --- the flat CSV form ----------------------------------------------------------------------------------
 
 
-def _decoded(lines: Iterator[tuple[int, bytes]], bad: set[int]) -> Iterator[str]:
-    for number, raw in lines:
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.add(number)
-            yield raw.decode("utf-8", "replace")
+def _decoded_lines(path: Path, bar, bad: set[int]) -> Iterator[str]:
+    """The lines of a file as text, moving the progress bar; lines that are not UTF-8 are noted in `bad`."""
+    done = 0
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            done += len(raw)
+            if done >= 1 << 20:
+                bar.update(done)
+                done = 0
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.add(number)
+                yield raw.decode("utf-8", "replace")
+    bar.update(done)
 
 
-def _csv_rows(reader, name: str, report: ImportReport) -> Iterator[list[str]]:
+def _unreadable(name: str, reader, exc: csv.Error, report: ImportReport) -> ImportAborted:
     # The csv module gives up on some broken files (a quote never closed swallows the rest into one field).
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise ImportAborted(
-            f"{name} line {reader.line_num}: not readable as CSV ({exc}); nothing was imported", report
-        ) from None
+    return ImportAborted(
+        f"{name} line {reader.line_num}: not readable as CSV ({exc}); nothing was imported", report
+    )
 
 
 def _flat_import(staging: Staging, problems: Problems, path: Path, *, progress: bool, prefix: str) -> None:
@@ -386,9 +391,11 @@ def _flat_import(staging: Staging, problems: Problems, path: Path, *, progress: 
     bad_lines: set[int] = set()
     add_problem = problems.add
     with progress_bar(path=path, progress=progress) as bar:
-        reader = csv.reader(_decoded(read_lines(path, bar), bad_lines))
-        rows = _csv_rows(reader, name, problems.report)
-        header = [h.strip().lstrip("\ufeff").lower() for h in next(rows, [])]
+        reader = csv.reader(_decoded_lines(path, bar, bad_lines))
+        try:
+            header = [h.strip().lstrip("\ufeff").lower() for h in next(reader, [])]
+        except csv.Error as exc:
+            raise _unreadable(name, reader, exc, problems.report) from None
         missing = [c for c in FLAT_COLUMNS if c not in header]
         if missing:
             raise ImportAborted(
@@ -404,55 +411,58 @@ def _flat_import(staging: Staging, problems: Problems, path: Path, *, progress: 
         # The hot loop of a country import: checks inline, rows written as COPY text (every value is checked
         # to be printable and free of backslashes, so none needs escaping).
         street_ids: dict[str, str] = {}  # as written in the file -> source id
-        with staging.copy_text(staging.address, ADDRESS_COLUMNS) as write:
-            for row in rows:
-                line = reader.line_num
-                if len(row) != width:
-                    if len(row) == 0 or (len(row) == 1 and not row[0].strip()):
+        try:
+            with staging.copy_text(staging.address, ADDRESS_COLUMNS) as write:
+                for row in reader:
+                    line = reader.line_num
+                    if len(row) != width:
+                        if len(row) == 0 or (len(row) == 1 and not row[0].strip()):
+                            continue
+                        add_problem(f"{name} line {line}", f"expected {width} fields, found {len(row)}")
                         continue
-                    add_problem(f"{name} line {line}", f"expected {width} fields, found {len(row)}")
-                    continue
-                try:
-                    if bad_lines and line in bad_lines:
-                        raise ValueError("not UTF-8 text")
-                    source_id = object_id(row[a_id], prefix)
-                    street = street_ids.get(row[s_id])
-                    if street is None:
-                        if not row[s_id].strip():
-                            raise ValueError("no street id")
-                        street = object_id(row[s_id], prefix)
-                        # The street and its municipality come from the street's first row, even when that
-                        # row's address is bad: the street itself is fine.
-                        nis = check_nis(row[m_nis])
-                        if nis not in municipalities:
-                            m_names = (row[m_nl], row[m_fr], row[m_de] if m_de is not None else "")
-                            municipalities[nis] = (nis, *check_names(*m_names, required=False))
-                        s_names = (row[s_nl], row[s_fr], row[s_de] if s_de is not None else "")
-                        streets.setdefault(street, (line, street, nis, *check_names(*s_names)))
-                        street_ids[row[s_id]] = street
-                    if status_col is not None and row[status_col].strip() == RETIRED:
-                        retired.append(source_id)
-                        continue
-                    house_number, number = parse_house_number(row[hnr])
-                    box = row[box_col]
-                    if box:
-                        box = check_box(box)
-                    postcode = row[pc]
-                    if not (postcode.isdigit() and len(postcode) == 4):  # the Belgian case
-                        postcode = check_postcode(postcode)
                     try:
-                        x, y = float(row[x_col]), float(row[y_col])
-                    except ValueError:
-                        raise ValueError(f"bad coordinates ({row[x_col]!r}, {row[y_col]!r})") from None
-                    if not (extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3]):
-                        check_position(x, y, extent)
-                except ValueError as exc:
-                    add_problem(f"{name} line {line}", str(exc))
-                    continue
-                write(
-                    f"{line}\t{source_id}\t{street}\t{house_number}\t"
-                    f"{NULL if number is None else number}\t{box}\t{postcode}\t{x!r}\t{y!r}\n"
-                )
+                        if bad_lines and line in bad_lines:
+                            raise ValueError("not UTF-8 text")
+                        source_id = object_id(row[a_id], prefix)
+                        street = street_ids.get(row[s_id])
+                        if street is None:
+                            if not row[s_id].strip():
+                                raise ValueError("no street id")
+                            street = object_id(row[s_id], prefix)
+                            # The street and its municipality come from the street's first row, even when that
+                            # row's address is bad: the street itself is fine.
+                            nis = check_nis(row[m_nis])
+                            if nis not in municipalities:
+                                m_names = (row[m_nl], row[m_fr], row[m_de] if m_de is not None else "")
+                                municipalities[nis] = (nis, *check_names(*m_names, required=False))
+                            s_names = (row[s_nl], row[s_fr], row[s_de] if s_de is not None else "")
+                            streets.setdefault(street, (line, street, nis, *check_names(*s_names)))
+                            street_ids[row[s_id]] = street
+                        if status_col is not None and row[status_col].strip() == RETIRED:
+                            retired.append(source_id)
+                            continue
+                        house_number, number = parse_house_number(row[hnr])
+                        box = row[box_col]
+                        if box:
+                            box = check_box(box)
+                        postcode = row[pc]
+                        if not (postcode.isdigit() and len(postcode) == 4):  # the Belgian case
+                            postcode = check_postcode(postcode)
+                        try:
+                            x, y = float(row[x_col]), float(row[y_col])
+                        except ValueError:
+                            raise ValueError(f"bad coordinates ({row[x_col]!r}, {row[y_col]!r})") from None
+                        if not (extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3]):
+                            check_position(x, y, extent)
+                    except ValueError as exc:
+                        add_problem(f"{name} line {line}", str(exc))
+                        continue
+                    write(
+                        f"{line}\t{source_id}\t{street}\t{house_number}\t"
+                        f"{NULL if number is None else number}\t{box}\t{postcode}\t{x!r}\t{y!r}\n"
+                    )
+        except csv.Error as exc:
+            raise _unreadable(name, reader, exc, problems.report) from None
     with staging.copy(staging.street, STREET_COLUMNS) as write:
         for row in streets.values():
             write(row)
