@@ -18,11 +18,9 @@ Exactly-once, as far as it can be had:
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from .backends import OutgoingMessage, PermanentSendError, get_backend
 from .messages import email_subject_body, reaction_url, sms_text
@@ -52,19 +50,21 @@ def backoff_seconds(attempts: int) -> float:
 
 _CLAIM = """
     UPDATE alerts_delivery d
-    SET status = 'sending', attempts = d.attempts + 1, claimed_at = now()
+    SET status = 'sending', attempts = d.attempts + 1, claimed_at = clock_timestamp()
     FROM (
         SELECT id, status FROM alerts_delivery
         WHERE id = ANY(%(ids)s)
           AND (status = 'queued'
-               OR (status = 'sending' AND claimed_at < now() - %(lease)s * interval '1 second'))
-          AND (not_before IS NULL OR not_before <= now() + interval '1 second')
+               OR (status = 'sending' AND claimed_at < clock_timestamp() - %(lease)s * interval '1 second'))
+          AND (not_before IS NULL OR not_before <= clock_timestamp() + interval '1 second')
         ORDER BY id
         FOR UPDATE SKIP LOCKED
     ) prev
     WHERE d.id = prev.id
     RETURNING d.id, d.alert_id, d.member_id, d.channel, d.attempts, prev.status
 """
+# clock_timestamp(), not now(): now() is the start of the transaction, and the outbox must see the real
+# time even when it is worked off inside a longer transaction (in-process sending, tests).
 
 
 def _claim(ids: list[int]) -> list[tuple]:
@@ -81,8 +81,8 @@ def _mark(sql: str, params: dict) -> None:
 def _mark_sent(ids: list[int]) -> None:
     if ids:
         _mark(
-            "UPDATE alerts_delivery SET status = 'sent', sent_at = now(), last_error = '', not_before = NULL "
-            "WHERE id = ANY(%(ids)s) AND status = 'sending'",
+            "UPDATE alerts_delivery SET status = 'sent', sent_at = clock_timestamp(), last_error = '', "
+            "not_before = NULL WHERE id = ANY(%(ids)s) AND status = 'sending'",
             {"ids": ids},
         )
 
@@ -101,7 +101,7 @@ def _mark_retry(ids: list[int], reason: str, delay: float | None) -> None:
         _mark(
             "UPDATE alerts_delivery SET status = 'queued', last_error = %(reason)s, "
             "not_before = CASE WHEN %(delay)s::float IS NULL THEN NULL "
-            "ELSE now() + %(delay)s::float * interval '1 second' END "
+            "ELSE clock_timestamp() + %(delay)s::float * interval '1 second' END "
             "WHERE id = ANY(%(ids)s) AND status = 'sending'",
             {"ids": ids, "reason": reason[:1000], "delay": delay},
         )
@@ -234,14 +234,3 @@ def _send_channel(channel, rows, alerts, members, backend, result: ProcessResult
                 # In-process (eager) sending cannot wait: the retry follows at once.
                 _mark_retry([delivery_id], reason, None if eager else delay)
                 result.retry.setdefault(0.0 if eager else delay, []).append(delivery_id)
-
-
-def deliveries_due(*, older_than: timedelta) -> list[int]:
-    """Queued deliveries that are due and have waited longer than `older_than` (lost or deferred messages)."""
-    now = timezone.now()
-    return list(
-        Delivery.objects.filter(status=Delivery.Status.QUEUED, created__lt=now - older_than)
-        .exclude(not_before__gt=now)
-        .order_by("id")
-        .values_list("id", flat=True)[:100_000]
-    )
