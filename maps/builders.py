@@ -11,6 +11,7 @@ import folium
 from django.contrib.gis.geos import Point
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from areas.models import Municipality, Network, PoliceZone
@@ -29,6 +30,7 @@ __all__ = [
     "base_map",
     "lookup_map",
     "municipality_map",
+    "municipality_name",
     "police_zone_map",
 ]
 
@@ -46,6 +48,12 @@ COLOURS = KIND_COLOURS  # the name lookup_map used
 BOUNDARY_COLOUR = "#3d3d3d"
 # BIN and BIN-Z always get a layer (an empty one says "none here"); other kinds only when present.
 ALWAYS_SHOWN_KINDS = (Network.Kind.BIN, Network.Kind.BIN_Z)
+
+
+def municipality_name(municipality: Municipality) -> str:
+    """The municipality's name in the active language when it has one (Bruxelles in French), else its name."""
+    language = (get_language() or "").split("-")[0]
+    return getattr(municipality, f"name_{language}", "") or municipality.name
 
 
 def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> folium.Map:
@@ -108,13 +116,16 @@ def base_map(*, bounds: list[list[float]] | None, height: str = "100%", demo: bo
         tiles=None,
         height=height,
         control_scale=True,
+        # Half zoom steps let an area fill the map instead of a quarter of it.
+        zoom_snap=0.5,
     )
     attribution = OSM_ATTRIBUTION
     if demo:
         attribution += " · " + _("demo BINs drawn from neighbourhood boundaries, not real BIN areas")
     # Offline the tiles do not load; the vector layers are drawn regardless.
     folium.TileLayer(OSM_TILES, attr=attribution, name="OpenStreetMap", max_zoom=19, control=False).add_to(m)
-    m.fit_bounds(bounds)
+    # The padding keeps the outline clear of the map's edge.
+    m.fit_bounds(bounds, padding=(24, 24))
     return m
 
 
@@ -208,7 +219,7 @@ def add_address_search(m: folium.Map) -> None:
         "failed": _("The search failed; try again later."),
         "ambiguous": _("More than one address matches; this is the first."),
         "no_bin": _("No BIN covers this address."),
-        "nearest": _("Nearest BIN"),
+        "nearest": _("The nearest BINs:"),
         "join": _("Join this BIN"),
     }
     AddressSearch(api_url=reverse("api:lookup"), labels=labels).add_to(m)
@@ -266,7 +277,7 @@ def municipality_map(
     """
     return _area_map(
         area=municipality,
-        area_label=_("Municipality %(name)s") % {"name": municipality.name},
+        area_label=_("Municipality %(name)s") % {"name": municipality_name(municipality)},
         networks=networks_in_municipality(municipality=municipality, networks=networks_visible(user=user)),
         simplify_tolerance_m=simplify_tolerance_m,
         address_search=address_search,

@@ -25,6 +25,9 @@ _CONTROL_CSS = """
   .bin-map-search-status:empty { display: none; }
   .bin-map-search-status { margin-top: 4px; max-width: 20rem; }
   .bin-map-popup div { margin-top: 2px; }
+  .bin-map-popup ul { margin: 2px 0 0; padding-left: 1.2em; }
+  /* Chromium outlines a clicked SVG path with its bounding box; the paths are not keyboard targets. */
+  .leaflet-container path.leaflet-interactive:focus { outline: none; }
 </style>
 """
 
@@ -165,7 +168,8 @@ class AddressSearch(_Control):
     """A search box on the map: asks the lookup API, puts a marker there and names the covering BIN(s).
 
     The form is `form[data-map-search]` (input `[data-map-search-input]`, messages
-    `[data-map-search-status]`); the marker's icon gets `data-search-marker` and `data-network-slugs`.
+    `[data-map-search-status]`, data-state searching/found/not-found/failed); the marker's icon gets
+    `data-search-marker` and `data-network-slugs`, its popup `[data-search-result]`.
     """
 
     _template = Template(
@@ -200,16 +204,22 @@ class AddressSearch(_Control):
                 var residential = result.networks.some(function (n) { return n.role === "residential"; });
                 if (!residential) {
                     add("div", root, text.no_bin).setAttribute("data-search-no-bin", "");
-                    (result.nearest_networks || []).forEach(function (n) {
-                        add("div", root, text.nearest + ": " + n.name + " (" + n.distance_m + " m)");
-                    });
+                    var nearest = result.nearest_networks || [];
+                    if (nearest.length) {
+                        add("div", root, text.nearest);
+                        var list = add("ul", root);
+                        nearest.forEach(function (n) {
+                            add("li", list, n.name + " (" + n.distance_m + " m)");
+                        });
+                    }
                 }
                 return root;
             }
-            async function search(query, status, button) {
+            async function search(form, query, status, button) {
                 query = query.trim();
                 if (!query) { return; }
                 status.textContent = text.searching;
+                form.setAttribute("data-state", "searching");
                 button.disabled = true;
                 try {
                     var response = await fetch(apiUrl + "?address=" + encodeURIComponent(query),
@@ -217,6 +227,7 @@ class AddressSearch(_Control):
                     var data = await response.json();
                     if (!response.ok || !data.results || !data.results.length) {
                         status.textContent = data.detail || text.not_found;
+                        form.setAttribute("data-state", "not-found");
                         return;
                     }
                     var result = data.results[0];
@@ -231,8 +242,10 @@ class AddressSearch(_Control):
                     map.setView([c[1], c[0]], Math.max(map.getZoom(), {{ this.zoom|tojson }}));
                     marker.openPopup();
                     status.textContent = "";
+                    form.setAttribute("data-state", "found");
                 } catch (err) {
                     status.textContent = text.failed;
+                    form.setAttribute("data-state", "failed");
                 } finally {
                     button.disabled = false;
                 }
@@ -260,7 +273,7 @@ class AddressSearch(_Control):
                     L.DomEvent.disableScrollPropagation(form);
                     L.DomEvent.on(form, "submit", function (e) {
                         L.DomEvent.preventDefault(e);
-                        search(input.value, status, button);
+                        search(form, input.value, status, button);
                     });
                     return form;
                 }

@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from areas.models import Municipality, PoliceZone
 from areas.selectors import networks_visible
 
-from .builders import municipality_map, police_zone_map
+from .builders import municipality_map, municipality_name, police_zone_map
 from .selectors import POPUP_FIELDS, municipality_by_key, networks_in_municipality, networks_in_police_zone
 
 __all__ = ["municipality_embed", "municipality_page", "police_zone_embed", "police_zone_page"]
@@ -67,7 +67,7 @@ def _page(request, *, m, title, networks, embed_url, extra=None):
 
 def municipality_page(request, key):
     municipality = _municipality_or_404(key)
-    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality.name}
+    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
     return _page(
         request,
         m=municipality_map(municipality=municipality, user=request.user, height=PAGE_MAP_HEIGHT),
@@ -84,7 +84,7 @@ def municipality_page(request, key):
 def municipality_embed(request, key):
     """The bare map for an iframe on another site: public networks only, whoever is logged in here."""
     municipality = _municipality_or_404(key)
-    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality.name}
+    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
     return _embed_response(municipality_map(municipality=municipality), title)
 
 

@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from areas.models import PoliceZone
 from maps.assets import standalone_html
-from maps.builders import municipality_map, police_zone_map
+from maps.builders import municipality_map, municipality_name, police_zone_map
 from maps.selectors import municipality_by_key
 
 
@@ -34,10 +36,26 @@ class Command(BaseCommand):
             default=None,
             help="simplification in metres (default: by the area's size)",
         )
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the map's labels (default: %(default)s)",
+        )
 
     def handle(self, *args, municipality=None, zone=None, output, site_url=None, tolerance=None, **options):
         if (municipality is None) == (zone is None):
-            raise CommandError("give a municipality or --zone, not both")
+            raise CommandError("give either a municipality or --zone, not both")
+        with translation.override(options["language"]):
+            html, title = self.build(municipality, zone, site_url, tolerance)
+        path = Path(output)
+        path.write_text(html, encoding="utf-8")
+        self.stdout.write(f"Wrote {path} ({len(html.encode()):,} bytes): {title}.")
+        self.stdout.write("The address search is not in the file: it needs the service's lookup API.")
+        if site_url is None:
+            self.stdout.write("No --site-url: the popups have no join links.")
+
+    def build(self, municipality, zone, site_url, tolerance) -> tuple[str, str]:
         common = {"simplify_tolerance_m": tolerance, "address_search": False, "site_url": site_url}
         if zone is not None:
             police_zone = PoliceZone.objects.filter(number=zone).first()
@@ -51,11 +69,5 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"no municipality {municipality}")
             m = municipality_map(municipality=found, **common)
-            title = _("Neighbourhood information networks in %(name)s") % {"name": found.name}
-        html = standalone_html(m, title=title)
-        path = Path(output)
-        path.write_text(html, encoding="utf-8")
-        self.stdout.write(f"Wrote {path} ({len(html.encode()):,} bytes): {title}.")
-        self.stdout.write("The address search is not in the file: it needs the service's lookup API.")
-        if site_url is None:
-            self.stdout.write("No --site-url: the popups have no join links.")
+            title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(found)}
+        return standalone_html(m, title=title), title

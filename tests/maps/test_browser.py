@@ -1,0 +1,271 @@
+"""The maps in a real browser: Debian's Chromium driven by Playwright against the live test server.
+
+Each drawn BIN is an SVG path carrying data-network-slug (set by maps.elements.NetworkPopups), so the tests
+check the map BIN by BIN. Requests leave only for the test server and files: OpenStreetMap tiles are
+refused, as they would be offline, and the vector layers must draw without them. Screenshots go to
+test-artifacts/ (git-ignored).
+"""
+
+import io
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.urls import reverse
+
+from areas.models import Municipality, Network
+from areas.selectors import networks_visible
+from maps.builders import KIND_COLOURS
+from streets.models import Address
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+TIMEOUT_MS = 15_000
+
+# The folium map is a global `map_<id>` named after its div; these helpers find it from the page.
+JS_MAP = "document.querySelector('.folium-map') && window[document.querySelector('.folium-map').id]"
+JS_TO_SCREEN = f"""([lat, lon]) => {{
+    const map = {JS_MAP};
+    const p = map.latLngToContainerPoint([lat, lon]);
+    const box = map.getContainer().getBoundingClientRect();
+    return [box.left + p.x, box.top + p.y];
+}}"""
+JS_DRAWN = """els => els.map(e => [e.getAttribute('data-network-slug'), e.getAttribute('stroke')])"""
+JS_MARKERS = f"""() => {{
+    const map = {JS_MAP}, out = [];
+    map.eachLayer(l => {{
+        if (l instanceof L.Marker) {{ const p = l.getLatLng(); out.push([p.lat, p.lng]); }}
+    }});
+    return out;
+}}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
+    # a running loop unless told it is safe (it is: the loop is Playwright's, not an async view's).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    requests = []
+
+    def only_local(route):
+        url = route.request.url
+        requests.append(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("file", "data", "about") or parsed.hostname in ("localhost", "127.0.0.1"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.errors = []
+    page.requests = requests
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()
+    assert page.errors == [], f"JavaScript errors: {page.errors}"
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(400)  # Leaflet fades popups in over 200 ms
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def drawn(page, frame=None) -> dict[str, str]:
+    """slug -> stroke colour of every network path on the map."""
+    target = frame or page
+    target.wait_for_selector("path[data-network-slug]", state="attached")
+    return dict(target.eval_on_selector_all("path[data-network-slug]", JS_DRAWN))
+
+
+def screen_point(page, point: Point) -> tuple[float, float]:
+    p = point.transform(4326, clone=True)
+    return tuple(page.evaluate(JS_TO_SCREEN, [p.y, p.x]))
+
+
+def load_demo():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_demo_municipality_map_shows_every_published_bin_and_none_unpublished(live_server, page):
+    load_demo()
+    halle = Municipality.objects.get(nis_code="23027")
+    published = {n.slug: n for n in networks_visible().filter(municipality=halle)}
+    unpublished = set(Network.objects.filter(municipality=halle).values_list("slug", flat=True)) - set(
+        published
+    )
+    assert "bin-nederhem" in unpublished and len(published) == 7
+
+    page.goto(live_server.url + reverse("maps:municipality", args=["23027"]))
+    paths = drawn(page)
+    assert set(paths) == set(published)
+    assert not set(paths) & unpublished
+    for slug, stroke in paths.items():
+        assert stroke == KIND_COLOURS[published[slug].kind], slug
+    assert page.locator("path.bin-map-area-boundary").count() == 1
+    overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert [t.strip() for t in overlays] == ["Municipality Halle", "BIN (residents)", "BIN-Z (self-employed)"]
+    legend = page.inner_text("[data-map-legend]")
+    assert "BIN (residents) (6)" in legend and "BIN-Z (self-employed) (1)" in legend
+    attribution = page.inner_text(".leaflet-control-attribution")
+    assert "OpenStreetMap contributors" in attribution
+    assert "demo BINs drawn from neighbourhood boundaries" in attribution
+    shot(page, "maps-halle-public")
+
+    # Hover shows the name, a click the popup: status, contact and the join link.
+    centrum = published["bin-halle-centrum"]
+    x, y = screen_point(page, Network.objects.get(pk=centrum.pk).boundary.point_on_surface)
+    page.mouse.move(x, y)
+    assert "BIN Halle-Centrum (active)" in page.inner_text(".leaflet-tooltip")
+    page.mouse.click(x, y)
+    popup = page.locator(".leaflet-popup-content [data-network-slug='bin-halle-centrum']")
+    text = popup.inner_text()
+    assert "BIN Halle-Centrum" in text and "active" in text and centrum.contact_email in text
+    assert popup.locator("[data-join-link]").get_attribute("href") == reverse(
+        "network-join", args=["bin-halle-centrum"]
+    )
+    shot(page, "maps-halle-popup")
+
+    # The layer control hides the BIN-Zs, and shows them again with their data attributes.
+    page.locator(".leaflet-control-layers-overlays label", has_text="BIN-Z").locator("input").uncheck()
+    assert "bin-z-lembeek-handelskern" not in drawn(page)
+    page.locator(".leaflet-control-layers-overlays label", has_text="BIN-Z").locator("input").check()
+    assert "bin-z-lembeek-handelskern" in drawn(page)
+
+
+def _address_text(address: Address) -> str:
+    street = address.street
+    return f"{street.name_nl} {address.house_number}, {address.postcode} {street.municipality.name}"
+
+
+def _search(page, text, expect="found"):
+    page.fill("[data-map-search-input]", text)
+    page.click("form[data-map-search] button")
+    page.wait_for_selector(f"form[data-map-search][data-state='{expect}']")
+
+
+def test_address_search_puts_a_marker_in_the_right_bin(live_server, page):
+    load_demo()
+    lembeek = Network.objects.get(slug="bin-lembeek-centrum")
+    binz = Network.objects.get(slug="bin-z-lembeek-handelskern")
+    homes = Address.objects.filter(box_number="").select_related("street__municipality").order_by("pk")
+    home = homes.filter(point__within=lembeek.boundary).exclude(point__within=binz.boundary).first()
+    shop = homes.filter(point__within=binz.boundary).first()
+
+    page.goto(live_server.url + reverse("maps:municipality", args=["halle"]))
+    drawn(page)
+    _search(page, _address_text(home))
+    marker = page.wait_for_selector("[data-search-marker]")
+    assert marker.get_attribute("data-network-slugs") == "bin-lembeek-centrum"
+    result = page.wait_for_selector(".leaflet-popup-content [data-search-result]")
+    assert "BIN Lembeek-Centrum" in result.inner_text()
+    assert "BIN-Z" not in result.inner_text()
+    # The marker stands where the register puts the address, inside the BIN.
+    (lat, lon), *others = page.evaluate(JS_MARKERS)
+    assert not others
+    at = Point(lon, lat, srid=4326).transform(lembeek.boundary.srid, clone=True)
+    assert lembeek.boundary.contains(at)
+    assert at.distance(home.point) < 0.5
+    shot(page, "maps-halle-search")
+
+    # An address in the BIN-Z: both networks are named, and the old marker makes way.
+    _search(page, _address_text(shop))
+    slugs = page.get_attribute("[data-search-marker]", "data-network-slugs")
+    assert slugs == "bin-lembeek-centrum,bin-z-lembeek-handelskern"
+    assert len(page.evaluate(JS_MARKERS)) == 1
+    text = page.locator(".leaflet-popup-content [data-search-result]").inner_text()
+    assert "BIN Lembeek-Centrum" in text and "BIN-Z Lembeek Handelskern" in text
+    shot(page, "maps-halle-search-bin-z")
+
+    # Nonsense: the API's message, no marker moved.
+    _search(page, "Qwxzstraat 1, 1502 Lembeek", expect="not-found")
+    assert "Qwxzstraat" in page.inner_text("[data-map-search-status]")
+    assert len(page.evaluate(JS_MARKERS)) == 1
+
+
+def test_address_outside_every_bin_says_so(live_server, page, town):
+    page.goto(live_server.url + reverse("maps:municipality", args=["99101"]))
+    assert set(drawn(page)) == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    _search(page, "Kaartstraat 9, 9990 Kaartdorp")
+    page.wait_for_selector("[data-search-marker]")
+    text = page.inner_text(".leaflet-popup-content [data-search-result]")
+    assert "No BIN covers this address." in text
+    assert "The nearest BINs:" in text
+    assert "BIN Beta (2915 m)" in text
+    shot(page, "maps-town-search-no-bin")
+
+
+def test_embed_page_works_in_an_iframe_and_the_full_page_refuses_to(live_server, page, town):
+    embed = live_server.url + reverse("maps:municipality-embed", args=["99101"])
+    full = live_server.url + reverse("maps:municipality", args=["99101"])
+    page.goto(live_server.url + reverse("maps:municipality", args=["99101"]))
+    page.set_content(
+        f'<h1>Gemeente Kaartdorp</h1><iframe id="embed" src="{embed}" width="900" height="500"></iframe>'
+        f'<iframe id="full" src="{full}" width="300" height="200"></iframe>'
+    )
+    frame = page.frame_locator("#embed")
+    frame.locator("path[data-network-slug]").first.wait_for(state="attached")
+    slugs = set(
+        frame.locator("path[data-network-slug]").evaluate_all("els => els.map(e => e.dataset.networkSlug)")
+    )
+    assert slugs == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert frame.locator("form[data-map-search]").count() == 1
+    assert page.frame_locator("#full").locator(".folium-map").count() == 0  # X-Frame-Options: DENY
+    shot(page, "maps-town-embedded")
+
+
+def test_static_export_opens_from_disk_and_shows_the_bins(page, town, tmp_path):
+    path = tmp_path / "kaartdorp.html"
+    call_command("export_map", "99101", "-o", str(path), stdout=io.StringIO())
+    page.goto(path.as_uri())
+    paths = drawn(page)
+    assert set(paths) == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert paths["bin-z-markt"] == KIND_COLOURS[Network.Kind.BIN_Z]
+    assert page.locator("form[data-map-search]").count() == 0
+    assert page.locator("[data-map-legend]").is_visible()
+    # Everything came from the file itself; only the (refused) OpenStreetMap tiles were asked for.
+    assert {urlparse(u).scheme for u in page.requests} <= {"file", "data", "https"}
+    assert {urlparse(u).hostname for u in page.requests if u.startswith("https")} <= {
+        "tile.openstreetmap.org"
+    }
+    x, y = screen_point(page, town["beta"].boundary.point_on_surface)
+    page.mouse.click(x, y)
+    assert "BIN Beta" in page.inner_text(".leaflet-popup-content")
+    shot(page, "maps-export-from-disk")
