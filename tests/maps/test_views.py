@@ -29,6 +29,9 @@ def test_municipality_page_by_nis_code(client, town, django_assert_max_num_queri
     # The page itself may not be framed; the embed page may.
     assert r["X-Frame-Options"] == "DENY"
     assert reverse("maps:police-zone", args=[5999]) in html
+    # folium's viewport tag would forbid zooming the page on phones; the site's own tag stays.
+    assert "user-scalable=no" not in html
+    assert html.count('name="viewport"') == 1
 
 
 def test_municipality_page_by_name_slug_in_any_language(client, town):
