@@ -1,6 +1,7 @@
 """Loopback servers for the channel tests: an SMS gateway (http.server in a thread) and an SMTP server."""
 
 import json
+import logging
 import socket
 import threading
 import time
@@ -102,6 +103,8 @@ class SmtpSink:
                 sink.messages.append(message_from_bytes(envelope.content))
                 return "250 OK"
 
+        # aiosmtpd logs every SMTP command at INFO.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.port = free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
 
