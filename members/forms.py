@@ -14,6 +14,7 @@ __all__ = [
     "MemberDecisionForm",
     "MemberJoinForm",
     "MemberPreferencesForm",
+    "MemberRegisterForm",
     "NetworkProposeForm",
     "RequestLinkForm",
     "add_service_errors",
@@ -108,6 +109,14 @@ class MemberJoinForm(_Channels):
             "consent_version": conf.consent_version() if d["consent"] else "",
             "free_point": point,
         }
+
+
+class MemberRegisterForm(MemberJoinForm):
+    """A coordinator registers a resident who has no e-mail, after a phone call."""
+
+    consent = forms.BooleanField(
+        label=_("The resident agreed to the privacy statement on the phone."), required=False
+    )
 
 
 class MemberPreferencesForm(_Channels):

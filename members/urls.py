@@ -27,5 +27,6 @@ urlpatterns = [
     path("coordinator/members/<int:pk>/", views.member_detail, name="member-detail"),
     path("coordinator/bin/<slug:slug>/members/", views.network_members_page, name="network-members"),
     path("coordinator/bin/<slug:slug>/members.csv", views.network_members_csv, name="network-members-csv"),
+    path("coordinator/bin/<slug:slug>/register/", views.member_register, name="member-register"),
     path("coordinator/counts.json", views.counts_page_json, name="counts"),
 ]

@@ -14,11 +14,11 @@ from rest_framework.views import APIView
 
 from areas.models import Municipality, Network
 
+from ..exports import counts_json, members_csv
 from ..models import Membership
 from ..permissions import can_manage_members, can_see_member_counts, coordinated_network_ids
 from ..selectors import memberships_pending, network_member_counts, network_members, networks_with_counts
 from ..services import access_log_write, member_join, membership_decide, network_propose
-from ..views import counts_json, members_csv
 from .serializers import (
     MemberCountsOutput,
     MemberJoinInput,

@@ -129,3 +129,33 @@ def test_login_page_and_redirect(client, town, people):
     user.save()
     response = client.post(reverse("members:login"), {"username": user.username, "password": "pw"})
     assert response.status_code == 302 and response["Location"] == reverse("members:dashboard")
+
+
+def test_coordinator_registers_a_resident_without_e_mail_by_phone(town, people, mailbox):
+    url = reverse("members:member-register", args=["bin-alfa"])
+    data = {
+        "address": "Kerkstraat 9, 9990 Teststad",
+        "kind": "resident",
+        "name": "Oma Zonder Mail",
+        "mobile": "",
+        "landline": "02 363 00 00",
+        "email": "",
+        "language": "nl",
+        "consent": "on",
+    }
+    coordinator = login(people["coord_a"])
+    assert coordinator.get(url).status_code == 200
+    response = coordinator.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    membership = Membership.objects.get(member__name="Oma Zonder Mail")
+    assert membership.status == Membership.Status.APPROVED and membership.network == town["a"]
+    assert (
+        membership.member.landline == "+3223630000" and membership.member.registered_by == people["coord_a"]
+    )
+    assert not mailbox.messages
+    # Without the resident's consent, or in someone else's BIN: refused.
+    no_consent = coordinator.post(url, {**data, "name": "Opa", "consent": ""})
+    assert no_consent.status_code == 400 and "privacy statement" in no_consent.content.decode()
+    other = login(people["coord_b"]).post(url, {**data, "name": "Opa"})
+    assert other.status_code == 403
+    assert not Membership.objects.filter(member__name="Opa").exists()

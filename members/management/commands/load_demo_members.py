@@ -1,5 +1,7 @@
 """Demo users (coordinator, police, municipality) and invented members at real Lembeek addresses."""
 
+from datetime import time
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -223,7 +225,5 @@ class Command(BaseCommand):
             self.stderr.write(f"demo proposal skipped: {exc}")
 
 
-def _time(hour: int):
-    from datetime import time
-
+def _time(hour: int) -> time:
     return time(hour, 0)

@@ -1,21 +1,10 @@
-"""Membership pages: join, confirm, self-service, start a BIN; and the coordinators' and partners' pages.
-
-Members have no account: their pages open with the signed link from their e-mails. Coordinators, police
-officers and municipality staff log in; what each sees is decided per network in permissions.py. Every page
-that shows member personal data writes an AccessLog row.
-"""
-
-import csv
-import json
+"""Pages for residents: join, confirm, the self-service pages behind the signed link, start a BIN."""
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,38 +14,26 @@ from areas.selectors import networks_visible
 from streets.address_text import AddressTextError, clean_query
 from streets.selectors import EXACT, address_lookup, streets_search
 
-from . import conf
-from .forms import (
-    MemberDecisionForm,
+from .. import conf
+from ..forms import (
     MemberJoinForm,
     MemberPreferencesForm,
     NetworkProposeForm,
     RequestLinkForm,
     add_service_errors,
 )
-from .models import Member, Membership
-from .permissions import can_manage_members, coordinated_network_ids
-from .selectors import (
-    memberships_pending,
-    network_member_counts,
-    network_members,
-    networks_coordinated,
-    networks_with_counts,
-    proposals_visible,
-)
-from .services import (
-    access_log_write,
+from ..models import Member
+from ..services import (
     member_confirm_email,
     member_erase,
     member_export,
     member_join,
     member_request_link,
     member_update_preferences,
-    membership_decide,
     membership_leave,
     network_propose,
 )
-from .tokens import MANAGE, LinkError, token_read
+from ..tokens import MANAGE, LinkError, token_make, token_read
 
 LOGIN_URL = reverse_lazy("members:login")
 
@@ -165,8 +142,6 @@ def confirm(request, token):
 
 
 def _manage_token(member: Member) -> str:
-    from .tokens import token_make
-
     return token_make(member=member, purpose=MANAGE)
 
 
@@ -343,228 +318,3 @@ def network_start(request):
 
 def network_start_sent(request):
     return render(request, "members/network_start_sent.html")
-
-
-# --- coordinators, police, municipality ---------------------------------------------------------------
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "members/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return reverse("members:dashboard")
-
-
-@login_required(login_url=LOGIN_URL)
-def dashboard(request):
-    """What the logged-in user runs: their BINs (coordinators), counts (police, municipality), proposals."""
-    user = request.user
-    coordinated = (
-        list(networks_coordinated(user=user)) if coordinated_network_ids(user) or user.is_superuser else []
-    )
-    visible = list(networks_with_counts(user=user))
-    counts = network_member_counts(networks=visible)
-    for n in visible:
-        n.counts = counts[n.pk]
-        n.manageable = user.is_superuser or n in coordinated
-    proposals = list(proposals_visible(user=user))
-    pending = memberships_pending(user=user).count() if coordinated else 0
-    return render(
-        request,
-        "members/dashboard.html",
-        {"networks": visible, "coordinated": coordinated, "proposals": proposals, "pending": pending},
-    )
-
-
-def _require_coordinator(user):
-    if not (user.is_superuser or coordinated_network_ids(user)):
-        raise PermissionDenied(_("Only the coordinators of a BIN manage its members."))
-
-
-@login_required(login_url=LOGIN_URL)
-def pending(request):
-    """The approval queue of the user's networks."""
-    _require_coordinator(request.user)
-    memberships = list(memberships_pending(user=request.user))
-    per_network: dict[int, int] = {}
-    for m in memberships:
-        per_network[m.network_id] = per_network.get(m.network_id, 0) + 1
-    for network_id, count in per_network.items():
-        access_log_write(
-            user=request.user, action="view", network_id=network_id, count=count, reason="approval queue"
-        )
-    return render(request, "members/pending.html", {"memberships": memberships, "form": MemberDecisionForm()})
-
-
-@login_required(login_url=LOGIN_URL)
-@require_POST
-def decide(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("network", "member"), pk=pk)
-    if not can_manage_members(request.user, membership.network):
-        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": membership.network.name})
-    form = MemberDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose approve or reject."))
-        return redirect("members:pending")
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
-        membership_decide(
-            user=request.user, membership=membership, approve=approve, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Approved.") if approve else _("Rejected; the member was told why."))
-    return redirect("members:pending")
-
-
-def _managed_network(request, slug) -> Network:
-    network = get_object_or_404(Network.objects.select_related("municipality"), slug=slug)
-    if not can_manage_members(request.user, network):
-        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
-    return network
-
-
-@login_required(login_url=LOGIN_URL)
-def network_members_page(request, slug):
-    network = _managed_network(request, slug)
-    memberships = list(network_members(network=network))
-    access_log_write(
-        user=request.user,
-        action="view",
-        network_id=network.pk,
-        count=len(memberships),
-        reason="member list of the BIN",
-    )
-    return render(request, "members/network_members.html", {"network": network, "memberships": memberships})
-
-
-CSV_COLUMNS = [
-    "status",
-    "kind",
-    "name",
-    "business_name",
-    "business_type",
-    "contact_person",
-    "address",
-    "address_unverified",
-    "latitude",
-    "longitude",
-    "mobile",
-    "email",
-    "landline",
-    "language",
-    "quiet_hours_from",
-    "quiet_hours_until",
-    "requested_at",
-    "decided_at",
-]
-
-
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula to spreadsheet programs: quote it (names, addresses).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def members_csv(network: Network, memberships: list[Membership]) -> HttpResponse:
-    """The member list of a network as CSV (UTF-8 with BOM, so that spreadsheets read the accents)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{network.slug}-members-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for m in memberships:
-        member = m.member
-        p = member.point.transform(4326, clone=True)
-        writer.writerow(
-            [
-                m.status,
-                member.kind,
-                _safe(member.name),
-                _safe(member.business_name),
-                member.business_type,
-                _safe(member.contact_person),
-                _safe(member.address_text),
-                "yes" if member.address_unverified else "",
-                f"{p.y:.6f}",
-                f"{p.x:.6f}",
-                member.mobile,
-                _safe(member.email),
-                member.landline,
-                member.language,
-                member.quiet_hours_start.strftime("%H:%M") if member.quiet_hours_start else "",
-                member.quiet_hours_end.strftime("%H:%M") if member.quiet_hours_end else "",
-                timezone.localtime(m.requested_at).isoformat(timespec="minutes"),
-                timezone.localtime(m.decided_at).isoformat(timespec="minutes") if m.decided_at else "",
-            ]
-        )
-    return response
-
-
-@login_required(login_url=LOGIN_URL)
-def network_members_csv(request, slug):
-    network = _managed_network(request, slug)
-    memberships = list(
-        network_members(network=network, statuses=[Membership.Status.APPROVED, Membership.Status.PENDING])
-    )
-    access_log_write(
-        user=request.user,
-        action="export",
-        network_id=network.pk,
-        count=len(memberships),
-        reason="CSV export of the member list",
-    )
-    return members_csv(network, memberships)
-
-
-@login_required(login_url=LOGIN_URL)
-def member_detail(request, pk):
-    """One member, for a coordinator of one of their networks (their other networks stay hidden)."""
-    member = get_object_or_404(Member.objects.select_related("address"), pk=pk)
-    memberships = member.memberships.select_related("network")
-    if not request.user.is_superuser:
-        memberships = memberships.filter(network_id__in=coordinated_network_ids(request.user))
-    memberships = list(memberships)
-    if not memberships and not request.user.is_superuser:
-        raise PermissionDenied(_("This member is not in a BIN you coordinate."))
-    access_log_write(
-        user=request.user,
-        action="view",
-        member_id=member.pk,
-        network_id=memberships[0].network_id if len(memberships) == 1 else None,
-        reason="member detail page",
-    )
-    point = member.point.transform(4326, clone=True)
-    return render(
-        request,
-        "members/member_detail.html",
-        {"member": member, "memberships": memberships, "lat": point.y, "lon": point.x},
-    )
-
-
-def counts_json(networks, counts) -> list[dict]:
-    return [
-        {
-            "network": n.slug,
-            "name": n.name,
-            "kind": n.kind,
-            "status": n.status,
-            "municipality": n.municipality.name,
-            **counts[n.pk],
-        }
-        for n in networks
-    ]
-
-
-@login_required(login_url=LOGIN_URL)
-def counts_page_json(request):
-    """Member counts of the networks the user may see, as JSON: no names, no numbers."""
-    networks = list(networks_with_counts(user=request.user))
-    if not networks:
-        raise PermissionDenied(
-            _("You see the counts of your own networks, police zone or municipality only.")
-        )
-    body = {"networks": counts_json(networks, network_member_counts(networks=networks))}
-    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")

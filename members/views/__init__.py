@@ -1,0 +1,52 @@
+"""Membership pages: join, confirm, self-service, start a BIN; and the coordinators' and partners' pages.
+
+Members have no account: their pages open with the signed link from their e-mails. Coordinators, police
+officers and municipality staff log in; what each sees is decided per network in permissions.py. Every page
+that shows member personal data writes an AccessLog row.
+"""
+
+from .public import (
+    confirm,
+    erase,
+    export,
+    join,
+    join_sent,
+    leave,
+    manage,
+    network_start,
+    network_start_sent,
+    request_link,
+)
+from .staff import (
+    LoginView,
+    counts_page_json,
+    dashboard,
+    decide,
+    member_detail,
+    member_register,
+    network_members_csv,
+    network_members_page,
+    pending,
+)
+
+__all__ = [
+    "LoginView",
+    "confirm",
+    "counts_page_json",
+    "dashboard",
+    "decide",
+    "erase",
+    "export",
+    "join",
+    "join_sent",
+    "leave",
+    "manage",
+    "member_detail",
+    "member_register",
+    "network_members_csv",
+    "network_members_page",
+    "network_start",
+    "network_start_sent",
+    "pending",
+    "request_link",
+]
