@@ -76,8 +76,13 @@ def perimeter_clip(*, perimeter: MultiPolygon, police_zone: PoliceZone) -> Clipp
 # The recipients of a perimeter, as SQL: members whose point lies inside the perimeter and who have an
 # approved membership in a live network of the police zone, once each (a member of two BINs is one
 # row, with both networks), with the channel the urgency asks for and, for a non-urgent message, the end
-# of the member's quiet hours when the message would arrive during them. The GiST index on the member
-# points answers ST_Intersects against the constant perimeter; PostGIS caches the prepared perimeter.
+# of the member's quiet hours when the message would arrive during them.
+#
+# The plan is spelled out because it matters at a million members: the GiST index on the member points
+# answers ST_Intersects against the constant perimeter (PostGIS caches it prepared), and for each member
+# found the LATERAL subquery looks up their memberships (index on member_id) and each membership's network
+# (primary key). Written as a plain join with GROUP BY, the planner preferred to hash every approved
+# membership of the country first (EXPLAIN ANALYZE: 3x slower at 5 km on 50,000 members, worse at 1 M).
 _QUIET = """
     CASE WHEN NOT %(urgent)s
               AND m.quiet_hours_start IS NOT NULL AND m.quiet_hours_end IS NOT NULL
@@ -98,16 +103,19 @@ _CHANNEL = """
 
 RECIPIENTS = f"""
     SELECT m.id AS member_id,
-           array_agg(DISTINCT ms.network_id ORDER BY ms.network_id) AS network_ids,
+           nets.ids AS network_ids,
            {_CHANNEL} AS channel,
            {_QUIET} AS not_before
     FROM members_member m
-    JOIN members_membership ms ON ms.member_id = m.id AND ms.status = 'approved'
-    JOIN areas_network n ON n.id = ms.network_id
-    WHERE n.police_zone_id = %(zone)s
-      AND n.status NOT IN ('suspended', 'dissolved')
-      AND ST_Intersects(m.point, ST_GeomFromEWKB(%(perimeter)s))
-    GROUP BY m.id
+    CROSS JOIN LATERAL (
+        SELECT array_agg(ms.network_id ORDER BY ms.network_id) AS ids
+        FROM members_membership ms
+        JOIN areas_network n ON n.id = ms.network_id
+        WHERE ms.member_id = m.id AND ms.status = 'approved'
+          AND n.police_zone_id = %(zone)s AND n.status NOT IN ('suspended', 'dissolved')
+    ) nets
+    WHERE ST_Intersects(m.point, ST_GeomFromEWKB(%(perimeter)s))
+      AND nets.ids IS NOT NULL
 """
 
 # Follow-ups reach the members of the original's deliveries, on the same channel, whatever their
