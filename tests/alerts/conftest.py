@@ -69,7 +69,8 @@ def polygon(*xy):
 
 @pytest.fixture
 def api():
-    return APIClient()
+    # The messages are asserted in English; without this header the site speaks Dutch (LANGUAGE_CODE).
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def alert_body(perimeter, **kwargs):

@@ -245,7 +245,8 @@ def test_reaction_link_expires(town, client, send, settings):
     )
     token = reaction_token(Delivery.objects.get().pk)
     response = client.post(reverse("alert-react", args=[token]), {"kind": "seen"})
-    assert "too old" in response.content.decode() and not Reaction.objects.exists()
+    # The page speaks the member's language (Dutch here).
+    assert "te oud" in response.content.decode() and not Reaction.objects.exists()
 
 
 # --- statistics, detail, tips, page -----------------------------------------------------------------------
@@ -347,3 +348,21 @@ def test_sms_counter_is_in_preview(town, api):
 def test_migrations_seed_tips():
     assert Path(__file__).exists()
     assert Tip.objects.filter(category="co_poisoning").exclude(text_fr="").exclude(text_de="").exists()
+
+
+def test_members_get_messages_in_their_language(town, send):
+    member_at(500, 500, town.a1, language="nl")
+    member_at(510, 500, town.a1, language="fr")
+    member_at(520, 500, town.a1, language="de")
+    send(town.officer_a, alert_body(circle(500, 500, 300), category="fire"))
+    texts = sorted(m.text.split("\n")[0] for m in sms_backends.outbox)
+    assert [t.split(":")[0] for t in texts] == ["Alerte BIN (incendie)", "BIN-Meldung (Brand)", "BIN-melding (brand)"]
+
+
+def test_officer_errors_in_dutch_by_default(town):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(town.officer_a)
+    response = api.post(reverse("alert-preview"), alert_body(circle(500, 500, 300), message=" "), format="json")
+    assert response.json()["message"] == ["Het bericht is leeg."]
