@@ -356,7 +356,11 @@ def test_members_get_messages_in_their_language(town, send):
     member_at(520, 500, town.a1, language="de")
     send(town.officer_a, alert_body(circle(500, 500, 300), category="fire"))
     texts = sorted(m.text.split("\n")[0] for m in sms_backends.outbox)
-    assert [t.split(":")[0] for t in texts] == ["Alerte BIN (incendie)", "BIN-Meldung (Brand)", "BIN-melding (brand)"]
+    assert [t.split(":")[0] for t in texts] == [
+        "Alerte BIN (incendie)",
+        "BIN-Meldung (Brand)",
+        "BIN-melding (brand)",
+    ]
 
 
 def test_officer_errors_in_dutch_by_default(town):
@@ -364,5 +368,7 @@ def test_officer_errors_in_dutch_by_default(town):
 
     api = APIClient()
     api.force_authenticate(town.officer_a)
-    response = api.post(reverse("alert-preview"), alert_body(circle(500, 500, 300), message=" "), format="json")
+    response = api.post(
+        reverse("alert-preview"), alert_body(circle(500, 500, 300), message=" "), format="json"
+    )
     assert response.json()["message"] == ["Het bericht is leeg."]
