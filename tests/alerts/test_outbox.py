@@ -176,3 +176,21 @@ def test_eager_retries_do_not_wait(town, gateway, django_capture_on_commit_callb
 def test_perimeter_helper_is_metric():
     geom = perimeter_from_circle(lonlat(500, 500), 1000).geom
     assert abs(geom.area - 3.14159 * 1000**2) / (3.14159 * 1000**2) < 0.002
+
+
+def test_dispatch_due_picks_up_what_was_left_behind(town):
+    """Deferred (quiet hours over), never enqueued (broker down), or claimed by a dead worker."""
+    from django.core.management import call_command
+
+    for i in range(3):
+        member_at(500 + i, 500, town.a1)
+    alert = queued_alert(town)
+    waiting, stale, future = ids(alert)
+    long_ago = timezone.now() - timedelta(minutes=10)
+    Delivery.objects.update(created=long_ago)
+    Delivery.objects.filter(pk=stale).update(status="sending", claimed_at=long_ago)
+    Delivery.objects.filter(pk=future).update(not_before=timezone.now() + timedelta(hours=1))
+    call_command("alerts_dispatch_due")
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses == {waiting: "sent", stale: "sent", future: "queued"}
+    assert len(sms_backends.outbox) == 2
