@@ -32,6 +32,10 @@ VENDOR: dict[str, str | None] = {
     "jquery": "maps/vendor/jquery-3.7.1/jquery.min.js",
     "leaflet_draw_js": "maps/vendor/leaflet-draw-1.0.4/leaflet.draw.js",
     "leaflet_draw_css": "maps/vendor/leaflet-draw-1.0.4/leaflet.draw.css",
+    # The evaluation map clusters the alerts of a period.
+    "markerclusterjs": "maps/vendor/leaflet-markercluster-1.5.3/leaflet.markercluster.js",
+    "markerclustercss": "maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.css",
+    "markerclusterdefaultcss": "maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.Default.css",
     "bootstrap": None,
     "bootstrap_css": None,
     "glyphicons_css": None,

@@ -19,18 +19,30 @@ from areas.selectors import networks_visible
 
 from .assets import use_vendored_assets
 from .elements import AddressSearch, Legend, NetworkPopups
-from .selectors import area_layers_for_display, networks_in_municipality, networks_in_police_zone
+from .police_elements import AlertComposer
+from .selectors import (
+    COORDINATE_DECIMALS,
+    DensityGrid,
+    area_layers_for_display,
+    member_density,
+    networks_in_municipality,
+    networks_in_police_zone,
+)
 
 __all__ = [
     "KIND_COLOURS",
     "add_address_search",
     "add_area_boundary",
+    "add_density_layer",
     "add_legend",
     "add_network_layers",
+    "alert_map",
     "base_map",
+    "evaluation_map",
     "lookup_map",
     "municipality_map",
     "municipality_name",
+    "police_alert_map",
     "police_zone_map",
 ]
 
@@ -190,7 +202,10 @@ def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict
     return layers
 
 
-def add_legend(m: folium.Map, *, layers: dict[str, dict], area_label: str | None) -> None:
+def add_legend(
+    m: folium.Map, *, layers: dict[str, dict], area_label: str | None, extra: list[dict] | tuple = ()
+) -> None:
+    """The legend: one row per network kind, the area boundary, then `extra` rows (Legend's entries)."""
     entries = [
         {
             "key": kind,
@@ -206,6 +221,7 @@ def add_legend(m: folium.Map, *, layers: dict[str, dict], area_label: str | None
         entries.append(
             {"key": "boundary", "label": area_label, "colour": BOUNDARY_COLOUR, "count": None, "line": True}
         )
+    entries.extend(extra)
     Legend(title=_("Neighbourhood information networks"), entries=entries).add_to(m)
 
 
@@ -305,3 +321,269 @@ def police_zone_map(
         site_url=site_url,
         height=height,
     )
+
+
+# --- police maps -------------------------------------------------------------------------------------
+
+# Members per cell, light to dark (ColorBrewer Oranges, colour-blind safe); the lower bound of each class.
+DENSITY_CLASSES = ((50, "#a63603"), (25, "#e6550d"), (10, "#fd8d3c"), (5, "#fdae6b"), (0, "#fdd0a2"))
+PERIMETER_COLOUR = "#c0392b"
+
+
+def _density_colour(count: int) -> str:
+    return next(colour for bound, colour in DENSITY_CLASSES if count >= bound)
+
+
+def _police_network_features(police_zone: PoliceZone, *, tolerance_m: float | None = None):
+    """Every network of the zone but the dissolved ones, published or not: the police see them all."""
+    networks = networks_in_police_zone(
+        police_zone=police_zone, networks=Network.objects.exclude(status=Network.Status.DISSOLVED)
+    )
+    layers = area_layers_for_display(area=police_zone, networks=networks, tolerance_m=tolerance_m)
+    for feature in layers.features:
+        feature["properties"]["join_url"] = None  # an officer's map is no place to join a BIN
+    return layers
+
+
+def add_density_layer(m: folium.Map, *, density: DensityGrid) -> dict:
+    """Members per cell as shaded squares (no member's position); returns the legend row."""
+    label = _("Members per %(size)s m square (%(k)s or more)") % {
+        "size": density.cell_m,
+        "k": density.min_count,
+    }
+    for cell in density.cells:
+        n = cell["properties"]["count"]
+        cell["properties"]["label"] = _("%(n)s members") % {"n": n}
+    group = folium.FeatureGroup(name=_("Member density"))
+    if density.cells:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": density.cells},
+            name=label,
+            control=False,
+            style_function=lambda f: {
+                "color": _density_colour(f["properties"]["count"]),
+                "weight": 0,
+                "fillColor": _density_colour(f["properties"]["count"]),
+                "fillOpacity": 0.55,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+            className="bin-map-density-cell",
+        ).add_to(group)
+    group.add_to(m)
+    note = label
+    if density.hidden:
+        note += " · " + _("%(n)s members in sparser squares not shown") % {"n": density.hidden}
+    return {
+        "key": "density",
+        "label": note,
+        "colour": DENSITY_CLASSES[2][1],
+        "fill": DENSITY_CLASSES[2][1],
+        "count": density.shown,
+        "line": False,
+    }
+
+
+def _composer_labels() -> dict:
+    return {
+        "title": _("New alert"),
+        "hint": _(
+            "Draw the perimeter (a polygon or a circle) with the tools on the left; place the incident "
+            "marker if you know where it happened."
+        ),
+        "category": _("Category"),
+        "urgency": _("Urgency"),
+        "message": _("Message"),
+        "message_placeholder": _("What happened, where, what to look out for"),
+        "tip": _("Preventive tip"),
+        "draw_first": _("Draw a perimeter to see whom it reaches."),
+        "previewing": _("Counting the members inside…"),
+        "reach": _("%(n)s members reached"),
+        "sms_channel": _("SMS"),
+        "email_channel": _("e-mail"),
+        "no_contact": _("%(n)s more without a mobile number or e-mail address"),
+        "deferred": _("%(n)s held until the end of their quiet hours"),
+        "network": _("BIN"),
+        "members": _("members"),
+        "sms": _(
+            "SMS: %(length)s characters, %(encoding)s, %(segments)s segment(s); with the standard text "
+            "and reaction link %(full_length)s characters in %(full_segments)s segment(s)."
+        ),
+        "send": _("Send"),
+        "send_to": _("Send to %(n)s members"),
+        "sending": _("Sending…"),
+        "sent": _("Sent to %(n)s members."),
+        "failed": _("The service could not be reached; try again."),
+        "http_error": _("The service answered with error %(status)s."),
+        "incident": _("Incident"),
+    }
+
+
+def police_alert_map(
+    *, police_zone: PoliceZone, user, height: str = "100%", panel_target: str | None = None
+) -> folium.Map:
+    """The map an officer draws an alert on: the zone, all of its BINs, the member density, Draw, the form.
+
+    user: the officer; PermissionDenied unless they send alerts for this zone (or are an administrator),
+    since the map shows unpublished networks and where members live.
+    panel_target: a CSS selector of an element of the page to hold the form (default: on the map).
+    """
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied
+    from folium.plugins import Draw
+
+    from alerts.models import Alert, Category, Tip
+    from members.permissions import can_send_alerts
+
+    if not can_send_alerts(user, police_zone.pk):
+        raise PermissionDenied(_("You do not send alerts for this police zone."))
+    layers = _police_network_features(police_zone)
+    area_label = _("Police zone %(name)s") % {"name": police_zone.name}
+    m = base_map(
+        bounds=_bounds([layers.boundary] if layers.boundary else [f["geometry"] for f in layers.features]),
+        height=height,
+        demo=layers.demo,
+    )
+    add_area_boundary(m, geometry=layers.boundary, name=area_label)
+    # Under the BINs, so that a click on a BIN still opens its popup.
+    density_row = add_density_layer(m, density=member_density(police_zone=police_zone))
+    kinds = add_network_layers(m, features=layers.features)
+    drawn = folium.FeatureGroup(name=_("Alert perimeter"), control=False).add_to(m)
+    shape = {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.12}
+    Draw(
+        feature_group=drawn,
+        show_geometry_on_click=False,
+        position="topleft",
+        draw_options={
+            "polyline": False,
+            "rectangle": False,
+            "circlemarker": False,
+            # showArea stays off: Leaflet.draw 1.0.4's area label throws under Leaflet 1.9.
+            "polygon": {"allowIntersection": False, "showArea": False, "shapeOptions": shape},
+            "circle": {"shapeOptions": shape, "metric": True},
+            "marker": {},
+        },
+        edit_options={"poly": {"allowIntersection": False}},
+    ).add_to(m)
+    folium.LayerControl(collapsed=True, position="bottomleft").add_to(m)
+    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None, extra=[density_row])
+    AlertComposer(
+        feature_group=drawn,
+        preview_url=reverse("alert-preview"),
+        create_url=reverse("alert-list"),
+        alert_url=reverse("maps:alert", args=[0]).replace("/0/", "/{id}/"),
+        police_zone_id=police_zone.pk,
+        categories=[(value, str(label)) for value, label in Category.choices],
+        urgencies=[(value, str(label)) for value, label in Alert.Urgency.choices],
+        tips=list(Tip.objects.filter(active=True).values_list("pk", "title", "category")),
+        labels=_composer_labels(),
+        max_message_chars=settings.BIN_ALERT_MAX_MESSAGE_CHARS,
+        csrf_cookie=settings.CSRF_COOKIE_NAME,
+        panel_target=panel_target,
+    ).add_to(m)
+    return use_vendored_assets(m)
+
+
+def _rounded(geometry: dict) -> dict:
+    """A GeoJSON geometry with COORDINATE_DECIMALS decimals, like every other shape of the maps."""
+
+    def walk(coords):
+        if coords and isinstance(coords[0], int | float):
+            return [round(c, COORDINATE_DECIMALS) for c in coords]
+        return [walk(c) for c in coords]
+
+    return {**geometry, "coordinates": walk(geometry["coordinates"])}
+
+
+def alert_map(*, alert, height: str = "100%") -> folium.Map:
+    """One alert: its perimeter (as clipped to the zone), the incident, and the BINs of the zone."""
+    zone = alert.police_zone
+    layers = _police_network_features(zone)
+    perimeter = _rounded(json.loads(alert.perimeter.transform(4326, clone=True).geojson))
+    m = base_map(bounds=_bounds([perimeter]), height=height, demo=layers.demo)
+    area_label = _("Police zone %(name)s") % {"name": zone.name}
+    add_area_boundary(m, geometry=layers.boundary, name=area_label)
+    kinds = add_network_layers(m, features=layers.features)
+    folium.GeoJson(
+        {"type": "Feature", "geometry": perimeter, "properties": {}},
+        name=_("Alert perimeter"),
+        style_function=lambda _f: {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.12},
+        interactive=False,
+        className="bin-map-alert-perimeter",
+    ).add_to(m)
+    location = alert.location.transform(4326, clone=True)
+    folium.Marker(
+        [location.y, location.x], tooltip=_("Incident"), alt=_("Incident"), name=_("Incident")
+    ).add_to(m)
+    folium.LayerControl(collapsed=True, position="bottomleft").add_to(m)
+    add_legend(
+        m,
+        layers=kinds,
+        area_label=area_label if layers.boundary else None,
+        extra=[
+            {
+                "key": "perimeter",
+                "label": _("Alert perimeter"),
+                "colour": PERIMETER_COLOUR,
+                "fill": PERIMETER_COLOUR + "1f",
+                "count": None,
+                "line": False,
+            }
+        ],
+    )
+    return use_vendored_assets(m)
+
+
+def _alert_popup(alert: dict, *, link: str | None) -> str:
+    from django.utils.formats import date_format
+    from django.utils.html import escape
+    from django.utils.timezone import localtime
+
+    lines = [
+        f"<strong>{escape(alert['category_label'])}</strong> · {escape(alert['status_label'])}",
+        escape(date_format(localtime(alert["sent_at"]), "SHORT_DATETIME_FORMAT")),
+        escape(alert["message"][:200]),
+        escape(
+            _("%(n)s recipients, %(seen)s seen, %(obs)s observations")
+            % {
+                "n": alert["recipients"],
+                "seen": alert["reactions"]["seen"],
+                "obs": alert["reactions"]["observation"],
+            }
+        ),
+    ]
+    if alert["outcome"]:
+        lines.append(escape(_("Outcome: %(outcome)s") % {"outcome": alert["outcome"]}))
+    if link:
+        lines.append(f'<a href="{escape(link)}" data-alert-link>{escape(_("The alert"))}</a>')
+    return f'<div class="bin-map-popup" data-alert-id="{alert["id"]}">' + "<br>".join(lines) + "</div>"
+
+
+def evaluation_map(
+    *, police_zone: PoliceZone, alerts: list[dict], alert_links: bool = False, height: str = "100%"
+) -> folium.Map:
+    """The zone's alerts of a period (alerts_in_period) clustered over its BINs, for the evaluation.
+
+    alert_links: link each popup to the alert's page (only the zone's police may open it).
+    """
+    from folium.plugins import MarkerCluster
+
+    layers = _police_network_features(police_zone)
+    area_label = _("Police zone %(name)s") % {"name": police_zone.name}
+    m = base_map(
+        bounds=_bounds([layers.boundary] if layers.boundary else [f["geometry"] for f in layers.features]),
+        height=height,
+        demo=layers.demo,
+    )
+    add_area_boundary(m, geometry=layers.boundary, name=area_label)
+    kinds = add_network_layers(m, features=layers.features)
+    cluster = MarkerCluster(name=_("Alerts"), options={"showCoverageOnHover": False}).add_to(m)
+    for alert in alerts:
+        link = reverse("maps:alert", args=[alert["id"]]) if alert_links else None
+        folium.Marker(
+            [alert["lat"], alert["lon"]],
+            tooltip=f"{alert['category_label']} · {alert['sent_at']:%d/%m/%Y}",
+            popup=folium.Popup(_alert_popup(alert, link=link), max_width=320),
+        ).add_to(cluster)
+    folium.LayerControl(collapsed=False).add_to(m)
+    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None)
+    return use_vendored_assets(m)

@@ -1,4 +1,5 @@
-"""Public map pages: per municipality (by NIS code or name) and per police zone, full page and embeddable."""
+"""Map pages: per municipality (by NIS code or name) and per police zone, full page and embeddable; the
+police alert map, an alert's page and the evaluation map."""
 
 from django.urls import path
 
@@ -9,6 +10,9 @@ app_name = "maps"
 urlpatterns = [
     path("zone/<int:number>/", views.police_zone_page, name="police-zone"),
     path("zone/<int:number>/embed/", views.police_zone_embed, name="police-zone-embed"),
+    path("zone/<int:number>/alert/", views.police_alert_page, name="police-alert"),
+    path("zone/<int:number>/evaluation/", views.evaluation_page, name="evaluation"),
+    path("alerts/<int:pk>/", views.alert_page, name="alert"),
     path("<str:key>/", views.municipality_page, name="municipality"),
     path("<str:key>/embed/", views.municipality_embed, name="municipality-embed"),
 ]

@@ -109,3 +109,39 @@ def town(db):
         "addresses": addresses,
         "published": [alfa, beta, markt],
     }
+
+
+@pytest.fixture
+def police(town):
+    """Members and people of the police zone 5999 of `town`: an officer of the zone, one of another zone,
+    municipality staff inside and outside the zone, and members placed for the density grid.
+
+    Density (250 m cells centred on multiples of 250 m, as X0 and Y0 are): four approved members of BIN
+    Alfa share the cell centred at (250, 500); two of BIN Beta share (1500, 500) and stay hidden (below
+    3); one of BIN Gamma is alone; a pending member and a member of the far BIN Delta are not counted.
+    """
+    from members.models import Membership, Role
+    from tests.alerts.factories import member_at, police_officer
+    from tests.alerts.factories import user as saved_user
+
+    zone = town["zone"]
+    officer = police_officer(zone, username="agent-kaart")
+    other = police_officer(town["far"].police_zone, username="agent-verweg")
+    clerk = saved_user(username="bediende-kaartdorp")
+    Role.objects.create(user=clerk, kind=Role.Kind.MUNICIPALITY, municipality=town["muni"])
+    far_clerk = saved_user(username="bediende-verweg")
+    Role.objects.create(user=far_clerk, kind=Role.Kind.MUNICIPALITY, municipality=town["far"])
+    alfa = [member_at(x, y, town["alfa"]) for x, y in ((310, 420), (330, 460), (360, 380), (340, 440))]
+    beta = [member_at(x, y, town["beta"]) for x, y in ((1560, 530), (1590, 560))]
+    gamma = [member_at(5300, 300, town["gamma"])]
+    pending = member_at(320, 430, town["alfa"], status=Membership.Status.PENDING)
+    far = member_at(20700, 20700, town["delta"])
+    return {
+        "zone": zone,
+        "officer": officer,
+        "other": other,
+        "clerk": clerk,
+        "far_clerk": far_clerk,
+        "members": {"alfa": alfa, "beta": beta, "gamma": gamma, "pending": pending, "far": far},
+        "counted": alfa + beta + gamma,
+    }

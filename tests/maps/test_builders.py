@@ -10,7 +10,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Sum
 from django.urls import reverse
-from folium.plugins import MarkerCluster
+from folium.plugins import HeatMap
 
 from areas.models import Network
 from maps.assets import standalone_html, use_vendored_assets
@@ -177,8 +177,8 @@ def test_pages_load_vendored_leaflet_never_a_cdn(town):
 
 def test_a_plugin_that_is_not_vendored_is_an_error_not_a_cdn_link(town):
     m = municipality_map(municipality=town["muni"])
-    MarkerCluster().add_to(m)
-    with pytest.raises(ImproperlyConfigured, match="markercluster"):
+    HeatMap([[50.7, 4.2]]).add_to(m)
+    with pytest.raises(ImproperlyConfigured, match=r"leaflet-heat\.js"):
         use_vendored_assets(m)
 
 

@@ -1,0 +1,368 @@
+"""The police maps: the alert map (Draw plugin, member density, the composer), an alert's page and the
+evaluation map, as rendered HTML and over HTTP; the density and period statistics against the database."""
+
+import json
+import math
+import re
+from datetime import timedelta
+
+import folium
+import pytest
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts.models import Alert, Delivery, Reaction
+from alerts.selectors import alert_statistics
+from alerts.services import alert_create, alert_follow_up, alert_prepare, alert_send, reaction_record
+from maps.builders import alert_map, evaluation_map, police_alert_map
+from maps.selectors import alerts_in_period, member_density, network_statistics_in_period
+from tests.alerts.factories import lonlat
+from tests.alerts.factories import user as UserFactory
+
+from .test_builders import feature_collections, render
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def composer_options(html: str) -> dict:
+    """The options the AlertComposer hands its script (`var o = {...};`)."""
+    return json.loads(re.search(r"var o = (\{.*?\});\n", html).group(1))
+
+
+def positions_near(html: str, members, within_m: float = 5.0) -> list[tuple[float, float]]:
+    """Every coordinate pair in the page ([lon, lat] or [lat, lon]) within `within_m` of a member's home."""
+    homes = [m.point.transform(4326, clone=True) for m in members]
+    found = []
+    for a, b in re.findall(r"\[\s*(-?\d+\.\d+),\s*(-?\d+\.\d+)", html):
+        a, b = float(a), float(b)
+        lon, lat = (a, b) if abs(a) < abs(b) else (b, a)  # Belgium: longitude < latitude
+        for home in homes:
+            dx = (lon - home.x) * 111_320 * math.cos(math.radians(lat))
+            dy = (lat - home.y) * 110_540
+            if math.hypot(dx, dy) < within_m:
+                found.append((lon, lat))
+    return found
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Prepare, store and send an alert through the alerts services; the fan-out runs in-process."""
+
+    def _send(user, *, center, radius_m=300, sent_at=None, **kwargs):
+        data = alert_prepare(
+            user=user,
+            category=kwargs.pop("category", "burglary"),
+            urgency=kwargs.pop("urgency", "urgent"),
+            message=kwargs.pop("message", "Inbraak in de Kaartstraat; let op."),
+            center=lonlat(*center),
+            radius_m=radius_m,
+            **kwargs,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            alert = alert_send(alert=alert_create(user=user, data=data), user=user)
+        if sent_at is not None:
+            Alert.objects.filter(pk=alert.pk).update(sent_at=sent_at)
+            alert.refresh_from_db()
+        return alert
+
+    return _send
+
+
+# --- member density --------------------------------------------------------------------------------
+
+
+def test_density_counts_reachable_members_per_cell_and_hides_small_cells(town, police):
+    grid = member_density(police_zone=police["zone"])
+    assert [c["properties"] for c in grid.cells] == [{"count": 4}]
+    assert grid.hidden == 3  # two in BIN Beta's cell, one in BIN Gamma's; not the pending or far member
+    assert grid.shown == 4
+    # The cell is the 250 m square centred on (250, 500), whatever the members' own positions.
+    (ring,) = grid.cells[0]["geometry"]["coordinates"]
+    corners = {
+        (round(Point(lon, lat, srid=4326).transform(31370, clone=True).x - 145000),
+         round(Point(lon, lat, srid=4326).transform(31370, clone=True).y - 160000))
+        for lon, lat in ring
+    }  # fmt: skip
+    assert corners == {(125, 375), (375, 375), (375, 625), (125, 625)}
+
+
+def test_density_threshold_and_cell_size_are_parameters(town, police):
+    grid = member_density(police_zone=police["zone"], min_count=2)
+    assert sorted(c["properties"]["count"] for c in grid.cells) == [2, 4]
+    assert grid.hidden == 1
+    coarse = member_density(police_zone=police["zone"], cell_m=10_000, min_count=3)
+    assert [c["properties"]["count"] for c in coarse.cells] == [7]
+
+
+# --- the police alert map ----------------------------------------------------------------------------
+
+
+def test_police_alert_map_has_draw_density_all_zone_bins_and_the_composer(town, police):
+    m = police_alert_map(police_zone=police["zone"], user=police["officer"])
+    assert isinstance(m, folium.Map)
+    html = render(m)
+    # Draw: vendored Leaflet.draw, polygon/circle/marker on, the rest off.
+    assert "/static/maps/vendor/leaflet-draw-1.0.4/leaflet.draw.js" in html
+    assert "/static/maps/vendor/leaflet-draw-1.0.4/leaflet.draw.css" in html
+    assert "new L.Control.Draw(" in html
+    draw = json.loads(re.search(r"draw: (\{.*?\}),\n", html).group(1))
+    assert draw["polyline"] is False and draw["rectangle"] is False and draw["circlemarker"] is False
+    assert draw["polygon"]["allowIntersection"] is False and "circle" in draw and "marker" in draw
+    assert "cdnjs.cloudflare.com" not in html and "cdn.jsdelivr.net" not in html
+    # Every network of the zone, published or not, in both municipalities; not the dissolved or far one.
+    features = [f for fc in feature_collections(html) for f in fc.get("features", [])]
+    slugs = {f["properties"]["slug"] for f in features if "slug" in f["properties"]}
+    assert {"bin-alfa", "bin-beta", "bin-z-markt", "bin-verborgen", "bin-gamma"} <= slugs
+    assert "bin-opgeheven" not in slugs and "bin-delta" not in slugs
+    assert "/join/" not in html
+    # The composer posts to the alert API and goes to the map page of the alert it created.
+    options = composer_options(html)
+    assert options["preview_url"] == reverse("alert-preview") == "/api/alerts/preview/"
+    assert options["create_url"] == reverse("alert-list") == "/api/alerts/"
+    assert options["alert_url"] == "/maps/alerts/{id}/"
+    assert options["police_zone"] == police["zone"].pk
+    assert options["csrf_cookie"] == "csrftoken"
+    assert ["burglary", "burglary"] in options["categories"]
+    assert [u[0] for u in options["urgencies"]] == ["urgent", "non_urgent"]
+    assert "data-alert-composer" in html and "window.binAlertComposer" in html
+
+
+def test_density_layer_holds_counts_and_no_member_position(town, police):
+    html = render(police_alert_map(police_zone=police["zone"], user=police["officer"]))
+    density = [
+        fc
+        for fc in feature_collections(html)
+        if fc.get("features") and "count" in fc["features"][0]["properties"]
+    ]
+    assert len(density) == 1
+    (cell,) = density[0]["features"]
+    assert cell["properties"] == {"count": 4, "label": "4 members"}
+    members = [*police["counted"], police["members"]["pending"], police["members"]["far"]]
+    # The cells' corners are the only positions near the members; none is within 5 m of a home.
+    assert "4.3" in html and positions_near(html, members, within_m=1000)
+    assert positions_near(html, members) == []
+    for member in members:
+        assert member.name not in html and member.mobile not in html and member.email not in html
+    assert "bin-map-density-cell" in html
+    assert "3 members in sparser squares not shown" in html
+
+
+def test_police_alert_map_is_for_the_zones_officers(town, police):
+    with pytest.raises(PermissionDenied):
+        police_alert_map(police_zone=police["zone"], user=police["other"])
+    with pytest.raises(PermissionDenied):
+        police_alert_map(police_zone=police["zone"], user=police["clerk"])
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    assert "data-alert-composer" in render(police_alert_map(police_zone=police["zone"], user=admin))
+
+
+def test_the_composer_can_sit_beside_the_map(town, police):
+    m = police_alert_map(police_zone=police["zone"], user=police["officer"], panel_target="#alert-panel")
+    assert composer_options(render(m))["panel_target"] == "#alert-panel"
+
+
+# --- an alert's map and the evaluation map -----------------------------------------------------------
+
+
+def test_alert_map_shows_the_perimeter_and_the_incident(town, police, send):
+    alert = send(police["officer"], center=(340, 440), location=lonlat(335, 445))
+    html = render(alert_map(alert=alert))
+    features = [f for fc in feature_collections(html) for f in fc.get("features", [])]
+    (perimeter,) = [f for f in features if f["geometry"]["type"] == "MultiPolygon"]
+    expected = alert.perimeter.transform(4326, clone=True)
+    assert len(perimeter["geometry"]["coordinates"][0][0]) == expected.num_coords
+    assert GEOSGeometry(json.dumps(perimeter["geometry"]), srid=4326).equals_exact(expected, 1e-6)
+    assert "bin-map-alert-perimeter" in html
+    incident = alert.location.transform(4326, clone=True)
+    assert f"[{incident.y}, {incident.x}]" in html
+    assert "Incident" in html
+
+
+def test_evaluation_map_clusters_the_alerts_with_vendored_markercluster(town, police, send):
+    send(police["officer"], center=(340, 440))
+    send(police["officer"], center=(1630, 540), message="Verdacht voertuig <b>AB-123</b>")
+    today = timezone.localdate()
+    alerts = alerts_in_period(police_zone=police["zone"], start=today, end=today)
+    html = render(evaluation_map(police_zone=police["zone"], alerts=alerts, alert_links=True))
+    assert "/static/maps/vendor/leaflet-markercluster-1.5.3/leaflet.markercluster.js" in html
+    assert "/static/maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.Default.css" in html
+    assert "L.markerClusterGroup(" in html
+    assert html.count("L.marker(") == 2
+    for a in alerts:
+        assert reverse("maps:alert", args=[a["id"]]) in html
+    # The message is text in the popup, never markup.
+    assert "<b>AB-123</b>" not in html and "&lt;b&gt;AB-123&lt;/b&gt;" in html
+    without_links = render(evaluation_map(police_zone=police["zone"], alerts=alerts, alert_links=False))
+    assert "/maps/alerts/" not in without_links
+
+
+# --- the period statistics ---------------------------------------------------------------------------
+
+
+def _thread_with_everything(police, send):
+    """Two alerts: one last month with feedback, a reaction and a failed delivery; one today."""
+    old = send(
+        police["officer"], center=(340, 440), radius_m=1500, sent_at=timezone.now() - timedelta(days=30)
+    )
+    alert_follow_up(
+        original=old, user=police["officer"], msg_type="feedback", message="Afloop", outcome="Dader gevat"
+    )
+    first = old.deliveries.order_by("pk").first()
+    reaction_record(delivery=first, kind="seen")
+    reaction_record(delivery=first, kind="observation", text="Een man met een ladder")
+    Delivery.objects.filter(pk=old.deliveries.order_by("pk")[1].pk).update(status="failed")
+    new = send(police["officer"], center=(1630, 540))
+    return old, new
+
+
+def test_period_statistics_without_a_period_equal_the_alerts_statistics(town, police, send):
+    _thread_with_everything(police, send)
+    ours = network_statistics_in_period(police_zone=police["zone"])
+    theirs = alert_statistics(police_zone_ids=[police["zone"].pk])["networks"]
+    assert ours == theirs
+    assert {n["slug"] for n in ours} == {"bin-alfa", "bin-beta"}
+
+
+def test_period_statistics_keep_the_threads_of_the_period(town, police, send):
+    old, new = _thread_with_everything(police, send)
+    today = timezone.localdate()
+    zone = police["zone"]
+    recent = {n["slug"]: n for n in network_statistics_in_period(police_zone=zone, start=today, end=today)}
+    assert set(recent) == {"bin-beta"}
+    assert recent["bin-beta"]["alerts"] == 1 and recent["bin-beta"]["recipients"] == 2
+    assert recent["bin-beta"]["reactions"] == {"seen": 0, "observation": 0}
+    month = today - timedelta(days=30)
+    then = {n["slug"]: n for n in network_statistics_in_period(police_zone=zone, start=month, end=month)}
+    # The feedback went out today; it belongs to the thread of last month.
+    assert then["bin-alfa"]["alerts"] == 1 and then["bin-alfa"]["recipients"] == 4
+    assert then["bin-alfa"]["failed"] == 1
+    assert then["bin-alfa"]["reactions"] == {"seen": 1, "observation": 1}
+    assert [o["outcome"] for o in then["bin-alfa"]["outcomes"]] == ["Dader gevat"]
+    listed = alerts_in_period(police_zone=police["zone"], start=month, end=today)
+    assert [a["id"] for a in listed] == [old.pk, new.pk]
+    assert listed[0]["reactions"] == {"seen": 1, "observation": 1}
+    assert listed[0]["outcome"] == "Dader gevat"
+
+
+# --- pages and who may open them -----------------------------------------------------------------------
+
+
+PAGES = {
+    "alert-map": lambda ctx: reverse("maps:police-alert", args=[5999]),
+    "evaluation": lambda ctx: reverse("maps:evaluation", args=[5999]),
+    "alert": lambda ctx: reverse("maps:alert", args=[ctx["alert"].pk]),
+}
+
+
+@pytest.fixture
+def pages(town, police, send):
+    # Centred near, not on, BIN Alfa's four members: the incident is where the officer puts it.
+    return {"alert": send(police["officer"], center=(500, 700), radius_m=400)}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_anonymous_visitors_are_sent_to_the_login_page(client, pages, page):
+    url = PAGES[page](pages)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("members:login") + "?next=")
+    assert url in response["Location"].replace("%2F", "/")
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("officer", {"alert-map": 200, "evaluation": 200, "alert": 200}),
+        ("other", {"alert-map": 403, "evaluation": 403, "alert": 403}),
+        ("clerk", {"alert-map": 403, "evaluation": 200, "alert": 403}),
+        ("far_clerk", {"alert-map": 403, "evaluation": 403, "alert": 403}),
+        ("member", {"alert-map": 403, "evaluation": 403, "alert": 403}),
+        ("superuser", {"alert-map": 200, "evaluation": 200, "alert": 200}),
+    ],
+)
+def test_who_opens_the_police_pages(client, police, pages, who, expected):
+    if who == "member":
+        user = UserFactory(is_staff=True)  # staff status alone grants nothing
+    elif who == "superuser":
+        user = UserFactory(is_staff=True, is_superuser=True)
+    else:
+        user = police[who]
+    client.force_login(user)
+    got = {page: client.get(url(pages), **EN).status_code for page, url in PAGES.items()}
+    assert got == expected
+
+
+def test_alert_map_page_holds_the_map_and_the_form_and_sets_the_csrf_cookie(client, police):
+    client.force_login(police["officer"])
+    response = client.get(reverse("maps:police-alert", args=[5999]), **EN)
+    html = response.content.decode()
+    assert "<title>New alert in police zone PZ Kaartstreek</title>" in html
+    assert 'id="alert-panel"' in html and "data-police-alert-map" in html
+    assert composer_options(html)["panel_target"] == "#alert-panel"
+    assert "csrftoken" in response.cookies
+    assert reverse("maps:evaluation", args=[5999]) in html
+    assert client.get(reverse("maps:police-alert", args=[1]), **EN).status_code == 404
+
+
+def test_alert_page_shows_the_thread_reactions_and_outcome_without_members(client, police, pages):
+    alert = pages["alert"]
+    first, second = alert.deliveries.order_by("pk")[:2]
+    reaction_record(delivery=first, kind="seen")
+    reaction_record(delivery=second, kind="observation", text="Witte bestelwagen, 1-ABC-234")
+    follow_up = alert_follow_up(
+        original=alert, user=police["officer"], msg_type="feedback", message="Dank", outcome="Twee verdachten"
+    )
+    client.force_login(police["officer"])
+    html = client.get(reverse("maps:alert", args=[alert.pk]), **EN).content.decode()
+    assert f'data-alert-id="{alert.pk}"' in html
+    assert "bin-map-alert-perimeter" in html
+    assert html.count('data-reaction-kind="') == 2
+    assert "Witte bestelwagen, 1-ABC-234" in html
+    assert "1 seen, 1 observations" in html
+    assert "Twee verdachten" in html
+    assert 'data-message-type="feedback"' in html
+    for member in police["counted"]:
+        assert member.name not in html and member.mobile not in html
+    assert positions_near(html, police["counted"]) == []
+    # A follow-up's address leads to the alert it follows.
+    response = client.get(reverse("maps:alert", args=[follow_up.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("maps:alert", args=[alert.pk])
+    assert Reaction.objects.count() == 2
+
+
+def test_evaluation_page_takes_a_period(client, police, send):
+    old = send(police["officer"], center=(340, 440), sent_at=timezone.now() - timedelta(days=200))
+    new = send(police["officer"], center=(1630, 540))
+    client.force_login(police["clerk"])
+    html = client.get(reverse("maps:evaluation", args=[5999]), **EN).content.decode()
+    # By default the last 90 days.
+    assert f'data-alert-id="{new.pk}"' in html and f'data-alert-id="{old.pk}"' not in html
+    assert "/maps/alerts/" not in html  # municipality staff do not open the police's alert pages
+    assert 'data-network-slug="bin-beta"' in html
+    day = timezone.localdate(old.sent_at).isoformat()
+    url = reverse("maps:evaluation", args=[5999])
+    html = client.get(url, {"from": day, "to": day}, **EN).content.decode()
+    assert f'data-alert-id="{old.pk}"' in html and f'data-alert-id="{new.pk}"' not in html
+    assert 'data-alerts="1" data-recipients="4"' in html  # BIN Alfa's four members
+    client.force_login(police["officer"])
+    html = client.get(reverse("maps:evaluation", args=[5999]), **EN).content.decode()
+    assert reverse("maps:alert", args=[new.pk]) in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"from": "2024-13-01"}, "is not a date"),
+        ({"to": "gisteren"}, "is not a date"),
+        ({"from": "2024-05-02", "to": "2024-05-01"}, "starts after it ends"),
+    ],
+)
+def test_evaluation_page_refuses_a_wrong_period(client, police, query, message):
+    client.force_login(police["officer"])
+    response = client.get(reverse("maps:evaluation", args=[5999]), query, **EN)
+    assert response.status_code == 400
+    assert message in response.content.decode()
