@@ -115,6 +115,10 @@ class NetworkMembersCSVView(NetworkMembersView):
 
     renderer_classes = [CSVRenderer]
 
+    @extend_schema(operation_id="networks_members_csv", responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, slug):
+        return super().get(request, slug)
+
 
 class NetworkMemberCountsView(APIView):
     """How many members a BIN has, per channel: coordinators, police of the zone, municipality staff."""

@@ -1,5 +1,7 @@
 """Pages for residents: join, confirm, the self-service pages behind the signed link, start a BIN."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -7,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from areas.models import Network
@@ -36,6 +39,19 @@ from ..services import (
 from ..tokens import MANAGE, LinkError, token_make, token_read
 
 LOGIN_URL = reverse_lazy("members:login")
+
+
+def link_page(view):
+    """For pages opened with a signed link: never cached, and the link never leaks as a Referer."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = never_cache(view)(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
 
 MATCH_NOTES = {
     EXACT: "",
@@ -126,6 +142,7 @@ def join_sent(request):
     return render(request, "members/join_sent.html", {"confirm_days": conf.confirm_max_age() // 86400})
 
 
+@link_page
 def confirm(request, token):
     try:
         member, confirmed = member_confirm_email(token=token)
@@ -162,6 +179,7 @@ def _member_or_error(request, token):
     return member, None
 
 
+@link_page
 def manage(request, token):
     """The member's own page: their data, channels and language, their networks, download and erase."""
     member, error = _member_or_error(request, token)
@@ -207,6 +225,7 @@ def manage(request, token):
     )
 
 
+@link_page
 @require_POST
 def leave(request, token, slug):
     member, error = _member_or_error(request, token)
@@ -222,6 +241,7 @@ def leave(request, token, slug):
     return redirect("members:manage", token=token)
 
 
+@link_page
 def export(request, token):
     member, error = _member_or_error(request, token)
     if error:
@@ -232,6 +252,7 @@ def export(request, token):
     return response
 
 
+@link_page
 def erase(request, token):
     """Erase everything: a confirmation step first, then the member row and memberships go at once."""
     member, error = _member_or_error(request, token)

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from areas.models import Network
@@ -49,6 +50,7 @@ class LoginView(auth_views.LoginView):
         return reverse("members:dashboard")
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 def dashboard(request):
     """What the logged-in user runs: their BINs (coordinators), counts (police, municipality), proposals."""
@@ -75,6 +77,7 @@ def _require_coordinator(user):
         raise PermissionDenied(_("Only the coordinators of a BIN manage its members."))
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 def pending(request):
     """The approval queue of the user's networks."""
@@ -90,6 +93,7 @@ def pending(request):
     return render(request, "members/pending.html", {"memberships": memberships, "form": MemberDecisionForm()})
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 @require_POST
 def decide(request, pk):
@@ -119,6 +123,7 @@ def _managed_network(request, slug) -> Network:
     return network
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 def network_members_page(request, slug):
     network = _managed_network(request, slug)
@@ -133,6 +138,7 @@ def network_members_page(request, slug):
     return render(request, "members/network_members.html", {"network": network, "memberships": memberships})
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 def member_register(request, slug):
     """A coordinator registers a resident of their BIN who has no e-mail, after a phone call."""
@@ -160,6 +166,7 @@ def member_register(request, slug):
     )
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 def network_members_csv(request, slug):
     network = _managed_network(request, slug)
@@ -176,6 +183,7 @@ def network_members_csv(request, slug):
     return members_csv(network, memberships)
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 def member_detail(request, pk):
     """One member, for a coordinator of one of their networks (their other networks stay hidden)."""
@@ -201,6 +209,7 @@ def member_detail(request, pk):
     )
 
 
+@never_cache
 @login_required(login_url=LOGIN_URL)
 def counts_page_json(request):
     """Member counts of the networks the user may see, as JSON: no names, no numbers."""

@@ -331,3 +331,11 @@ def test_a_link_only_serves_its_own_purpose(client, bob):
     assert client.get(reverse("members:manage", args=[confirm])).status_code == 400
     bob.refresh_from_db()
     assert bob.email_confirmed_at is None
+
+
+def test_link_pages_are_never_cached_and_send_no_referer(client, bob):
+    token = token_make(member=bob, purpose=MANAGE)
+    for url in (reverse("members:manage", args=[token]), reverse("members:export", args=[token])):
+        response = client.get(url)
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
