@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from .backends import OutgoingMessage, PermanentSendError, get_backend
-from .messages import email_subject_body, reaction_url, sms_text
+from .messages import MessageCache
 from .models import Alert, Delivery
 
 __all__ = ["ProcessResult", "backoff_seconds", "deliveries_process"]
@@ -123,13 +123,14 @@ def deliveries_process(ids: list[int], *, eager: bool = False) -> ProcessResult:
     ids = sorted(set(ids))
     alerts: dict[int, Alert] = {}
     backends = {}
+    texts = MessageCache()
     try:
         size = settings.BIN_DELIVERY_CLAIM_SIZE
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
             claimed = _claim(chunk)
             if claimed:
-                _send_claimed(claimed, alerts, backends, result, eager=eager)
+                _send_claimed(claimed, alerts, backends, texts, result, eager=eager)
     finally:
         for backend in backends.values():
             backend.close()
@@ -154,7 +155,7 @@ def _members(member_ids: list[int]) -> dict[int, tuple[str, str, str]]:
         return {r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()}
 
 
-def _send_claimed(claimed, alerts, backends, result: ProcessResult, *, eager: bool) -> None:
+def _send_claimed(claimed, alerts, backends, texts, result: ProcessResult, *, eager: bool) -> None:
     _load_alerts({row[1] for row in claimed}, alerts)
     members = _members([row[2] for row in claimed if row[2] is not None])
     by_channel: dict[str, list[tuple]] = {}
@@ -169,10 +170,12 @@ def _send_claimed(claimed, alerts, backends, result: ProcessResult, *, eager: bo
                 _mark_final([r[0] for r in rows], Delivery.Status.FAILED, str(exc))
                 result.failed += len(rows)
                 continue
-        _send_channel(channel, rows, alerts, members, backends[channel], result, eager=eager)
+        _send_channel(channel, rows, alerts, members, backends[channel], texts, result, eager=eager)
 
 
-def _send_channel(channel, rows, alerts, members, backend, result: ProcessResult, *, eager: bool) -> None:
+def _send_channel(
+    channel, rows, alerts, members, backend, texts, result: ProcessResult, *, eager: bool
+) -> None:
     # Rows a dead worker had claimed: ask the backend whether it already took them before sending again.
     stale = [str(r[0]) for r in rows if r[5] == Delivery.Status.SENDING]
     if stale:
@@ -195,13 +198,11 @@ def _send_channel(channel, rows, alerts, members, backend, result: ProcessResult
             skipped.append((delivery_id, f"the member has no {channel} address any more"))
             continue
         alert = alerts[alert_id]
-        link = reaction_url(delivery_id)
         if channel == Delivery.Channel.SMS:
-            messages.append(
-                OutgoingMessage(key=str(delivery_id), to=to, text=sms_text(alert, language, link))
-            )
+            text = texts.sms(alert, language, delivery_id)
+            messages.append(OutgoingMessage(key=str(delivery_id), to=to, text=text))
         else:
-            subject, body = email_subject_body(alert, language, link)
+            subject, body = texts.email(alert, language, delivery_id)
             messages.append(OutgoingMessage(key=str(delivery_id), to=to, text=body, subject=subject))
         attempts[delivery_id] = attempt
     for delivery_id, reason in skipped:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -19,10 +19,10 @@ __all__ = [
     "Preview",
     "alert_statistics",
     "alerts_visible",
+    "no_jit",
     "perimeter_clip",
     "recipients_preview",
     "recipients_resolve",
-    "recipients_sql",
 ]
 
 
@@ -78,11 +78,11 @@ def perimeter_clip(*, perimeter: MultiPolygon, police_zone: PoliceZone) -> Clipp
 # row, with both networks), with the channel the urgency asks for and, for a non-urgent message, the end
 # of the member's quiet hours when the message would arrive during them.
 #
-# The plan is spelled out because it matters at a million members: the GiST index on the member points
-# answers ST_Intersects against the constant perimeter (PostGIS caches it prepared), and for each member
-# found the LATERAL subquery looks up their memberships (index on member_id) and each membership's network
-# (primary key). Written as a plain join with GROUP BY, the planner preferred to hash every approved
-# membership of the country first (EXPLAIN ANALYZE: 3x slower at 5 km on 50,000 members, worse at 1 M).
+# The GiST index on the member points answers ST_Intersects against the constant perimeter (PostGIS
+# caches it prepared). With 1 M members (scripts/bench_alerts.py) the planner looks memberships up by
+# member for small perimeters and hashes them for large ones; both beat a LATERAL lookup per member.
+# JIT compilation is switched off for these statements: their row estimates are large enough to trigger
+# it, and compiling took 7 of the 8 seconds of a 20 km perimeter (EXPLAIN ANALYZE).
 _QUIET = """
     CASE WHEN NOT %(urgent)s
               AND m.quiet_hours_start IS NOT NULL AND m.quiet_hours_end IS NOT NULL
@@ -94,7 +94,6 @@ _QUIET = """
                + m.quiet_hours_end) AT TIME ZONE %(tz)s
     END
 """
-
 _CHANNEL = """
     CASE WHEN m.mobile = '' AND m.email = '' THEN NULL
          WHEN (%(urgent)s AND m.mobile <> '') OR m.email = '' THEN 'sms'
@@ -103,20 +102,23 @@ _CHANNEL = """
 
 RECIPIENTS = f"""
     SELECT m.id AS member_id,
-           nets.ids AS network_ids,
+           array_agg(ms.network_id ORDER BY ms.network_id) AS network_ids,
            {_CHANNEL} AS channel,
            {_QUIET} AS not_before
     FROM members_member m
-    CROSS JOIN LATERAL (
-        SELECT array_agg(ms.network_id ORDER BY ms.network_id) AS ids
-        FROM members_membership ms
-        JOIN areas_network n ON n.id = ms.network_id
-        WHERE ms.member_id = m.id AND ms.status = 'approved'
-          AND n.police_zone_id = %(zone)s AND n.status NOT IN ('suspended', 'dissolved')
-    ) nets
-    WHERE ST_Intersects(m.point, ST_GeomFromEWKB(%(perimeter)s))
-      AND nets.ids IS NOT NULL
+    JOIN members_membership ms ON ms.member_id = m.id AND ms.status = 'approved'
+    JOIN areas_network n ON n.id = ms.network_id
+    WHERE n.police_zone_id = %(zone)s
+      AND n.status NOT IN ('suspended', 'dissolved')
+      AND ST_Intersects(m.point, ST_GeomFromEWKB(%(perimeter)s))
+    GROUP BY m.id
 """
+
+
+def no_jit(cursor) -> None:
+    """Switch JIT off for the rest of the current transaction (see above)."""
+    cursor.execute("SET LOCAL jit = off")
+
 
 # Follow-ups reach the members of the original's deliveries, on the same channel, whatever their
 # memberships say now; only an erased member (member_id NULL) drops out.
@@ -140,10 +142,6 @@ def recipients_params(*, police_zone_id: int, perimeter: MultiPolygon, urgent: b
     }
 
 
-def recipients_sql() -> str:
-    return RECIPIENTS
-
-
 @dataclass(frozen=True)
 class Recipient:
     member_id: int
@@ -159,7 +157,8 @@ def recipients_resolve(
     params = recipients_params(
         police_zone_id=police_zone_id, perimeter=perimeter, urgent=urgent, now=now or timezone.now()
     )
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        no_jit(cur)
         cur.execute(RECIPIENTS, params)
         return [Recipient(r[0], tuple(r[1]), r[2], r[3]) for r in cur.fetchall()]
 
@@ -190,7 +189,8 @@ def recipients_preview(
         SELECT 'deferred', NULL, NULL, count(*) FROM r
             WHERE r.channel IS NOT NULL AND r.not_before IS NOT NULL
     """
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        no_jit(cur)
         cur.execute(sql, params)
         rows = cur.fetchall()
     preview = Preview(channels={"sms": 0, "email": 0})

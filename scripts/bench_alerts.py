@@ -225,6 +225,8 @@ def bench_resolution(zone: PoliceZone) -> None:
         port=db["PORT"],
         autocommit=True,
     )
+    # Same conditions as recipients_resolve, which runs its statement with JIT off.
+    bare_conn.execute("SET jit = off")
     center = zone.boundary.centroid.transform(4326, clone=True)
     print("\nrecipient resolution, median of 7 warm runs (ms)")
     print(

@@ -372,3 +372,14 @@ def test_officer_errors_in_dutch_by_default(town):
         reverse("alert-preview"), alert_body(circle(500, 500, 300), message=" "), format="json"
     )
     assert response.json()["message"] == ["Het bericht is leeg."]
+
+
+def test_reaction_token_is_djangos_signature(settings):
+    from django.core import signing
+
+    from alerts.messages import SALT, _signature
+
+    for value in ("1", "zZ9", "4c92"):
+        assert _signature(value) == signing.Signer(salt=SALT, algorithm="sha256").signature(value)[:16]
+    settings.SECRET_KEY = "another-secret-for-this-test"
+    assert _signature("1") == signing.Signer(salt=SALT, algorithm="sha256").signature("1")[:16]
