@@ -345,42 +345,55 @@ def _police_network_features(police_zone: PoliceZone, *, tolerance_m: float | No
     return layers
 
 
-def add_density_layer(m: folium.Map, *, density: DensityGrid) -> dict:
-    """Members per cell as shaded squares (no member's position); returns the legend row."""
-    label = _("Members per %(size)s m square (%(k)s or more)") % {
-        "size": density.cell_m,
-        "k": density.min_count,
-    }
-    for cell in density.cells:
-        n = cell["properties"]["count"]
-        cell["properties"]["label"] = _("%(n)s members") % {"n": n}
+def add_density_layer(m: folium.Map, *, density: DensityGrid) -> list[dict]:
+    """Members per cell as shaded squares (no member's position); returns the legend rows.
+
+    The squares lie over the BINs, so that their colours read as in the legend, and take no clicks, so
+    that a click still opens the BIN's popup.
+    """
     group = folium.FeatureGroup(name=_("Member density"))
     if density.cells:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": density.cells},
-            name=label,
+            name=_("Member density"),
             control=False,
             style_function=lambda f: {
                 "color": _density_colour(f["properties"]["count"]),
                 "weight": 0,
                 "fillColor": _density_colour(f["properties"]["count"]),
-                "fillOpacity": 0.55,
+                "fillOpacity": 0.6,
             },
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+            interactive=False,
             className="bin-map-density-cell",
         ).add_to(group)
     group.add_to(m)
-    note = label
+    rows = []
+    counts = [c["properties"]["count"] for c in density.cells]
+    upper = None
+    for bound, colour in DENSITY_CLASSES:
+        lower = max(bound, density.min_count)
+        if upper is None or lower <= upper:
+            shown = [n for n in counts if n >= lower and (upper is None or n <= upper)]
+            if shown:
+                values = {"size": density.cell_m, "low": lower, "high": upper}
+                label = (
+                    _("%(low)s or more members per %(size)s m square")
+                    if upper is None
+                    else _("%(low)s to %(high)s members per %(size)s m square")
+                ) % values
+                row = {"key": f"density-{lower}", "label": label, "colour": colour, "fill": colour}
+                rows.append({**row, "count": len(shown), "line": False})
+        upper = bound - 1
+    # Say what is left out, so that an empty square is not read as "nobody lives here".
+    note = _("Squares with fewer than %(k)s members are left out.") % {"k": density.min_count}
     if density.hidden:
-        note += " · " + _("%(n)s members in sparser squares not shown") % {"n": density.hidden}
-    return {
-        "key": "density",
-        "label": note,
-        "colour": DENSITY_CLASSES[2][1],
-        "fill": DENSITY_CLASSES[2][1],
-        "count": density.shown,
-        "line": False,
-    }
+        note = _("%(n)s members in squares with fewer than %(k)s are left out.") % {
+            "n": density.hidden,
+            "k": density.min_count,
+        }
+    blank = {"colour": "transparent", "fill": "transparent", "count": None, "line": False}
+    rows.append({"key": "density-note", "label": note, **blank})
+    return rows
 
 
 def _composer_labels() -> dict:
@@ -444,9 +457,8 @@ def police_alert_map(
         demo=layers.demo,
     )
     add_area_boundary(m, geometry=layers.boundary, name=area_label)
-    # Under the BINs, so that a click on a BIN still opens its popup.
-    density_row = add_density_layer(m, density=member_density(police_zone=police_zone))
     kinds = add_network_layers(m, features=layers.features)
+    density_rows = add_density_layer(m, density=member_density(police_zone=police_zone))
     drawn = folium.FeatureGroup(name=_("Alert perimeter"), control=False).add_to(m)
     shape = {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.12}
     Draw(
@@ -465,7 +477,7 @@ def police_alert_map(
         edit_options={"poly": {"allowIntersection": False}},
     ).add_to(m)
     folium.LayerControl(collapsed=True, position="bottomleft").add_to(m)
-    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None, extra=[density_row])
+    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None, extra=density_rows)
     AlertComposer(
         feature_group=drawn,
         preview_url=reverse("alert-preview"),

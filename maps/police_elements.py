@@ -162,8 +162,10 @@ class AlertComposer(_Control):
             }
             function updateSend() {
                 var state = ui.preview.getAttribute("data-state");
-                ui.send.disabled = sending || !fresh || state !== "ready" || !ui.message.value.trim();
                 var n = ui.preview.getAttribute("data-recipients");
+                // Nothing to send without a message, or to a perimeter that reaches nobody.
+                ui.send.disabled = sending || !fresh || state !== "ready" || !ui.message.value.trim() ||
+                    n === "0";
                 ui.send.textContent =
                     state === "ready" && n !== null ? format(text.send_to, {n: n}) : text.send;
             }

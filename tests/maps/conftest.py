@@ -1,6 +1,10 @@
 """A small town for the map tests: two touching BINs, a BIN-Z over their border, an unpublished and a
 dissolved BIN, a neighbouring municipality in the same police zone and one far away in another zone."""
 
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
 import pytest
 from django.contrib.gis.geos import Point
 
@@ -145,3 +149,92 @@ def police(town):
         "members": {"alfa": alfa, "beta": beta, "gamma": gamma, "pending": pending, "far": far},
         "counted": alfa + beta + gamma,
     }
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Prepare, store and send an alert through the alerts services; the fan-out runs in-process."""
+    from alerts.models import Alert
+    from alerts.services import alert_create, alert_prepare, alert_send
+    from tests.alerts.factories import lonlat
+
+    def _send(user, *, center, radius_m=300, sent_at=None, **kwargs):
+        data = alert_prepare(
+            user=user,
+            category=kwargs.pop("category", "burglary"),
+            urgency=kwargs.pop("urgency", "urgent"),
+            message=kwargs.pop("message", "Inbraak in de Kaartstraat; let op."),
+            center=lonlat(*center),
+            radius_m=radius_m,
+            **kwargs,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            alert = alert_send(alert=alert_create(user=user, data=data), user=user)
+        if sent_at is not None:
+            Alert.objects.filter(pk=alert.pk).update(sent_at=sent_at)
+            alert.refresh_from_db()
+        return alert
+
+    return _send
+
+
+# --- the browser (test_browser*.py) ------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
+    # a running loop unless told it is safe (it is: the loop is Playwright's, not an async view's).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    requests = []
+
+    def only_local(route):
+        url = route.request.url
+        requests.append(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("file", "data", "about") or parsed.hostname in ("localhost", "127.0.0.1"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.errors = []
+    page.requests = requests
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()
+    assert page.errors == [], f"JavaScript errors: {page.errors}"

@@ -1,13 +1,12 @@
 """The maps in a real browser: Debian's Chromium driven by Playwright against the live test server.
 
-Each drawn BIN is an SVG path carrying data-network-slug (set by maps.elements.NetworkPopups), so the tests
-check the map BIN by BIN. Requests leave only for the test server and files: OpenStreetMap tiles are
-refused, as they would be offline, and the vector layers must draw without them. Screenshots go to
-test-artifacts/ (git-ignored).
+Chromium and the page fixtures are in conftest.py. Each drawn BIN is an SVG path carrying data-network-slug
+(set by maps.elements.NetworkPopups), so the tests check the map BIN by BIN. Requests leave only for the
+test server and files: OpenStreetMap tiles are refused, as they would be offline, and the vector layers
+must draw without them. Screenshots go to test-artifacts/ (git-ignored).
 """
 
 import io
-import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -24,18 +23,7 @@ from streets.models import Address
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-TIMEOUT_MS = 15_000
 
 # The folium map is a global `map_<id>` named after its div; these helpers find it from the page.
 JS_MAP = "document.querySelector('.folium-map') && window[document.querySelector('.folium-map').id]"
@@ -53,53 +41,6 @@ JS_MARKERS = f"""() => {{
     }});
     return out;
 }}"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
-    # a running loop unless told it is safe (it is: the loop is Playwright's, not an async view's).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
-    context.set_default_timeout(TIMEOUT_MS)
-    requests = []
-
-    def only_local(route):
-        url = route.request.url
-        requests.append(url)
-        parsed = urlparse(url)
-        if parsed.scheme in ("file", "data", "about") or parsed.hostname in ("localhost", "127.0.0.1"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.errors = []
-    page.requests = requests
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    yield page
-    context.close()
-    assert page.errors == [], f"JavaScript errors: {page.errors}"
 
 
 def shot(page, name):

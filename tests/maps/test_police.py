@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.models import Alert, Delivery, Reaction
+from alerts.models import Delivery, Reaction
 from alerts.selectors import alert_statistics
-from alerts.services import alert_create, alert_follow_up, alert_prepare, alert_send, reaction_record
+from alerts.services import alert_follow_up, reaction_record
 from maps.builders import alert_map, evaluation_map, police_alert_map
 from maps.selectors import alerts_in_period, member_density, network_statistics_in_period
 from tests.alerts.factories import lonlat
@@ -46,30 +46,6 @@ def positions_near(html: str, members, within_m: float = 5.0) -> list[tuple[floa
             if math.hypot(dx, dy) < within_m:
                 found.append((lon, lat))
     return found
-
-
-@pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    """Prepare, store and send an alert through the alerts services; the fan-out runs in-process."""
-
-    def _send(user, *, center, radius_m=300, sent_at=None, **kwargs):
-        data = alert_prepare(
-            user=user,
-            category=kwargs.pop("category", "burglary"),
-            urgency=kwargs.pop("urgency", "urgent"),
-            message=kwargs.pop("message", "Inbraak in de Kaartstraat; let op."),
-            center=lonlat(*center),
-            radius_m=radius_m,
-            **kwargs,
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            alert = alert_send(alert=alert_create(user=user, data=data), user=user)
-        if sent_at is not None:
-            Alert.objects.filter(pk=alert.pk).update(sent_at=sent_at)
-            alert.refresh_from_db()
-        return alert
-
-    return _send
 
 
 # --- member density --------------------------------------------------------------------------------
@@ -140,7 +116,7 @@ def test_density_layer_holds_counts_and_no_member_position(town, police):
     ]
     assert len(density) == 1
     (cell,) = density[0]["features"]
-    assert cell["properties"] == {"count": 4, "label": "4 members"}
+    assert cell["properties"] == {"count": 4}
     members = [*police["counted"], police["members"]["pending"], police["members"]["far"]]
     # The cells' corners are the only positions near the members; none is within 5 m of a home.
     assert "4.3" in html and positions_near(html, members, within_m=1000)
@@ -148,7 +124,11 @@ def test_density_layer_holds_counts_and_no_member_position(town, police):
     for member in members:
         assert member.name not in html and member.mobile not in html and member.email not in html
     assert "bin-map-density-cell" in html
-    assert "3 members in sparser squares not shown" in html
+    legend = {e["key"]: e for e in json.loads(re.search(r"var entries = (\[.*?\]);\n", html).group(1))}
+    assert legend["density-3"]["label"] == "3 to 4 members per 250 m square"
+    assert legend["density-3"]["count"] == 1
+    assert not {"density-5", "density-10", "density-25", "density-50"} & set(legend)
+    assert legend["density-note"]["label"] == "3 members in squares with fewer than 3 are left out."
 
 
 def test_police_alert_map_is_for_the_zones_officers(town, police):
