@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 f"Demo data present ({loaded_networks} networks, {loaded_addresses} addresses)."
             )
             self.ensure_users()
+            call_command("load_demo_members")
             return
         try:
             with transaction.atomic():
@@ -55,6 +57,8 @@ class Command(BaseCommand):
         except ImportAborted as exc:
             raise CommandError(f"demo data could not be loaded: {exc}") from exc
         self.ensure_users()
+        # Demo members, coordinators, a police officer and a municipality employee (password "demo").
+        call_command("load_demo_members")
 
     def load(self, features):
         report = import_police_zones(
