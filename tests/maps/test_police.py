@@ -346,3 +346,18 @@ def test_evaluation_page_refuses_a_wrong_period(client, police, query, message):
     response = client.get(reverse("maps:evaluation", args=[5999]), query, **EN)
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "send"),
+    [
+        ("nl", "Nieuwe melding in politiezone PZ Kaartstreek", "Versturen naar %(n)s leden"),
+        ("fr", "Nouvelle alerte dans la zone de police PZ Kaartstreek", "Envoyer à %(n)s membres"),
+    ],
+)
+def test_alert_map_page_speaks_dutch_and_french(client, police, language, title, send):
+    client.force_login(police["officer"])
+    response = client.get(reverse("maps:police-alert", args=[5999]), HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert f"<title>{title}</title>" in html
+    assert composer_options(html)["labels"]["send_to"] == send
