@@ -1,5 +1,5 @@
 # A newcomer needs two commands: `make run` (the service with demo data) and `make test` (the test suite).
-.PHONY: run test stop setup lint bench-import shell
+.PHONY: run test stop setup lint bench-import bench-lookup shell
 
 run:
 	bash scripts/dev.sh run
@@ -19,3 +19,9 @@ lint:
 bench-import:
 	bash scripts/dev.sh setup && eval "$$(bash scripts/dev.sh env)" && export DATABASE_URL && \
 	.venv/bin/python scripts/bench_import_addresses.py
+
+# Lookup latency on a synthetic Belgium (5.5 M addresses) in its own database; ARGS="--samples 100" etc.
+bench-lookup:
+	BIN_DBNAME=bin_gis_bench bash scripts/dev.sh setup && \
+	eval "$$(BIN_DBNAME=bin_gis_bench bash scripts/dev.sh env)" && export DATABASE_URL && \
+	.venv/bin/python scripts/bench_lookup.py $(ARGS)
