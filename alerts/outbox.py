@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from .backends import OutgoingMessage, PermanentSendError, get_backend
 from .messages import MessageCache
@@ -49,6 +49,7 @@ def backoff_seconds(attempts: int) -> float:
 
 
 _CLAIM = """
+    WITH claimed AS (
     UPDATE alerts_delivery d
     SET status = 'sending', attempts = d.attempts + 1, claimed_at = clock_timestamp()
     FROM (
@@ -62,13 +63,17 @@ _CLAIM = """
     ) prev
     WHERE d.id = prev.id
     RETURNING d.id, d.alert_id, d.member_id, d.channel, d.attempts, prev.status
+    )
+    SELECT c.id, c.alert_id, c.member_id, c.channel, c.attempts, c.status, m.mobile, m.email, m.language
+    FROM claimed c LEFT JOIN members_member m ON m.id = c.member_id
 """
 # clock_timestamp(), not now(): now() is the start of the transaction, and the outbox must see the real
 # time even when it is worked off inside a longer transaction (in-process sending, tests).
 
 
 def _claim(ids: list[int]) -> list[tuple]:
-    with transaction.atomic(), connection.cursor() as cur:
+    """Claim the due, free rows among `ids` in one statement (its own transaction), with their member."""
+    with connection.cursor() as cur:
         cur.execute(_CLAIM, {"ids": ids, "lease": settings.BIN_DELIVERY_LEASE_SECONDS})
         return cur.fetchall()
 
@@ -124,19 +129,22 @@ def deliveries_process(ids: list[int], *, eager: bool = False) -> ProcessResult:
     alerts: dict[int, Alert] = {}
     backends = {}
     texts = MessageCache()
+    n_claimed = 0
     try:
         size = settings.BIN_DELIVERY_CLAIM_SIZE
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
             claimed = _claim(chunk)
+            n_claimed += len(claimed)
             if claimed:
                 _send_claimed(claimed, alerts, backends, texts, result, eager=eager)
     finally:
         for backend in backends.values():
             backend.close()
     # Whatever is still pending and was not put up for retry here is another worker's, or not yet due.
-    retrying = {i for group in result.retry.values() for i in group}
-    result.busy = [i for i in _pending(ids) if i not in retrying]
+    if n_claimed < len(ids):
+        retrying = {i for group in result.retry.values() for i in group}
+        result.busy = [i for i in _pending(ids) if i not in retrying]
     return result
 
 
@@ -146,18 +154,9 @@ def _load_alerts(alert_ids: set[int], cache: dict[int, Alert]) -> None:
         cache.update(Alert.objects.select_related("tip").in_bulk(list(missing)))
 
 
-def _members(member_ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT id, mobile, email, language FROM members_member WHERE id = ANY(%(ids)s)",
-            {"ids": member_ids},
-        )
-        return {r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()}
-
-
 def _send_claimed(claimed, alerts, backends, texts, result: ProcessResult, *, eager: bool) -> None:
     _load_alerts({row[1] for row in claimed}, alerts)
-    members = _members([row[2] for row in claimed if row[2] is not None])
+    members = {row[2]: row[6:9] for row in claimed if row[6] is not None}
     by_channel: dict[str, list[tuple]] = {}
     for row in claimed:
         by_channel.setdefault(row[3], []).append(row)
@@ -187,7 +186,7 @@ def _send_channel(
             rows = [r for r in rows if str(r[0]) not in known]
 
     messages, attempts, skipped = [], {}, []
-    for delivery_id, alert_id, member_id, _channel, attempt, _prev in rows:
+    for delivery_id, alert_id, member_id, _channel, attempt, _prev, *_member in rows:
         member = members.get(member_id)
         if member is None:
             skipped.append((delivery_id, "the member was erased"))

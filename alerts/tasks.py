@@ -71,7 +71,8 @@ def dispatch_due(older_than_seconds: int = 120) -> int:
     now = timezone.now()
     lease = timedelta(seconds=settings.BIN_DELIVERY_LEASE_SECONDS)
     ids = list(
-        Delivery.objects.filter(
+        Delivery.objects.filter(created__gte=now - timedelta(hours=settings.BIN_DELIVERY_SWEEP_HOURS))
+        .filter(
             Q(status=Delivery.Status.QUEUED, created__lt=now - timedelta(seconds=older_than_seconds))
             | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - lease)
         )

@@ -174,6 +174,8 @@ BIN_DELIVERY_MAX_ATTEMPTS = env.int("BIN_DELIVERY_MAX_ATTEMPTS", default=5)
 BIN_DELIVERY_RETRY_BACKOFF = env.float("BIN_DELIVERY_RETRY_BACKOFF", default=30.0)
 BIN_DELIVERY_RETRY_BACKOFF_MAX = env.float("BIN_DELIVERY_RETRY_BACKOFF_MAX", default=3600.0)
 BIN_DELIVERY_LEASE_SECONDS = env.int("BIN_DELIVERY_LEASE_SECONDS", default=300)
+# dispatch_due looks this far back for deliveries left behind (quiet hours last less than a day).
+BIN_DELIVERY_SWEEP_HOURS = env.int("BIN_DELIVERY_SWEEP_HOURS", default=48)
 # Perimeter limits, and the address the signed reaction links in messages point to.
 BIN_ALERT_MAX_RADIUS_M = env.float("BIN_ALERT_MAX_RADIUS_M", default=50_000.0)
 BIN_ALERT_MAX_VERTICES = env.int("BIN_ALERT_MAX_VERTICES", default=10_000)
