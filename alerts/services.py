@@ -192,8 +192,6 @@ _INSERT = """
     SELECT %(alert)s, r.member_id, r.channel, r.network_ids, 'queued', 0, '', r.not_before, %(now)s
     FROM ({source}) r
     WHERE r.channel IS NOT NULL
-    ORDER BY r.member_id
-    ON CONFLICT DO NOTHING
     RETURNING id, not_before, channel
 """
 
