@@ -327,7 +327,9 @@ def police_zone_map(
 
 # Members per cell, light to dark (ColorBrewer Oranges, colour-blind safe); the lower bound of each class.
 DENSITY_CLASSES = ((50, "#a63603"), (25, "#e6550d"), (10, "#fd8d3c"), (5, "#fdae6b"), (0, "#fdd0a2"))
-PERIMETER_COLOUR = "#c0392b"
+# Black, so that a perimeter is never taken for a BIN (blue), a BIN-Z (red) or the density (oranges); the
+# zone's boundary is a thin dashed grey line.
+PERIMETER_COLOUR = "#111111"
 
 
 def _density_colour(count: int) -> str:
@@ -396,6 +398,17 @@ def add_density_layer(m: folium.Map, *, density: DensityGrid) -> list[dict]:
     return rows
 
 
+def _perimeter_legend_row() -> dict:
+    return {
+        "key": "perimeter",
+        "label": _("Alert perimeter"),
+        "colour": PERIMETER_COLOUR,
+        "fill": PERIMETER_COLOUR + "14",  # its fill opacity, 0.08
+        "count": None,
+        "line": False,
+    }
+
+
 def _composer_labels() -> dict:
     return {
         "title": _("New alert"),
@@ -460,7 +473,7 @@ def police_alert_map(
     kinds = add_network_layers(m, features=layers.features)
     density_rows = add_density_layer(m, density=member_density(police_zone=police_zone))
     drawn = folium.FeatureGroup(name=_("Alert perimeter"), control=False).add_to(m)
-    shape = {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.12}
+    shape = {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.08}
     Draw(
         feature_group=drawn,
         show_geometry_on_click=False,
@@ -477,7 +490,12 @@ def police_alert_map(
         edit_options={"poly": {"allowIntersection": False}},
     ).add_to(m)
     folium.LayerControl(collapsed=True, position="bottomleft").add_to(m)
-    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None, extra=density_rows)
+    add_legend(
+        m,
+        layers=kinds,
+        area_label=area_label if layers.boundary else None,
+        extra=[*density_rows, _perimeter_legend_row()],
+    )
     AlertComposer(
         feature_group=drawn,
         preview_url=reverse("alert-preview"),
@@ -518,7 +536,7 @@ def alert_map(*, alert, height: str = "100%") -> folium.Map:
     folium.GeoJson(
         {"type": "Feature", "geometry": perimeter, "properties": {}},
         name=_("Alert perimeter"),
-        style_function=lambda _f: {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.12},
+        style_function=lambda _f: {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.08},
         interactive=False,
         className="bin-map-alert-perimeter",
     ).add_to(m)
@@ -531,16 +549,7 @@ def alert_map(*, alert, height: str = "100%") -> folium.Map:
         m,
         layers=kinds,
         area_label=area_label if layers.boundary else None,
-        extra=[
-            {
-                "key": "perimeter",
-                "label": _("Alert perimeter"),
-                "colour": PERIMETER_COLOUR,
-                "fill": PERIMETER_COLOUR + "1f",
-                "count": None,
-                "line": False,
-            }
-        ],
+        extra=[_perimeter_legend_row()],
     )
     return use_vendored_assets(m)
 

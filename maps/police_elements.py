@@ -234,7 +234,7 @@ class AlertComposer(_Control):
                 clipped = L.geoJSON(geometry, {
                     interactive: false,
                     style: {
-                        color: "#c0392b", weight: 2, dashArray: "5 5", fill: false,
+                        color: "#d95f02", weight: 3, dashArray: "6 5", fill: false,
                         className: "bin-alert-clipped"
                     }
                 }).addTo(map);

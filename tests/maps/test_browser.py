@@ -151,6 +151,10 @@ def test_address_search_puts_a_marker_in_the_right_bin(live_server, page):
     slugs = page.get_attribute("[data-search-marker]", "data-network-slugs")
     assert slugs == "bin-lembeek-centrum,bin-z-lembeek-handelskern"
     assert len(page.evaluate(JS_MARKERS)) == 1
+    # Leaflet fades the old marker's popup out for 200 ms (longer on a busy machine) before removing it.
+    page.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-popup-content [data-search-result]').length === 1"
+    )
     text = page.locator(".leaflet-popup-content [data-search-result]").inner_text()
     assert "BIN Lembeek-Centrum" in text and "BIN-Z Lembeek Handelskern" in text
     shot(page, "maps-halle-search-bin-z")
