@@ -94,25 +94,14 @@ def _alert_for(user, pk: int) -> Alert:
 
 
 def _sms_info(prepared) -> dict:
-    text = sms_text(
-        Alert(category=prepared.category, message=prepared.message, tip=prepared.tip, msg_type="alert"),
-        "nl",
-        sample_link(),
-    )
-    by_language = {}
-    for language in ("nl", "fr", "de"):
-        by_language[language] = sms_length(
-            sms_text(
-                Alert(
-                    category=prepared.category, message=prepared.message, tip=prepared.tip, msg_type="alert"
-                ),
-                language,
-                sample_link(),
-            )
-        ).as_dict()
+    """The SMS as members would get it (prefix, message, tip, reaction link) per language, and its length."""
+    alert = Alert(category=prepared.category, message=prepared.message, tip=prepared.tip, msg_type="alert")
+    link = sample_link()
+    texts = {language: sms_text(alert, language, link) for language in ("nl", "fr", "de")}
+    by_language = {language: sms_length(text).as_dict() for language, text in texts.items()}
     return {
         "message": sms_length(prepared.message).as_dict(),
-        "full_text": text,
+        "full_text": texts["nl"],
         "full": by_language["nl"],
         "by_language": by_language,
     }
