@@ -10,7 +10,7 @@ urlpatterns = [
     path("api/", include("members.api.urls")),
     path("api/", include("areas.api.urls")),
     path("maps/", include("maps.urls")),
-    path("", include("alerts.urls")),
     path("", include("members.urls")),
+    path("", include("alerts.urls")),
     path("", include("streets.urls")),
 ]

@@ -154,7 +154,7 @@ class AlertListCreateView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="alerts_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         _police_only(request.user)
         qs = Alert.objects.select_related("police_zone", "tip", "references")

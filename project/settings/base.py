@@ -143,7 +143,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis hands an unacknowledged task to another worker after the visibility timeout; it looks for such
-# tasks about every interval × throttle seconds (kombu's defaults: 10 × 10).
+# tasks about every interval x throttle seconds (kombu's defaults: 10 x 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
@@ -161,7 +161,9 @@ BIN_SMS_FILE_PATH = env("BIN_SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms
 BIN_SMS_GATEWAY_URL = env("BIN_SMS_GATEWAY_URL", default="")
 BIN_SMS_GATEWAY_TOKEN = env("BIN_SMS_GATEWAY_TOKEN", default="")
 BIN_SMS_GATEWAY_TIMEOUT = env.float("BIN_SMS_GATEWAY_TIMEOUT", default=10.0)
-BIN_EMAIL_CHANNEL_BACKEND = env("BIN_EMAIL_CHANNEL_BACKEND", default="alerts.backends.email.DjangoEmailBackend")
+BIN_EMAIL_CHANNEL_BACKEND = env(
+    "BIN_EMAIL_CHANNEL_BACKEND", default="alerts.backends.email.DjangoEmailBackend"
+)
 BIN_ALERT_EMAIL_BACKEND = env("BIN_ALERT_EMAIL_BACKEND", default="")
 BIN_ALERT_FROM_EMAIL = env("BIN_ALERT_FROM_EMAIL", default="bin-alerts@localhost")
 BIN_ALERT_MESSAGE_ID_DOMAIN = env("BIN_ALERT_MESSAGE_ID_DOMAIN", default="bin.localhost")
