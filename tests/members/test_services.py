@@ -136,4 +136,5 @@ def test_e_mails_follow_the_member_language(town, mailbox, settings):
         from django.utils.translation import gettext
 
         expected = gettext("Confirm your sign-up for the neighbourhood information network")
-    assert mail["Subject"] == expected
+    # A long non-ASCII subject is sent as folded encoded words; the parser may keep the fold's space.
+    assert mail["Subject"].strip() == expected
