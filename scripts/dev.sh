@@ -45,7 +45,9 @@ missing_packages() {
   fi
   pkgs+=("postgresql-$major-postgis-3" gdal-bin libgeos-c1v5 libproj25)
   if [ "${1:-}" = test ]; then
+    # The page tests drive Debian's Chromium; the alert fan-out tests run a Celery worker on Redis.
     pkgs+=(chromium)
+    command -v redis-server >/dev/null || pkgs+=(redis-server)
   fi
   local p out=()
   for p in "${pkgs[@]}"; do
@@ -189,10 +191,21 @@ MSG
   exec "$VENV/bin/python" manage.py runserver "$HOST:$PORT"
 }
 
+# The Celery integration tests need a Redis broker on 127.0.0.1:6379: start one (keeping nothing on disk)
+# when none answers there.
+ensure_redis() {
+  if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+    log "starting Redis on 127.0.0.1:6379 for the alert fan-out tests"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      --dir /tmp --logfile /tmp/bin-gis-redis.log >/dev/null
+  fi
+}
+
 cmd_test() {
   install_system test
   install_python
   setup_database
+  ensure_redis
   export DJANGO_SETTINGS_MODULE=project.settings.test
   log "ruff"
   "$VENV/bin/ruff" check .
