@@ -1,5 +1,6 @@
 """Reads on streets and addresses: street search, the address lookup, and which networks cover a street."""
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -149,9 +150,7 @@ def _match_on_street(street: Street, addresses: list[Address], parsed: ParsedAdd
         )
     side = sorted((a for a in numbered if a.number % 2 == parsed.number % 2), key=lambda a: a.number)
     if not side:
-        return _match_on_street(
-            street, addresses, ParsedAddress(**{**parsed.__dict__, "number": None}), score
-        )
+        return _match_on_street(street, addresses, dataclasses.replace(parsed, number=None), score)
     below = [a for a in side if a.number < parsed.number]
     above = [a for a in side if a.number > parsed.number]
     if below and above:

@@ -405,3 +405,11 @@ def test_resident_page_no_bin_and_languages(client, town):
     assert "Aucun BIN" in html.decode() or "Aucun RIQ" in html.decode()
     r = client.get(reverse("resident-lookup"), {"q": "\x00"})
     assert r.status_code == 400
+
+
+def test_number_on_a_side_with_no_addresses_answers_with_the_street(client, town):
+    # Kerkplein has only number 5 (odd side): an even number falls back to the street, not a 500.
+    r = lookup(client, address="Kerkplein 6 Teststad")
+    assert r.status_code == 200
+    top = r.json()["results"][0]
+    assert top["match"] == "street"
