@@ -727,44 +727,6 @@ def bare_autocomplete(cur, q: str):
 # --- in-process and HTTP -----------------------------------------------------------------------------
 
 
-def work_around_slots_bug() -> str:
-    """If address_lookup still reads `parsed.__dict__`, let it survive that and say so; else return "".
-
-    ParsedAddress is a slots dataclass (no __dict__); _match_on_street rebuilds it from `parsed.__dict__` when
-    a candidate street has no address on the asked side, which raises AttributeError. Until the selector uses
-    dataclasses.replace(), the lookup gets its ParsedAddress as an equal dataclass without slots: the same
-    fields and answers, about a microsecond more per lookup.
-    """
-    import dataclasses
-    import inspect
-
-    from streets import selectors
-
-    original = selectors.parse_address
-    if "parsed.__dict__" not in inspect.getsource(selectors) or hasattr(original("Kerkstraat 1"), "__dict__"):
-        return ""
-    fields = dataclasses.fields(selectors.ParsedAddress)
-    names = [f.name for f in fields]
-    loose = dataclasses.make_dataclass(
-        "ParsedAddress",
-        [(f.name, f.type, dataclasses.field(default=f.default)) for f in fields],
-        frozen=True,
-        namespace={"street_key": selectors.ParsedAddress.street_key},
-    )
-
-    def parse_address(text):
-        parsed = original(text)
-        return loose(**{name: getattr(parsed, name) for name in names})
-
-    selectors.parse_address = parse_address
-    return (
-        "WORKAROUND: streets.selectors._match_on_street reads parsed.__dict__, which the slots dataclass "
-        "ParsedAddress lacks (AttributeError when a candidate street has no address on the asked side); "
-        "the benchmark hands address_lookup a ParsedAddress without slots. Fix: dataclasses.replace(parsed, "
-        "number=None)."
-    )
-
-
 class HttpServer:
     """Django's threaded WSGI server on a free loopback port, in a background thread."""
 
@@ -929,9 +891,6 @@ def run(args):
         sys.exit(f"the data is ready, but the lookup cannot be imported yet: {exc}")
     from django.test import Client
 
-    workaround = work_around_slots_bug()
-    if workaround:
-        print(workaround)
     rng = random.Random(args.seed)
     n = args.samples
     warmup = min(50, max(5, n // 10))
@@ -1019,8 +978,6 @@ def run(args):
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} after"
     )
     print_table(rows)
-    if workaround:
-        print(workaround)
     among, first = (sum(q[i] for q in quality.values()) for i in (0, 1))
     print(
         f"address lookup answers (selector): the sampled address among the answers for {among} of "
