@@ -5,6 +5,8 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.utils import timezone
 
+from areas.geometry import to_wgs84
+
 from .models import Alert, Category
 
 __all__ = ["CAP_NS", "alert_cap_xml"]
@@ -115,12 +117,12 @@ def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
     area = sub(info, "area")
     sub(area, "areaDesc", f"Alert perimeter in police zone {alert.police_zone}")
     if alert.perimeter_kind == Alert.PerimeterKind.CIRCLE and alert.clipped_fraction <= 1e-6:
-        center = alert.circle_center.transform(4326, clone=True)
+        center = to_wgs84(alert.circle_center)
         sub(area, "circle", f"{center.y:.6f},{center.x:.6f} {alert.circle_radius_m / 1000:.3f}")
     else:
         # CAP polygons have no holes: each outer ring is one <polygon>; the holes of a drawn perimeter
         # (rare) are left out, so the CAP area may be a little larger than the one we alerted.
-        geom = alert.perimeter.transform(4326, clone=True)
+        geom = to_wgs84(alert.perimeter)
         for polygon in geom:
             sub(area, "polygon", _ring_text(polygon.exterior_ring.coords))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -15,7 +15,7 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from areas.geometry import to_storage_multipolygon
+from areas.geometry import to_storage, to_storage_multipolygon
 
 __all__ = ["Perimeter", "perimeter_from_circle", "perimeter_from_geojson", "point_from_lonlat"]
 
@@ -85,7 +85,7 @@ def point_from_lonlat(value, *, what: str | None = None) -> Point:
     what = what or _("The point")
     lon, lat = _position(value, what)
     _check_service_area([(lon, lat)], what)
-    return Point(lon, lat, srid=4326).transform(settings.BIN_STORAGE_SRID, clone=True)
+    return to_storage(Point(lon, lat, srid=4326))
 
 
 _REASON = re.compile(r"^(?P<reason>[^\[]+)\[(?P<x>[-\d.eE+]+) (?P<y>[-\d.eE+]+)\]")

@@ -1,12 +1,52 @@
 """Geometry checks and conversions shared by the importers, the admin and the API."""
 
+import threading
+
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-__all__ = ["to_storage_multipolygon"]
+__all__ = ["coord_transform", "to_storage", "to_storage_multipolygon", "to_wgs84", "transformed"]
+
+_local = threading.local()
+
+
+def coord_transform(source: int, target: int) -> CoordTransform:
+    """The transformation between two EPSG codes, built once per thread.
+
+    `geom.transform(4326)` builds a new one on every call, and building one makes PROJ read its database:
+    11 ms of a 12 ms point lookup. GDAL transformations must not be shared between threads.
+    """
+    cache = getattr(_local, "transforms", None)
+    if cache is None:
+        cache = _local.transforms = {}
+    ct = cache.get((source, target))
+    if ct is None:
+        ct = cache[(source, target)] = CoordTransform(SpatialReference(source), SpatialReference(target))
+    return ct
+
+
+def transformed(geom: GEOSGeometry, srid: int) -> GEOSGeometry:
+    """A copy of `geom` in EPSG:`srid` (`geom` must have its SRID set)."""
+    if geom.srid is None:
+        raise ValueError("the geometry has no SRID")
+    if geom.srid == srid:
+        return geom.clone()
+    out = geom.transform(coord_transform(geom.srid, srid), clone=True)
+    out.srid = srid
+    return out
+
+
+def to_wgs84(geom: GEOSGeometry) -> GEOSGeometry:
+    """A copy of `geom` in EPSG:4326, what the API speaks."""
+    return transformed(geom, 4326)
+
+
+def to_storage(geom: GEOSGeometry) -> GEOSGeometry:
+    """A copy of `geom` in the storage CRS (BIN_STORAGE_SRID)."""
+    return transformed(geom, settings.BIN_STORAGE_SRID)
 
 
 def to_storage_multipolygon(geom: GEOSGeometry, *, srid: int | None = None) -> MultiPolygon:
@@ -30,10 +70,7 @@ def to_storage_multipolygon(geom: GEOSGeometry, *, srid: int | None = None) -> M
             % {"reason": geom.valid_reason, "srid": source_srid}
         )
     if source_srid != settings.BIN_STORAGE_SRID:
-        geom = geom.transform(
-            CoordTransform(SpatialReference(source_srid), SpatialReference(settings.BIN_STORAGE_SRID)),
-            clone=True,
-        )
+        geom = transformed(geom, settings.BIN_STORAGE_SRID)
         if not geom.valid:
             raise ValidationError(
                 _("The polygon is not valid after projection to EPSG:%(srid)s: %(reason)s.")

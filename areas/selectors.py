@@ -2,20 +2,33 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
+from django.db import connection
 from django.db.models import QuerySet
 
-from .models import Network
+from .models import Municipality, Network, PoliceZone
 
-__all__ = ["CoveringNetwork", "networks_covering_points", "networks_near_point", "networks_visible"]
+__all__ = [
+    "COVERING_SQL",
+    "CoveringNetwork",
+    "covering_params",
+    "networks_covering_points",
+    "networks_near_point",
+    "networks_visible",
+]
+
+
+def _sees_everything(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_staff
 
 
 def networks_visible(*, user=None) -> QuerySet[Network]:
     """Networks `user` may see: anonymous users and members see only published, non-dissolved networks."""
     qs = Network.objects.select_related("municipality", "police_zone")
-    if user is not None and user.is_authenticated and user.is_staff:
+    if _sees_everything(user):
         return qs
     return qs.filter(published=True).exclude(status=Network.Status.DISSOLVED)
 
@@ -29,44 +42,97 @@ class CoveringNetwork:
     border_with: tuple[Network, ...] = ()
 
 
+# The candidates come from the GiST index on the boundary; PostGIS then decides inside / on the edge for
+# each point (ST_Intersects without ST_Contains: on the edge). Boundaries never leave the database.
+COVERING_SQL = """
+SELECT u.ord, ST_Contains(n.boundary, p.geom) AS inside,
+       n.id, n.kind, n.name, n.slug, n.status, n.published, n.contact_email, n.municipality_id,
+       (SELECT json_build_array(m.nis_code, m.name_nl, m.name_fr, m.name_de)
+        FROM areas_municipality m WHERE m.id = n.municipality_id),
+       n.police_zone_id,
+       (SELECT json_build_array(z.number, z.code, z.name)
+        FROM areas_policezone z WHERE z.id = n.police_zone_id)
+FROM unnest(%(xs)s::float8[], %(ys)s::float8[]) WITH ORDINALITY AS u(x, y, ord)
+CROSS JOIN LATERAL ST_SetSRID(ST_MakePoint(u.x, u.y), %(srid)s) AS p(geom)
+JOIN areas_network n ON ST_Intersects(n.boundary, p.geom)
+WHERE %(everything)s OR (n.published AND n.status <> 'dissolved')
+ORDER BY u.ord, n.id
+"""
+# Municipality and zone come as scalar subqueries, not joins: planning the joins took 0.16 of 0.34 ms.
+_NETWORK_COLUMNS = ["id", "kind", "name", "slug", "status", "published", "contact_email", "municipality_id"]
+_MUNICIPALITY_COLUMNS = ["id", "nis_code", "name_nl", "name_fr", "name_de"]
+_ZONE_COLUMNS = ["id", "number", "code", "name"]
+
+
+def covering_params(*, points: list[Point], user=None) -> dict:
+    """The parameters of COVERING_SQL for `points` (in the storage CRS) as `user` may see them."""
+    srid = settings.BIN_STORAGE_SRID
+    if any(p.srid != srid for p in points):
+        raise ValueError(f"points must be in EPSG:{srid}")
+    return {
+        "xs": [p.x for p in points],
+        "ys": [p.y for p in points],
+        "srid": srid,
+        "everything": _sees_everything(user),
+    }
+
+
 def networks_covering_points(*, points: list[Point], user=None) -> list[list[CoveringNetwork]]:
-    """For each point, the networks covering it, in one query.
+    """For each point (in the storage CRS), the networks covering it, in one query.
 
     The border rule: a point inside a residential BIN belongs to it alone. A point exactly on the shared
     border of several residential BINs (inside none) belongs to the oldest of them (lowest id), and the
     answer names the others in `border_with`. BIN-Z and other kinds are listed whenever they cover the
     point, after the residential BIN.
+
+    The networks come without their boundary (it is loaded if asked for); municipality and police zone
+    are attached.
     """
     if not points:
         return []
-    srid = points[0].srid
-    from django.contrib.gis.geos import MultiPoint
+    with connection.cursor() as cur:
+        cur.execute(COVERING_SQL, covering_params(points=points, user=user))
+        rows = cur.fetchall()
+    hits: list[list[tuple[Network, bool]]] = [[] for _ in points]
+    networks: dict[int, Network] = {}
+    for ord_, inside, *values in rows:
+        network = networks.get(values[0])
+        if network is None:
+            network = networks[values[0]] = _network_from_row(values)
+        hits[ord_ - 1].append((network, inside))
+    return [_apply_border_rule(found) for found in hits]
 
-    probe = points[0] if len(points) == 1 else MultiPoint(points, srid=srid)
-    # The GiST index finds the candidates; GEOS then decides point by point.
-    candidates = list(networks_visible(user=user).filter(boundary__intersects=probe).order_by("pk"))
-    prepared = [(n, n.boundary.prepared) for n in candidates]
-    answers = []
-    for point in points:
-        inside, border = [], []
-        for network, prep in prepared:
-            if prep.contains(point):
-                inside.append(network)
-            elif prep.intersects(point):
-                border.append(network)
-        residential = [n for n in inside if n.kind in Network.EXCLUSIVE_KINDS]
-        border_residential = [n for n in border if n.kind in Network.EXCLUSIVE_KINDS]
-        result = []
-        if residential:
-            result.append(CoveringNetwork(residential[0], on_border=False))
-        elif border_residential:
-            owner, *others = border_residential
-            result.append(CoveringNetwork(owner, on_border=True, border_with=tuple(others)))
-        for network in inside + border:
-            if network.kind not in Network.EXCLUSIVE_KINDS:
-                result.append(CoveringNetwork(network, on_border=network in border))
-        answers.append(result)
-    return answers
+
+def _partial(model, columns: list[str], values) -> object:
+    """A model instance with only these columns loaded (the others load when read, as with .only())."""
+    data = dict(zip(columns, values, strict=True))
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in data]
+    return model.from_db("default", names, [data[name] for name in names])
+
+
+def _network_from_row(values: list) -> Network:
+    network = _partial(Network, _NETWORK_COLUMNS, values[:8])
+    municipality_id, municipality, zone_id, zone = values[7:]
+    network.municipality = _partial(Municipality, _MUNICIPALITY_COLUMNS, [municipality_id, *municipality])
+    network.police_zone = None if zone_id is None else _partial(PoliceZone, _ZONE_COLUMNS, [zone_id, *zone])
+    return network
+
+
+def _apply_border_rule(found: list[tuple[Network, bool]]) -> list[CoveringNetwork]:
+    inside = [n for n, is_inside in found if is_inside]
+    border = [n for n, is_inside in found if not is_inside]
+    residential = [n for n in inside if n.kind in Network.EXCLUSIVE_KINDS]
+    border_residential = [n for n in border if n.kind in Network.EXCLUSIVE_KINDS]
+    result = []
+    if residential:
+        result.append(CoveringNetwork(residential[0], on_border=False))
+    elif border_residential:
+        owner, *others = border_residential
+        result.append(CoveringNetwork(owner, on_border=True, border_with=tuple(others)))
+    for network in inside + border:
+        if network.kind not in Network.EXCLUSIVE_KINDS:
+            result.append(CoveringNetwork(network, on_border=network in border))
+    return result
 
 
 def networks_near_point(
@@ -76,6 +142,7 @@ def networks_near_point(
     # dwithin on the metric storage CRS uses the GiST index; distances are in metres.
     return list(
         networks_visible(user=user)
+        .defer("boundary", "description")
         .filter(kind__in=Network.EXCLUSIVE_KINDS, boundary__dwithin=(point, D(m=within_m)))
         .annotate(distance=Distance("boundary", point))
         .order_by("distance", "pk")[:limit]

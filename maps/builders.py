@@ -8,12 +8,14 @@ own layers (Draw plugin, alert perimeter, heat layer) on top.
 import json
 
 import folium
-from django.contrib.gis.geos import Point
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from areas.geometry import to_wgs84
 from areas.models import Municipality, Network, PoliceZone
 from areas.selectors import networks_visible
 
@@ -70,12 +72,18 @@ def municipality_name(municipality: Municipality) -> str:
 
 def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> folium.Map:
     """A small map of an address and the networks covering it."""
-    p = point.transform(4326, clone=True)
+    p = to_wgs84(point)
     m = folium.Map(location=[p.y, p.x], zoom_start=15, height=height, tiles=None, control_scale=True)
     folium.TileLayer("OpenStreetMap", attr=ATTRIBUTION).add_to(m)
     bounds = []
+    # The lookup hands over networks without their boundaries: one query fetches them, in EPSG:4326.
+    shapes = dict(
+        Network.objects.filter(pk__in=[n.pk for n in networks])
+        .annotate(shape=AsGeoJSON(Transform("boundary", 4326), precision=7))
+        .values_list("pk", "shape")
+    )
     for network in networks:
-        geom = network.boundary.transform(4326, clone=True)
+        geom = GEOSGeometry(shapes[network.pk], srid=4326)
         colour = COLOURS.get(network.kind, "#2ca02c")
         folium.GeoJson(
             json.loads(geom.geojson),
@@ -528,7 +536,7 @@ def alert_map(*, alert, height: str = "100%") -> folium.Map:
     """One alert: its perimeter (as clipped to the zone), the incident, and the BINs of the zone."""
     zone = alert.police_zone
     layers = _police_network_features(zone)
-    perimeter = _rounded(json.loads(alert.perimeter.transform(4326, clone=True).geojson))
+    perimeter = _rounded(json.loads(to_wgs84(alert.perimeter).geojson))
     m = base_map(bounds=_bounds([perimeter]), height=height, demo=layers.demo)
     area_label = _("Police zone %(name)s") % {"name": zone.name}
     add_area_boundary(m, geometry=layers.boundary, name=area_label)
@@ -540,7 +548,7 @@ def alert_map(*, alert, height: str = "100%") -> folium.Map:
         interactive=False,
         className="bin-map-alert-perimeter",
     ).add_to(m)
-    location = alert.location.transform(4326, clone=True)
+    location = to_wgs84(alert.location)
     folium.Marker(
         [location.y, location.x], tooltip=_("Incident"), alt=_("Incident"), name=_("Incident")
     ).add_to(m)

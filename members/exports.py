@@ -5,6 +5,7 @@ import csv
 from django.http import HttpResponse
 from django.utils import timezone
 
+from areas.geometry import to_wgs84
 from areas.models import Network
 
 from .models import Membership
@@ -49,7 +50,7 @@ def members_csv(network: Network, memberships: list[Membership]) -> HttpResponse
     writer.writerow(CSV_COLUMNS)
     for m in memberships:
         member = m.member
-        p = member.point.transform(4326, clone=True)
+        p = to_wgs84(member.point)
         writer.writerow(
             [
                 m.status,

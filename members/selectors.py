@@ -7,6 +7,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from areas.geometry import to_wgs84
 from areas.models import Municipality, Network
 
 from .models import AccessLog, Member, Membership, NetworkProposal
@@ -120,7 +121,7 @@ def _iso(value):
 
 def member_export_data(*, member: Member) -> dict:
     """Everything stored about a member, as JSON-ready data (the GDPR right of access)."""
-    point = member.point.transform(4326, clone=True)
+    point = to_wgs84(member.point)
     memberships = member.memberships.select_related("network").order_by("pk")
     log = AccessLog.objects.filter(member_id=member.pk).select_related("user").order_by("at", "pk")
     networks = dict(

@@ -4,6 +4,8 @@ import json
 
 from rest_framework import serializers
 
+from areas.geometry import to_wgs84
+
 from ..models import Alert, Category, Reaction, Tip
 
 __all__ = [
@@ -86,7 +88,7 @@ def tip_output(tip: Tip | None) -> dict | None:
 def geojson(geom) -> dict | None:
     if geom is None:
         return None
-    return json.loads(geom.transform(4326, clone=True).geojson)
+    return json.loads(to_wgs84(geom).geojson)
 
 
 def alert_output(alert: Alert, *, delivery_counts: dict | None = None, reactions: int | None = None) -> dict:
@@ -94,7 +96,7 @@ def alert_output(alert: Alert, *, delivery_counts: dict | None = None, reactions
 
     circle = None
     if alert.perimeter_kind == Alert.PerimeterKind.CIRCLE and alert.circle_center is not None:
-        c = alert.circle_center.transform(4326, clone=True)
+        c = to_wgs84(alert.circle_center)
         circle = {"center": [round(c.x, 7), round(c.y, 7)], "radius_m": alert.circle_radius_m}
     body = {
         "id": alert.pk,

@@ -3,6 +3,7 @@
 from django.contrib.gis.geos import Point
 from rest_framework import serializers
 
+from areas.geometry import to_wgs84
 from areas.models import Network
 
 from ..models import Member, Membership, NetworkProposal
@@ -85,7 +86,7 @@ class MembershipMemberOutput(serializers.Serializer):
 
     def get_member(self, obj: Membership) -> dict:
         m = obj.member
-        p = m.point.transform(4326, clone=True)
+        p = to_wgs84(m.point)
         return {
             "id": m.pk,
             "kind": m.kind,

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas.geometry import to_storage, to_wgs84
 from areas.models import Network
 from areas.selectors import networks_covering_points, networks_visible
 from streets.address_text import AddressTextError, clean_query
@@ -39,7 +40,7 @@ class ResolvedAddress:
 
 
 def _in_service_area(point: Point) -> bool:
-    p = point.transform(4326, clone=True) if point.srid != 4326 else point
+    p = to_wgs84(point) if point.srid != 4326 else point
     west, south, east, north = settings.BIN_SERVICE_BBOX
     return west <= p.x <= east and south <= p.y <= north
 
@@ -69,7 +70,7 @@ def _resolve_address(errors, *, address_text: str, free_point: Point | None) -> 
         if not _in_service_area(free_point):
             errors["address"].append(_("The position you gave lies outside the service area (Belgium)."))
             return None
-        point = free_point.transform(settings.BIN_STORAGE_SRID, clone=True)
+        point = to_storage(free_point)
         return ResolvedAddress(text, point, None, True, text)
     if best is not None and best.match in (INTERPOLATED, NEAREST) and best.street is not None:
         return ResolvedAddress(text, best.point, None, True, best.label)

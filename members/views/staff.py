@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from areas.geometry import to_wgs84
 from areas.models import Network
 
 from .. import conf
@@ -201,7 +202,7 @@ def member_detail(request, pk):
         network_id=memberships[0].network_id if len(memberships) == 1 else None,
         reason="member detail page",
     )
-    point = member.point.transform(4326, clone=True)
+    point = to_wgs84(member.point)
     return render(
         request,
         "members/member_detail.html",

@@ -1,6 +1,5 @@
 """The lookup API: which networks cover an address or a point; street autocomplete; networks per street."""
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from areas.api.serializers import network_brief
+from areas.geometry import to_storage, to_wgs84
 from areas.models import Network
 from areas.selectors import CoveringNetwork, networks_covering_points, networks_near_point, networks_visible
 from streets.models import Street
@@ -22,7 +22,7 @@ __all__ = ["LookupView", "StreetNetworksView", "StreetSearchView"]
 
 
 def point_geojson(point: Point) -> dict:
-    p = point.transform(4326, clone=True)
+    p = to_wgs84(point)
     return {"type": "Point", "coordinates": [round(p.x, 7), round(p.y, 7)]}
 
 
@@ -69,7 +69,7 @@ class LookupView(APIView):
         return self.by_point(request, data["lat"], data["lon"])
 
     def by_point(self, request, lat, lon):
-        point = Point(lon, lat, srid=4326).transform(settings.BIN_STORAGE_SRID, clone=True)
+        point = to_storage(Point(lon, lat, srid=4326))
         (covering,) = networks_covering_points(points=[point], user=request.user)
         body = {"point": {"type": "Point", "coordinates": [lon, lat]}, "networks": covering_json(covering)}
         if not any(c.network.kind in Network.EXCLUSIVE_KINDS for c in covering):

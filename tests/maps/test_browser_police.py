@@ -37,10 +37,17 @@ def log_in(page, live_server, user):
     )
 
 
+# Leaflet drops a setView that comes while a zoom animation runs (the page's own fitBounds animates for
+# 250 ms after load): wait for the map to be still, then check that the view was taken.
+JS_MAP_STILL = f"() => {{ const m = {JS_MAP}; return m && m._loaded && !m._animatingZoom; }}"
+
+
 def zoom_to(page, point: Point, zoom: float = 16):
     p = point.transform(4326, clone=True)
-    js = f"([lat, lon, z]) => {{ {JS_MAP}.setView([lat, lon], z, {{animate: false}}); }}"
-    page.evaluate(js, [p.y, p.x, zoom])
+    page.wait_for_function(JS_MAP_STILL, timeout=WAIT_MS)
+    js = f"([lat, lon, z]) => {{ const m = {JS_MAP}; m.setView([lat, lon], z, {{animate: false}}); "
+    js += "return m.getZoom(); }"
+    assert page.evaluate(js, [p.y, p.x, zoom]) == zoom
     page.wait_for_timeout(300)
 
 

@@ -1,0 +1,79 @@
+"""Which networks cover a point: the border rule, visibility, several points at once, and what comes back."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
+
+from areas.api.serializers import NetworkBrief, network_brief
+from areas.geometry import to_storage, to_wgs84, transformed
+from areas.models import Network
+from areas.selectors import networks_covering_points
+from tests.factories import X0, Y0, MunicipalityFactory, NetworkFactory, square
+
+pytestmark = pytest.mark.django_db
+
+
+def at(x, y):
+    return Point(X0 + x, Y0 + y, srid=31370)
+
+
+@pytest.fixture
+def nets():
+    muni = MunicipalityFactory()
+    a = NetworkFactory(municipality=muni, boundary=square(0, 0, 1000))
+    b = NetworkFactory(municipality=muni, boundary=square(1000, 0, 1000))
+    z = NetworkFactory(municipality=muni, kind=Network.Kind.BIN_Z, boundary=square(900, 400, 200))
+    hidden = NetworkFactory(municipality=muni, published=False, boundary=square(3000, 0, 500))
+    gone = NetworkFactory(municipality=muni, status=Network.Status.DISSOLVED, boundary=square(4000, 0, 500))
+    return {"a": a, "b": b, "z": z, "hidden": hidden, "gone": gone}
+
+
+def ids(covering):
+    return [c.network.pk for c in covering]
+
+
+def test_several_points_in_one_query(nets, django_assert_num_queries):
+    points = [at(500, 500), at(1500, 500), at(1000, 500), at(950, 500), at(5000, 5000)]
+    with django_assert_num_queries(1):
+        answers = networks_covering_points(points=points)
+    a, b, z = nets["a"].pk, nets["b"].pk, nets["z"].pk
+    assert [ids(c) for c in answers] == [[a], [b], [a, z], [a, z], []]
+    border = answers[2][0]
+    assert border.on_border and border.border_with == (nets["b"],)
+    assert not answers[3][0].on_border and answers[3][1].on_border is False
+
+
+def test_hidden_and_dissolved_networks_only_for_staff(nets):
+    points = [at(3100, 100), at(4100, 100)]
+    assert networks_covering_points(points=points) == [[], []]
+    staff = get_user_model().objects.create_user("staff", is_staff=True)
+    answers = networks_covering_points(points=points, user=staff)
+    assert [ids(c) for c in answers] == [[nets["hidden"].pk], [nets["gone"].pk]]
+
+
+def test_answers_carry_municipality_and_zone_and_load_the_boundary_on_demand(nets, django_assert_num_queries):
+    (covering,) = networks_covering_points(points=[at(500, 500)])
+    network = covering[0].network
+    with django_assert_num_queries(0):
+        assert network.municipality.nis_code == nets["a"].municipality.nis_code
+        assert network.police_zone.number == nets["a"].police_zone.number
+        assert network_brief(network) == NetworkBrief(nets["a"]).data
+    with django_assert_num_queries(1):
+        assert network.boundary.equals(nets["a"].boundary)
+
+
+def test_points_must_be_in_the_storage_crs(nets):
+    with pytest.raises(ValueError, match="EPSG:31370"):
+        networks_covering_points(points=[to_wgs84(at(500, 500))])
+
+
+def test_cached_transformations_agree_with_gdal():
+    p = at(123.4, 567.8)
+    there = to_wgs84(p)
+    assert there.srid == 4326
+    assert there.equals_exact(p.transform(4326, clone=True), tolerance=1e-9)
+    back = to_storage(there)
+    assert back.srid == 31370 and back.distance(p) < 1e-3  # a round trip through the datum shift: under a millimetre
+    assert transformed(p, 31370) is not p and transformed(p, 31370).equals(p)
+    with pytest.raises(ValueError):
+        transformed(Point(1, 2), 4326)
