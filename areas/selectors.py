@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db import connection
@@ -17,6 +16,7 @@ __all__ = [
     "covering_params",
     "networks_covering_points",
     "networks_near_point",
+    "networks_near_points",
     "networks_visible",
 ]
 
@@ -135,15 +135,50 @@ def _apply_border_rule(found: list[tuple[Network, bool]]) -> list[CoveringNetwor
     return result
 
 
+NEAR_SQL = """
+SELECT u.ord, n.distance,
+       n.id, n.kind, n.name, n.slug, n.status, n.published, n.contact_email, n.municipality_id,
+       (SELECT json_build_array(m.nis_code, m.name_nl, m.name_fr, m.name_de)
+        FROM areas_municipality m WHERE m.id = n.municipality_id),
+       n.police_zone_id,
+       (SELECT json_build_array(z.number, z.code, z.name)
+        FROM areas_policezone z WHERE z.id = n.police_zone_id)
+FROM unnest(%(xs)s::float8[], %(ys)s::float8[]) WITH ORDINALITY AS u(x, y, ord)
+CROSS JOIN LATERAL ST_SetSRID(ST_MakePoint(u.x, u.y), %(srid)s) AS p(geom)
+CROSS JOIN LATERAL (
+    SELECT n.*, ST_Distance(n.boundary, p.geom) AS distance FROM areas_network n
+    WHERE n.kind = ANY(%(kinds)s) AND ST_DWithin(n.boundary, p.geom, %(within)s)
+      AND (%(everything)s OR (n.published AND n.status <> 'dissolved'))
+    ORDER BY n.boundary <-> p.geom, n.id
+    LIMIT %(limit)s
+) n
+ORDER BY u.ord, n.distance, n.id
+"""
+# <-> orders by the true distance through the GiST index (KNN, rechecked on the geometries).
+
+
+def networks_near_points(
+    *, points: list[Point], user=None, within_m: float = 10_000, limit: int = 3
+) -> list[list[Network]]:
+    """For each point, the nearest residential networks within `within_m` metres, each with `.distance`
+    (a Distance), nearest first; one query for all the points."""
+    if not points:
+        return []
+    params = covering_params(points=points, user=user)
+    params.update(kinds=list(Network.EXCLUSIVE_KINDS), within=within_m, limit=limit)
+    with connection.cursor() as cur:
+        cur.execute(NEAR_SQL, params)
+        rows = cur.fetchall()
+    answers: list[list[Network]] = [[] for _ in points]
+    for ord_, distance, *values in rows:
+        network = _network_from_row(values)
+        network.distance = D(m=distance)
+        answers[ord_ - 1].append(network)
+    return answers
+
+
 def networks_near_point(
     *, point: Point, user=None, within_m: float = 10_000, limit: int = 3
 ) -> list[Network]:
     """The nearest residential networks to `point` within `within_m` metres, each with `.distance`."""
-    # dwithin on the metric storage CRS uses the GiST index; distances are in metres.
-    return list(
-        networks_visible(user=user)
-        .defer("boundary", "description")
-        .filter(kind__in=Network.EXCLUSIVE_KINDS, boundary__dwithin=(point, D(m=within_m)))
-        .annotate(distance=Distance("boundary", point))
-        .order_by("distance", "pk")[:limit]
-    )
+    return networks_near_points(points=[point], user=user, within_m=within_m, limit=limit)[0]

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Municipality
 
-__all__ = ["Address", "Street"]
+__all__ = ["Address", "Street", "StreetTerm", "StreetWordVariant"]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -67,3 +69,58 @@ class Address(models.Model):
     def __str__(self):
         box = f" {_('box')} {self.box_number}" if self.box_number else ""
         return f"{self.street} {self.house_number}{box}, {self.postcode}"
+
+
+class StreetTerm(models.Model):
+    """One way to find a street by typing its name: a normalised name (lower case, no accents, words split on
+    anything but letters and digits), whole (`word` 0) or from one of its later words on (`word` n).
+
+    "Rue de la Loi" gives "rue de la loi", "loi" (words under three letters start no term); a term range
+    scan on the C-collated btree answers "starts with" at any word. The database keeps the rows: triggers on
+    streets_street (migration 0004) write them for every insert and every change of a name, municipality or
+    postcode, whoever writes (importers, admin, SQL), and the foreign key deletes them with the street.
+    """
+
+    street = models.ForeignKey(
+        Street, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    # Copies of the street's, for the filtered index scans.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    postcode = models.CharField(max_length=8, blank=True)
+    word = models.PositiveSmallIntegerField()
+    term = models.TextField(db_collation="C")
+    # The whole normalised name the term comes from: the other typed words are checked against it.
+    name = models.TextField(db_collation="C")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term"], include=["word", "street", "name"], name="streetterm_term"),
+            models.Index(fields=["municipality", "term"], name="streetterm_municipality"),
+            models.Index(fields=["postcode", "term"], name="streetterm_postcode"),
+            models.Index(fields=["street"], name="streetterm_street"),
+            GinIndex(
+                fields=["term"], opclasses=["gin_trgm_ops"], condition=Q(word=0), name="streetterm_trgm"
+            ),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class StreetWordVariant(models.Model):
+    """A word of the street names, and the word with one letter left out: the typo index.
+
+    Two words one slip apart (a letter wrong, missing, doubled or two letters swapped) share a variant:
+    "ecole" and "ecple" both give "ecle". The street search looks the typed words' variants up here.
+    The triggers that write StreetTerm add the variants of new words; words no street has any more stay
+    (harmless: they lead to no street).
+    """
+
+    pk = models.CompositePrimaryKey("variant", "word")
+    variant = models.TextField(db_collation="C")
+    word = models.TextField(db_collation="C")
+
+    def __str__(self):
+        return f"{self.variant} → {self.word}"

@@ -4,72 +4,46 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.gis.geos import LineString, Point
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from areas.models import Municipality, Network
-from areas.selectors import CoveringNetwork, networks_covering_points
+from areas.selectors import CoveringNetwork, networks_covering_points, networks_near_points
 
 from .address_text import ParsedAddress, normalise_name, parse_address
 from .models import Address, Street
+from .search import streets_search
 
 __all__ = [
     "AddressMatch",
     "LookupResult",
     "address_lookup",
-    "municipalities_matching",
+    "municipality_ids_matching",
     "streets_coverage",
     "streets_search",
 ]
 
 
-class StreetDoc(Func):
-    """bin_street_doc(name_nl, name_fr, name_de): the normalised names, as the trigram index holds them."""
-
-    function = "bin_street_doc"
-    output_field = TextField()
-
-    def __init__(self, **extra):
-        super().__init__(F("name_nl"), F("name_fr"), F("name_de"), **extra)
-
-
-class Normalise(Func):
-    function = "bin_normalise"
-    output_field = TextField()
+MUNICIPALITY_SQL = """
+SELECT id FROM areas_municipality
+WHERE bin_normalise(name_nl) = bin_normalise(%(text)s) OR bin_normalise(name_fr) = bin_normalise(%(text)s)
+   OR bin_normalise(name_de) = bin_normalise(%(text)s)
+ORDER BY id
+"""
+# bin_normalise() is the search's normalisation; the indexes of migration 0003 serve these comparisons.
 
 
-def municipalities_matching(*, text: str) -> QuerySet[Municipality]:
-    """Municipalities whose NIS code or one of whose names equals `text`, ignoring case and accents."""
+def municipality_ids_matching(*, text: str) -> list[int]:
+    """Ids of the municipalities whose NIS code or one of whose names is `text`, ignoring case and accents."""
     text = text.strip()
     if text.isdigit() and len(text) == 5:
-        return Municipality.objects.filter(nis_code=text)
-    key = normalise_name(text)
-    return Municipality.objects.annotate(
-        n_nl=Normalise(F("name_nl")), n_fr=Normalise(F("name_fr")), n_de=Normalise(F("name_de"))
-    ).filter(Q(n_nl=key) | Q(n_fr=key) | Q(n_de=key))
-
-
-def streets_search(
-    *, q: str, municipality_ids: list[int] | None = None, postcode: str = "", limit: int = 10
-) -> list[Street]:
-    """Streets whose names contain words like `q` (any language, no accents, typos tolerated), best first.
-
-    Each street gets `.score` (pg_trgm word similarity, 0..1). The GIN trigram index on bin_street_doc()
-    serves the `<%` filter; ranking only touches the rows that passed it.
-    """
-    query = Normalise(Value(q))
-    qs = (
-        Street.objects.select_related("municipality")
-        .annotate(doc=StreetDoc(), score=TrigramWordSimilarity(query, StreetDoc()))
-        .filter(doc__trigram_word_similar=query)
-    )
-    if municipality_ids:
-        qs = qs.filter(municipality_id__in=municipality_ids)
-    if postcode:
-        qs = qs.filter(postcode=postcode)
-    return list(qs.order_by("-score", "name_nl", "name_fr", "pk")[:limit])
+        return list(Municipality.objects.filter(nis_code=text).values_list("pk", flat=True))
+    with connection.cursor() as cur:
+        cur.execute(MUNICIPALITY_SQL, {"text": text})
+        return [row[0] for row in cur.fetchall()]
 
 
 # --- the address lookup -------------------------------------------------------------------------------
@@ -94,6 +68,13 @@ class AddressMatch:
     box: str = ""
     postcode: str = ""
     networks: list[CoveringNetwork] = field(default_factory=list)
+    # When no residential BIN covers the point: the nearest ones (networks_near_points), with .distance.
+    nearest: list[Network] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        """Whether a residential BIN covers the point (a BIN-Z alone does not)."""
+        return any(c.network.kind in Network.EXCLUSIVE_KINDS for c in self.networks)
 
     @property
     def label(self) -> str:
@@ -113,11 +94,51 @@ class LookupResult:
     suggestions: list[Street] = field(default_factory=list)
 
 
-def _same_house(address: Address, parsed: ParsedAddress) -> bool:
+ADDRESSES_SQL = """
+SELECT id, street_id, house_number, number, box_number, postcode, ST_X(point), ST_Y(point)
+FROM streets_address WHERE street_id = ANY(%(streets)s)
+"""
+
+
+_ADDRESS_COLUMNS = ["id", "street_id", "house_number", "number", "box_number", "postcode", "point"]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """An address of a candidate street, as read for matching: a model instance only for the answer."""
+
+    id: int
+    street_id: int
+    house_number: str
+    number: int | None
+    box_number: str
+    postcode: str
+    x: float
+    y: float
+
+    @property
+    def point(self) -> Point:
+        return Point(self.x, self.y, srid=settings.BIN_STORAGE_SRID)
+
+    def instance(self) -> Address:
+        values = [self.id, self.street_id, self.house_number, self.number, self.box_number, self.postcode]
+        return Address.from_db("default", _ADDRESS_COLUMNS, [*values, self.point])
+
+
+def _candidates(streets: list[Street]) -> dict[int, list[_Candidate]]:
+    by_street = defaultdict(list)
+    with connection.cursor() as cur:
+        cur.execute(ADDRESSES_SQL, {"streets": [s.pk for s in streets]})
+        for row in cur.fetchall():
+            by_street[row[1]].append(_Candidate(*row))
+    return by_street
+
+
+def _same_house(address: _Candidate, parsed: ParsedAddress) -> bool:
     return normalise_name(address.house_number) == normalise_name(parsed.house_number)
 
 
-def _match_on_street(street: Street, addresses: list[Address], parsed: ParsedAddress, score: float):
+def _match_on_street(street: Street, addresses: list[_Candidate], parsed: ParsedAddress, score: float):
     """Exact number (and box), else interpolate between neighbours on the same side, else the nearest one."""
     if not addresses:
         return None
@@ -137,7 +158,7 @@ def _match_on_street(street: Street, addresses: list[Address], parsed: ParsedAdd
             a.point,
             EXACT,
             round(score, 3),
-            a,
+            a.instance(),
             a.house_number,
             a.box_number if boxed else "",
             a.postcode,
@@ -146,7 +167,7 @@ def _match_on_street(street: Street, addresses: list[Address], parsed: ParsedAdd
         # "12 bis" asked, only "12" exists: the same building, the same answer.
         a = sorted(same_number, key=lambda a: (a.box_number, a.house_number))[0]
         return AddressMatch(
-            street, a.point, NEAREST, round(score * 0.95, 3), a, a.house_number, "", a.postcode
+            street, a.point, NEAREST, round(score * 0.95, 3), a.instance(), a.house_number, "", a.postcode
         )
     side = sorted((a for a in numbered if a.number % 2 == parsed.number % 2), key=lambda a: a.number)
     if not side:
@@ -162,19 +183,20 @@ def _match_on_street(street: Street, addresses: list[Address], parsed: ParsedAdd
             street, point, INTERPOLATED, round(score * 0.9, 3), None, parsed.house_number, "", lo.postcode
         )
     a = below[-1] if below else above[0]
-    return AddressMatch(street, a.point, NEAREST, round(score * 0.85, 3), a, a.house_number, "", a.postcode)
+    return AddressMatch(
+        street, a.point, NEAREST, round(score * 0.85, 3), a.instance(), a.house_number, "", a.postcode
+    )
 
 
 def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupResult:
-    """Find the address a resident typed and the networks covering it, in a handful of queries."""
+    """Find the address a resident typed and the networks covering it (or the nearest), in a handful of
+    queries: municipality, street search (one or two), the candidates' addresses, covering, nearest."""
     parsed = parse_address(text)
     warnings: list[str] = []
     municipality_ids: list[int] | None = None
     if parsed.municipality:
-        municipalities = list(municipalities_matching(text=parsed.municipality))
-        if municipalities:
-            municipality_ids = [m.pk for m in municipalities]
-        elif not parsed.postcode:
+        municipality_ids = municipality_ids_matching(text=parsed.municipality) or None
+        if not municipality_ids and not parsed.postcode:
             # With a postcode the place name is often a part of a municipality (Lembeek, Haren): no need.
             warnings.append(
                 _("“%(place)s” is not a municipality we know; searching everywhere.")
@@ -203,19 +225,20 @@ def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupRe
     if not streets:
         return LookupResult(parsed, [], warnings, suggestions=streets_search(q=parsed.street[:4], limit=5))
 
-    best = streets[0].score
+    best = max(s.score for s in streets)
     # Near-ties are ambiguous: offer them all (e.g. "Kerkstraat 5" exists in many municipalities).
     candidates = [s for s in streets if s.score >= best - 0.05][:max_candidates]
-    by_street = defaultdict(list)
-    for a in Address.objects.filter(street__in=candidates).only(
-        "street_id", "house_number", "number", "box_number", "postcode", "point"
-    ):
-        by_street[a.street_id].append(a)
+    by_street = _candidates(candidates)
     matches = [m for s in candidates if (m := _match_on_street(s, by_street[s.pk], parsed, s.score))]
     for m, covering in zip(
         matches, networks_covering_points(points=[m.point for m in matches], user=user), strict=True
     ):
         m.networks = covering
+    uncovered = [m for m in matches if not m.covered]
+    for m, near in zip(
+        uncovered, networks_near_points(points=[m.point for m in uncovered], user=user), strict=True
+    ):
+        m.nearest = near
     matches.sort(key=lambda m: -m.score)
     return LookupResult(parsed, matches, warnings)
 

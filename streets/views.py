@@ -3,8 +3,6 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Network
-from areas.selectors import networks_near_point
 from maps.builders import lookup_map
 
 from .address_text import AddressTextError, clean_query
@@ -31,8 +29,6 @@ def resident_lookup(request):
         result = address_lookup(text=text, user=request.user, max_candidates=3)
         for m in result.matches:
             m.match_label = MATCH_LABELS.get(m.match, m.match)
-            residential = [c for c in m.networks if c.network.kind in Network.EXCLUSIVE_KINDS]
-            m.nearest = [] if residential else networks_near_point(point=m.point, user=request.user)
             m.map_html = (
                 lookup_map(point=m.point, networks=[c.network for c in m.networks]).get_root()._repr_html_()
             )

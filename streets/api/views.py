@@ -12,9 +12,14 @@ from rest_framework.views import APIView
 from areas.api.serializers import network_brief
 from areas.geometry import to_storage, to_wgs84
 from areas.models import Network
-from areas.selectors import CoveringNetwork, networks_covering_points, networks_near_point, networks_visible
+from areas.selectors import (
+    CoveringNetwork,
+    networks_covering_points,
+    networks_near_point,
+    networks_visible,
+)
 from streets.models import Street
-from streets.selectors import address_lookup, municipalities_matching, streets_coverage, streets_search
+from streets.selectors import address_lookup, municipality_ids_matching, streets_coverage, streets_search
 
 from .serializers import LookupQueryInput, StreetOutput, StreetSearchInput
 
@@ -37,9 +42,8 @@ def covering_json(covering: list[CoveringNetwork]) -> list[dict]:
     return out
 
 
-def uncovered_json(point: Point, user) -> dict:
+def uncovered_json(near: list[Network]) -> dict:
     """What to say when no BIN covers a point: the nearest BINs and how to start one."""
-    near = networks_near_point(point=point, user=user)
     return {
         "message": _("No BIN covers this address."),
         "nearest_networks": [{**network_brief(n), "distance_m": round(n.distance.m)} for n in near],
@@ -73,7 +77,7 @@ class LookupView(APIView):
         (covering,) = networks_covering_points(points=[point], user=request.user)
         body = {"point": {"type": "Point", "coordinates": [lon, lat]}, "networks": covering_json(covering)}
         if not any(c.network.kind in Network.EXCLUSIVE_KINDS for c in covering):
-            body.update(uncovered_json(point, request.user))
+            body.update(uncovered_json(networks_near_point(point=point, user=request.user)))
         return Response(body)
 
     def by_address(self, request, text):
@@ -101,11 +105,8 @@ class LookupView(APIView):
                 "point": point_geojson(m.point),
                 "networks": covering_json(m.networks),
             }
-            if (
-                not any(c.network.kind in Network.EXCLUSIVE_KINDS for c in m.networks)
-                and m.match != "postcode"
-            ):
-                item.update(uncovered_json(m.point, request.user))
+            if m.match != "postcode" and not m.covered:
+                item.update(uncovered_json(m.nearest))
             results.append(item)
         parsed = result.parsed
         return Response(
@@ -135,9 +136,7 @@ class StreetSearchView(APIView):
         data = params.validated_data
         municipality_ids = None
         if data.get("municipality"):
-            municipality_ids = list(
-                municipalities_matching(text=data["municipality"]).values_list("pk", flat=True)
-            )
+            municipality_ids = municipality_ids_matching(text=data["municipality"])
             if not municipality_ids:
                 return Response(
                     {"municipality": [_("Unknown municipality: %(m)s") % {"m": data["municipality"]}]},

@@ -73,7 +73,25 @@ def test_cached_transformations_agree_with_gdal():
     assert there.srid == 4326
     assert there.equals_exact(p.transform(4326, clone=True), tolerance=1e-9)
     back = to_storage(there)
-    assert back.srid == 31370 and back.distance(p) < 1e-3  # a round trip through the datum shift: under a millimetre
+    # A round trip through the datum shift: under a millimetre.
+    assert back.srid == 31370 and back.distance(p) < 1e-3
     assert transformed(p, 31370) is not p and transformed(p, 31370).equals(p)
     with pytest.raises(ValueError):
         transformed(Point(1, 2), 4326)
+
+
+def test_nearest_bins_of_several_points_in_one_query(nets, django_assert_num_queries):
+    from areas.selectors import networks_near_points
+
+    points = [at(500, 1300), at(2500, 500), at(500, 500), at(30000, 30000)]
+    with django_assert_num_queries(1):
+        answers = networks_near_points(points=points, within_m=10_000, limit=2)
+    a, b = nets["a"], nets["b"]
+    # 300 m north of A (B lies 500 m off diagonally); 500 m east of B; inside A; nothing within 10 km.
+    assert [[n.pk for n in near] for near in answers] == [[a.pk, b.pk], [b.pk, a.pk], [a.pk, b.pk], []]
+    assert round(answers[0][0].distance.m) == 300 and round(answers[1][0].distance.m) == 500
+    assert answers[2][0].distance.m == 0
+    # Only residential BINs are offered (not the BIN-Z), and never an unpublished or dissolved one.
+    assert nets["z"].pk not in {n.pk for near in answers for n in near}
+    (near,) = networks_near_points(points=[at(3250, 250)], limit=5)
+    assert {n.pk for n in near} == {a.pk, b.pk}
