@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "areas",
     "streets",
     "alerts",
@@ -114,6 +115,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Buurtinformatienetwerken: areas, address lookup, alerts and maps.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), not from a CDN: the documentation
+    # page works offline and tells no third party who reads it.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

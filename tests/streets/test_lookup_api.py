@@ -378,7 +378,23 @@ def test_openapi_schema_lists_every_endpoint(client):
         "/api/networks/{slug}/streets/",
     ]:
         assert path in paths, sorted(paths)
-    assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_documentation_page_loads_swagger_ui_from_our_own_static_files(client):
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    r = client.get(reverse("api-docs"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))], sources
+    scripts = [s for s in sources if s.endswith(".js")]
+    assert any("swagger-ui" in s for s in scripts)
+    for url in scripts:
+        path = url.split("?")[0].removeprefix("/static/")
+        assert finders.find(path), url
 
 
 def test_openapi_schema_validates():
