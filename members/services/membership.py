@@ -170,6 +170,10 @@ def member_erase(*, member: Member, user=None, reason: str = "erased by the memb
         LogEntry.objects.filter(content_type=types[Membership], object_id__in=membership_ids).update(
             object_repr=f"membership of erased member {member_id}", change_message=""
         )
+        # Their reactions to alerts stay (what was seen, for the police) without them.
+        from alerts.anonymise import reactions_anonymise
+
+        reactions_anonymise(member=member)
         member.delete()
     return member_id
 

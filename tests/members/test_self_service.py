@@ -182,6 +182,30 @@ def database_holding(value: str) -> list[str]:
     return found
 
 
+def _reaction(member, text):
+    """A delivered alert to `member` in the member's BIN, and an observation they sent back."""
+    from alerts.models import Alert, Delivery, Reaction
+
+    membership = member.memberships.select_related("network").first()
+    network = membership.network
+    alert = Alert.objects.create(
+        police_zone=network.police_zone,
+        category="suspicious_vehicle",
+        urgency="urgent",
+        message="Verdacht voertuig",
+        location=member.point,
+        perimeter=network.boundary,
+        perimeter_kind="polygon",
+        status="sent",
+    )
+    delivery = Delivery.objects.create(
+        alert=alert, member=member, channel="sms", network_ids=[network.pk], status="sent"
+    )
+    return Reaction.objects.create(
+        alert=alert, delivery=delivery, member=member, network_ids=[network.pk], kind="observation", text=text
+    )
+
+
 def test_erase_removes_every_trace_of_personal_data(client, anna, people, mailbox):
     # Put the member through as much as possible first: a second network, views and exports by the
     # coordinator, an admin edit, a self-service download.
@@ -204,6 +228,12 @@ def test_erase_removes_every_trace_of_personal_data(client, anna, people, mailbo
     )
     token = manage_path(mailbox).split("/")[-2]
     client.get(reverse("members:export", args=[token]))
+    # An observation she sent the police, in which she gave herself away (as people do).
+    reaction = _reaction(
+        anna,
+        "Anna Peeters hier, Kerkstraat 7: een gele VW Polo, 1-ABC-123, om 14u05. Bel 0470/12 34 56 of "
+        "mail anna.peeters@example.be",
+    )
 
     personal = ["Anna Peeters", "anna.peeters@example.be", "+32470123456", "470123456", "Kerkstraat 7, 9990"]
     for value in personal:
@@ -222,6 +252,12 @@ def test_erase_removes_every_trace_of_personal_data(client, anna, people, mailbo
     assert not Membership.objects.filter(member_id=member_id).exists()
     for value in personal:
         assert database_holding(value) == [], f"{value!r} is still in the database"
+    # What she saw stays, for the police; who she is does not.
+    reaction.refresh_from_db()
+    assert reaction.member_id is None and reaction.kind == "observation"
+    assert reaction.text == "[…] hier, […]: een gele VW Polo, 1-ABC-123, om 14u05. Bel […] of mail […]"
+    for value in ["Anna", "Peeters", "Kerkstraat 7", "0470", "12 34 56", "example.be"]:
+        assert value not in reaction.text
     # The access log keeps the bare id: who looked, when and why, not at whom.
     log = AccessLog.objects.filter(member_id=member_id)
     assert log.filter(action="erase").exists() and log.filter(action="view").exists()
