@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Municipality
 
-__all__ = ["Address", "Street", "StreetTerm", "StreetWordVariant"]
+__all__ = ["Address", "PostalName", "Street", "StreetTerm", "StreetWordVariant"]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -124,3 +124,25 @@ class StreetWordVariant(models.Model):
 
     def __str__(self):
         return f"{self.variant} → {self.word}"
+
+
+class PostalName(models.Model):
+    """A name of the place a postcode serves, as people write it after the postcode: 1502 Lembeek, 1130 Haren.
+
+    Belgian municipalities merged in 1977 (and again in 2019 and 2025), but addresses are still written
+    with the old village: "Stationsstraat 23, Lembeek" lies in Halle. The BeST register lists each
+    postcode's names ("Brussel (Haren)", "Galmaarden/Tollembeek/Vollezele"); the importer keeps each name,
+    and each part of a list or a bracket, so that "Haren" and "Tollembeek" are found.
+    """
+
+    postcode = models.CharField(_("postcode"), max_length=8)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["postcode", "name"]
+        verbose_name = _("postal name")
+        verbose_name_plural = _("postal names")
+        constraints = [models.UniqueConstraint(fields=["postcode", "name"], name="postalname_unique")]
+
+    def __str__(self):
+        return f"{self.postcode} {self.name}"

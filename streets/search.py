@@ -158,21 +158,25 @@ _STREET_COLUMNS = ["id", "municipality_id", "name_nl", "name_fr", "name_de", "po
 _MUNICIPALITY_COLUMNS = ["id", "nis_code", "name_nl", "name_fr", "name_de"]
 
 
-def search_sql(*, typo: bool, municipality_ids: list[int] | None, postcode: str) -> str:
+def _postcodes(postcode: str, postcodes) -> list[str]:
+    return [postcode] if postcode else list(postcodes or [])
+
+
+def search_sql(*, typo: bool, municipality_ids: list[int] | None, postcode: str = "", postcodes=None) -> str:
     """The statement of the first (prefix, words) or the second (typo, trigram) pass, with these filters."""
     filters = ""
     if municipality_ids:
         filters += " AND t.municipality_id = ANY(%(municipalities)s)"
-    if postcode:
-        filters += " AND t.postcode = %(postcode)s"
+    if _postcodes(postcode, postcodes):
+        filters += " AND t.postcode = ANY(%(postcodes)s)"
     return ((_SECOND if typo else _FIRST) + _RESULT).replace("{filters}", filters)
 
 
-def search_params(*, q: str, municipality_ids, postcode: str, limit: int) -> dict:
+def search_params(*, q: str, municipality_ids, postcode: str = "", postcodes=None, limit: int) -> dict:
     return {
         "q": q,
         "municipalities": list(municipality_ids or []),
-        "postcode": postcode,
+        "postcodes": _postcodes(postcode, postcodes),
         "limit": limit,
         "rows": limit * ROWS_PER_STREET,
         "cap": COUNT_CAP,
@@ -180,17 +184,24 @@ def search_params(*, q: str, municipality_ids, postcode: str, limit: int) -> dic
 
 
 def streets_search(
-    *, q: str, municipality_ids: list[int] | None = None, postcode: str = "", limit: int = 10
+    *,
+    q: str,
+    municipality_ids: list[int] | None = None,
+    postcode: str = "",
+    postcodes: list[str] | None = None,
+    limit: int = 10,
 ) -> list[Street]:
-    """Streets whose names match `q` as typed (any language, no accents, typos tolerated), best first.
+    """Streets whose names match `q` as typed (any language, no accents, typos tolerated), best first,
+    in these municipalities and with this postcode (or one of these postcodes) when given.
 
     One statement, two when nothing matches the text as typed (see the module doc). Each street comes with its
     municipality, `.score` (0..1) and `.stage` (one of STAGES); its geometry loads only when read.
     """
-    params = search_params(q=q, municipality_ids=municipality_ids, postcode=postcode, limit=limit)
-    streets = _run(search_sql(typo=False, municipality_ids=municipality_ids, postcode=postcode), params)
+    postcodes = _postcodes(postcode, postcodes)
+    params = search_params(q=q, municipality_ids=municipality_ids, postcodes=postcodes, limit=limit)
+    streets = _run(search_sql(typo=False, municipality_ids=municipality_ids, postcodes=postcodes), params)
     if not streets:
-        streets = _run(search_sql(typo=True, municipality_ids=municipality_ids, postcode=postcode), params)
+        streets = _run(search_sql(typo=True, municipality_ids=municipality_ids, postcodes=postcodes), params)
     return streets
 
 

@@ -15,6 +15,7 @@ from areas.selectors import CoveringNetwork, networks_covering_points, networks_
 
 from .address_text import ParsedAddress, normalise_name, parse_address
 from .models import Address, Street
+from .postal import postcodes_named
 from .search import streets_search
 
 __all__ = [
@@ -194,22 +195,41 @@ def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupRe
     parsed = parse_address(text)
     warnings: list[str] = []
     municipality_ids: list[int] | None = None
+    # A place that is no municipality may be the village a postcode serves (Lembeek: 1502, in Halle).
+    place_postcodes: list[str] = []
     if parsed.municipality:
         municipality_ids = municipality_ids_matching(text=parsed.municipality) or None
-        if not municipality_ids and not parsed.postcode:
-            # With a postcode the place name is often a part of a municipality (Lembeek, Haren): no need.
+        if not municipality_ids:
+            place_postcodes = postcodes_named(name=parsed.municipality)
+        if not municipality_ids and not place_postcodes and not parsed.postcode:
             warnings.append(
-                _("“%(place)s” is not a municipality we know; searching everywhere.")
+                _("“%(place)s” is not a municipality or place we know; searching everywhere.")
                 % {"place": parsed.municipality}
             )
     if not parsed.street:
-        return _postcode_only(parsed, municipality_ids, warnings, user)
+        return _postcode_only(parsed, municipality_ids, warnings, user, place_postcodes=place_postcodes)
+    if not (parsed.house_number or parsed.postcode or parsed.municipality):
+        # A place name alone ("Halle", "Lembeek") asks for the place, not for a street like it.
+        ids = municipality_ids_matching(text=parsed.street)
+        postcodes = [] if ids else postcodes_named(name=parsed.street)
+        if ids or postcodes:
+            place = dataclasses.replace(parsed, street="", municipality=parsed.street)
+            return _postcode_only(place, ids or None, warnings, user, place_postcodes=postcodes)
 
     postcode = parsed.postcode
-    streets = streets_search(q=parsed.street, municipality_ids=municipality_ids, postcode=postcode, limit=10)
-    if not streets and postcode and municipality_ids:
-        # A postcode that does not belong to the municipality: say so and trust the municipality.
-        streets = streets_search(q=parsed.street, municipality_ids=municipality_ids, limit=10)
+    streets = []
+    if not (postcode and place_postcodes and postcode not in place_postcodes):
+        streets = streets_search(
+            q=parsed.street,
+            municipality_ids=municipality_ids,
+            postcodes=[postcode] if postcode else place_postcodes,
+            limit=10,
+        )
+    if not streets and postcode and (municipality_ids or place_postcodes):
+        # A postcode that does not belong to the place: say so and trust the place.
+        streets = streets_search(
+            q=parsed.street, municipality_ids=municipality_ids, postcodes=place_postcodes, limit=10
+        )
         if streets:
             warnings.append(
                 _("The postcode %(postcode)s does not belong to %(place)s; answered for %(place)s.")
@@ -243,11 +263,14 @@ def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupRe
     return LookupResult(parsed, matches, warnings)
 
 
-def _postcode_only(parsed: ParsedAddress, municipality_ids, warnings, user) -> LookupResult:
-    """A postcode (or a municipality) alone: the networks of that area, without an address."""
+def _postcode_only(
+    parsed: ParsedAddress, municipality_ids, warnings, user, *, place_postcodes
+) -> LookupResult:
+    """A postcode (or a municipality, or a village) alone: the networks of that area, without an address."""
     filters = Q()
-    if parsed.postcode:
-        filters &= Q(postcode=parsed.postcode)
+    postcodes = [parsed.postcode] if parsed.postcode else place_postcodes
+    if postcodes:
+        filters &= Q(postcode__in=postcodes)
     if municipality_ids:
         filters &= Q(street__municipality_id__in=municipality_ids)
     if not filters:
@@ -260,11 +283,11 @@ def _postcode_only(parsed: ParsedAddress, municipality_ids, warnings, user) -> L
         .exclude(status=Network.Status.DISSOLVED)
         .filter(
             municipality_id__in=municipality_ids
-            or Street.objects.filter(postcode=parsed.postcode).values("municipality_id").distinct()
+            or Street.objects.filter(postcode__in=postcodes).values("municipality_id").distinct()
         )
         .select_related("municipality", "police_zone")
     )
-    match = AddressMatch(None, sample.point, POSTCODE, 0.3, postcode=parsed.postcode)
+    match = AddressMatch(None, sample.point, POSTCODE, 0.3, postcode=parsed.postcode or sample.postcode)
     match.networks = [CoveringNetwork(n, on_border=False) for n in networks]
     warnings.append(_("Only a postcode or municipality was given: these are all its networks. Add a street."))
     return LookupResult(parsed, [match], warnings)

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from areas.importing import ImportAborted, ImportReport
 
+from ..postal import postal_names_replace
 from .common import (
     LAMBERT72,
     MAX_BOX_NUMBER,
@@ -72,7 +73,7 @@ FLAT_COLUMNS = (
     "x_31370",
     "y_31370",
 )
-FLAT_OPTIONAL_COLUMNS = ("street_de", "municipality_de", "status")
+FLAT_OPTIONAL_COLUMNS = ("street_de", "municipality_de", "status", "postname_nl", "postname_fr")
 
 ADDRESS_COLUMNS = (
     "line",
@@ -220,6 +221,7 @@ class _RegisterImport:
         self.progress = progress
         self.prefix = prefix
         self.extent = lambert72_extent(tuple(settings.BIN_SERVICE_BBOX))
+        self.postal_names: dict[str, set[str]] = {}
 
     def rows(self, kind: str, fields: int) -> Iterator[tuple[str, int, list[str]]]:
         """(position, line, fields) of each well-formed line of one file; the others are bad records."""
@@ -252,6 +254,7 @@ class _RegisterImport:
         name = self.files["addresses"].name
         merge_all(self.staging, self.problems, srid=LAMBERT72, position=lambda line, _: f"{name} line {line}")
         note_retired(self.staging, self.problems.report, retired)
+        postal_names_replace({pc: names for pc, names in self.postal_names.items() if names})
 
     def read_municipalities(self) -> dict[str, tuple[str, str, str, str]]:
         found = {}
@@ -265,11 +268,14 @@ class _RegisterImport:
 
     def read_postals(self) -> dict[str, str]:
         found = {}
-        for position, _, (identifier, postcode, *_names) in self.rows("postals", POSTAL_FIELDS):
+        for position, _, (identifier, postcode, *names) in self.rows("postals", POSTAL_FIELDS):
             try:
-                found.setdefault(object_id(identifier, ""), check_postcode(postcode))
+                postcode = check_postcode(postcode)
+                found.setdefault(object_id(identifier, ""), postcode)
             except ValueError as exc:
                 self.problems.add(position, str(exc))
+                continue
+            self.postal_names.setdefault(postcode, set()).update(n.strip() for n in names if n.strip())
         return found
 
     def read_streets(self, municipalities):
@@ -407,7 +413,10 @@ def _flat_import(staging: Staging, problems: Problems, path: Path, *, progress: 
         (a_id, s_id, s_nl, s_fr, hnr, box_col, pc, m_nis, m_nl, m_fr, x_col, y_col) = (
             header.index(c) for c in FLAT_COLUMNS
         )
-        s_de, m_de, status_col = (header.index(c) if c in header else None for c in FLAT_OPTIONAL_COLUMNS)
+        s_de, m_de, status_col, p_nl, p_fr = (
+            header.index(c) if c in header else None for c in FLAT_OPTIONAL_COLUMNS
+        )
+        postal_names: dict[str, set[str]] = {}
         # The hot loop of a country import: checks inline, rows written as COPY text (every value is checked
         # to be printable and free of backslashes, so none needs escaping).
         street_ids: dict[str, str] = {}  # as written in the file -> source id
@@ -448,6 +457,9 @@ def _flat_import(staging: Staging, problems: Problems, path: Path, *, progress: 
                         postcode = row[pc]
                         if not (postcode.isdigit() and len(postcode) == 4):  # the Belgian case
                             postcode = check_postcode(postcode)
+                        if postcode not in postal_names:
+                            given = (row[c] for c in (p_nl, p_fr) if c is not None)
+                            postal_names[postcode] = {n.strip() for n in given if n.strip()}
                         try:
                             x, y = float(row[x_col]), float(row[y_col])
                         except ValueError:
@@ -472,3 +484,4 @@ def _flat_import(staging: Staging, problems: Problems, path: Path, *, progress: 
     say(progress, "merging into the database")
     merge_all(staging, problems, srid=LAMBERT72, position=lambda line, _: f"{name} line {line}")
     note_retired(staging, problems.report, retired)
+    postal_names_replace({pc: names for pc, names in postal_names.items() if names})

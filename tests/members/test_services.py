@@ -84,9 +84,7 @@ def test_registered_member_with_e_mail_gets_the_self_service_link(town, people, 
     assert "/members/manage/" in body and "BIN Alfa" in body
 
 
-# serialized_rollback: every test that empties the database restores what the migrations put there, so
-# that the tests after it (the Celery worker tests among them) find it, whatever the order.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_identical_submissions_at_the_same_moment_make_one_member(town, mailbox):
     errors = []
     barrier = threading.Barrier(2)

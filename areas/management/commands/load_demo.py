@@ -14,6 +14,7 @@ from areas.importing import ImportAborted
 from areas.models import Network
 from streets.importers import import_best_flat
 from streets.models import Address
+from streets.postal import postal_names_import
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_NIS = ["23027", "21004", "63049"]
@@ -76,6 +77,9 @@ class Command(BaseCommand):
         link_police_zones(csv_path=DEMO / "municipality_police_zones.csv")
         report = import_best_flat(path=DEMO / "best_addresses.csv", progress=False)
         self.stdout.write(report.summary())
+        # The place names of every Belgian postcode (the flat file has only its own three).
+        postcodes, names = postal_names_import(DEMO / "postal_names.csv")
+        self.stdout.write(f"postal_names.csv: {names} names for {postcodes} postcodes")
         report = import_networks(
             path=DEMO / "networks.geojson",
             name_field="name",
