@@ -44,20 +44,28 @@ class CoveringNetwork:
 
 # The candidates come from the GiST index on the boundary; PostGIS then decides inside / on the edge for
 # each point (ST_Intersects without ST_Contains: on the edge). Boundaries never leave the database.
-COVERING_SQL = """
-SELECT u.ord, ST_Contains(n.boundary, p.geom) AS inside,
+# The columns _network_from_row reads, after the query's own leading ones.
+_NETWORK_SQL = """
        n.id, n.kind, n.name, n.slug, n.status, n.published, n.contact_email, n.municipality_id,
        (SELECT json_build_array(m.nis_code, m.name_nl, m.name_fr, m.name_de)
         FROM areas_municipality m WHERE m.id = n.municipality_id),
        n.police_zone_id,
        (SELECT json_build_array(z.number, z.code, z.name)
-        FROM areas_policezone z WHERE z.id = n.police_zone_id)
+        FROM areas_policezone z WHERE z.id = n.police_zone_id)"""
+_POINTS_SQL = """
 FROM unnest(%(xs)s::float8[], %(ys)s::float8[]) WITH ORDINALITY AS u(x, y, ord)
-CROSS JOIN LATERAL ST_SetSRID(ST_MakePoint(u.x, u.y), %(srid)s) AS p(geom)
+CROSS JOIN LATERAL ST_SetSRID(ST_MakePoint(u.x, u.y), %(srid)s) AS p(geom)"""
+
+COVERING_SQL = (
+    "SELECT u.ord, ST_Contains(n.boundary, p.geom) AS inside,"
+    + _NETWORK_SQL
+    + _POINTS_SQL
+    + """
 JOIN areas_network n ON ST_Intersects(n.boundary, p.geom)
 WHERE %(everything)s OR (n.published AND n.status <> 'dissolved')
 ORDER BY u.ord, n.id
 """
+)
 # Municipality and zone come as scalar subqueries, not joins: planning the joins took 0.16 of 0.34 ms.
 _NETWORK_COLUMNS = ["id", "kind", "name", "slug", "status", "published", "contact_email", "municipality_id"]
 _MUNICIPALITY_COLUMNS = ["id", "nis_code", "name_nl", "name_fr", "name_de"]
@@ -135,16 +143,11 @@ def _apply_border_rule(found: list[tuple[Network, bool]]) -> list[CoveringNetwor
     return result
 
 
-NEAR_SQL = """
-SELECT u.ord, n.distance,
-       n.id, n.kind, n.name, n.slug, n.status, n.published, n.contact_email, n.municipality_id,
-       (SELECT json_build_array(m.nis_code, m.name_nl, m.name_fr, m.name_de)
-        FROM areas_municipality m WHERE m.id = n.municipality_id),
-       n.police_zone_id,
-       (SELECT json_build_array(z.number, z.code, z.name)
-        FROM areas_policezone z WHERE z.id = n.police_zone_id)
-FROM unnest(%(xs)s::float8[], %(ys)s::float8[]) WITH ORDINALITY AS u(x, y, ord)
-CROSS JOIN LATERAL ST_SetSRID(ST_MakePoint(u.x, u.y), %(srid)s) AS p(geom)
+NEAR_SQL = (
+    "SELECT u.ord, n.distance,"
+    + _NETWORK_SQL
+    + _POINTS_SQL
+    + """
 CROSS JOIN LATERAL (
     SELECT n.*, ST_Distance(n.boundary, p.geom) AS distance FROM areas_network n
     WHERE n.kind = ANY(%(kinds)s) AND ST_DWithin(n.boundary, p.geom, %(within)s)
@@ -154,6 +157,7 @@ CROSS JOIN LATERAL (
 ) n
 ORDER BY u.ord, n.distance, n.id
 """
+)
 # <-> orders by the true distance through the GiST index (KNN, rechecked on the geometries).
 
 
