@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.permissions import police_zone_ids
+from members.throttle import REACTION_TOKEN, throttle_check, throttle_message
 
 from .messages import member_language, reaction_token_delivery_id
 from .models import Alert, Category, Delivery, Reaction, Tip
@@ -88,6 +89,13 @@ def alert_react(request, token: str):
             "expired": expired,
             "done": None,
         }
+        limit = throttle_check([(REACTION_TOKEN, token)]) if request.method == "POST" else None
+        if limit is not None:
+            form = ReactionForm(request.POST)
+            form.is_valid()
+            form.add_error(None, throttle_message(limit))
+            context["form"] = form
+            return render(request, "alerts/react.html", context, status=429)
         if request.method == "POST" and not expired:
             form = ReactionForm(request.POST)
             if form.is_valid():

@@ -9,3 +9,12 @@ from django.utils import translation
 def english_messages():
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_limits():
+    """Each test starts with the request limits' counters at zero (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from ..models import Membership
 from ..permissions import can_manage_members, can_see_member_counts, coordinated_network_ids
 from ..selectors import memberships_pending, network_member_counts, network_members, networks_with_counts
 from ..services import access_log_write, member_join, membership_decide, network_propose
+from ..throttle import JOIN_EMAIL, JOIN_IP, PROPOSE_IP, client_address, throttle_check, throttle_message
 from .serializers import (
     MemberCountsOutput,
     MemberJoinInput,
@@ -37,6 +38,13 @@ __all__ = [
     "NetworkProposeView",
     "PendingMembershipsView",
 ]
+
+
+def _throttle(request, *limits) -> None:
+    """429 with a message when one of the limits is exceeded (members/throttle.py)."""
+    limit = throttle_check(list(limits))
+    if limit is not None:
+        raise Throttled(wait=limit.seconds, detail=throttle_message(limit))
 
 
 def _service_error(exc: DjangoValidationError) -> ValidationError:
@@ -59,8 +67,13 @@ class MemberJoinView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(request=MemberJoinInput, responses={202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=MemberJoinInput,
+        responses={202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
+    )
     def post(self, request):
+        email = request.data.get("email", "") if isinstance(request.data, dict) else ""
+        _throttle(request, (JOIN_IP, client_address(request)), (JOIN_EMAIL, str(email)))
         data = MemberJoinInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -201,9 +214,11 @@ class NetworkProposeView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=NetworkProposeInput, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT}
+        request=NetworkProposeInput,
+        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
     )
     def post(self, request):
+        _throttle(request, (PROPOSE_IP, client_address(request)))
         data = NetworkProposeInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data

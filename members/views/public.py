@@ -36,6 +36,16 @@ from ..services import (
     membership_leave,
     network_propose,
 )
+from ..throttle import (
+    JOIN_EMAIL,
+    JOIN_IP,
+    LINK_EMAIL,
+    LINK_IP,
+    PROPOSE_IP,
+    client_address,
+    throttle_check,
+    throttle_message,
+)
 from ..tokens import MANAGE, LinkError, token_make, token_read
 
 LOGIN_URL = reverse_lazy("members:login")
@@ -114,6 +124,14 @@ def join(request, slug=None):
     network = get_object_or_404(networks_visible(), slug=slug) if slug else None
     if request.method == "POST":
         form = MemberJoinForm(request.POST)
+        limit = throttle_check(
+            [(JOIN_IP, client_address(request)), (JOIN_EMAIL, request.POST.get("email", ""))]
+        )
+        if limit is not None:
+            form.is_valid()
+            form.add_error(None, throttle_message(limit))
+            context = _lookup(request.POST.get("address", ""))
+            return _join_render(request, form, context, network, status=429)
         if form.is_valid():
             try:
                 member_join(**form.service_kwargs())
@@ -271,6 +289,13 @@ def request_link(request):
     """Ask for a new self-service link: it goes to the e-mail address, the page never says if it exists."""
     if request.method == "POST":
         form = RequestLinkForm(request.POST)
+        limit = throttle_check(
+            [(LINK_IP, client_address(request)), (LINK_EMAIL, request.POST.get("email", ""))]
+        )
+        if limit is not None:
+            form.is_valid()
+            form.add_error(None, throttle_message(limit))
+            return render(request, "members/request_link.html", {"form": form}, status=429)
         if form.is_valid():
             member_request_link(email=form.cleaned_data["email"])
             return render(request, "members/link_sent.html")
@@ -301,6 +326,11 @@ def network_start(request):
     """Propose a new BIN: an area drawn on the map (JavaScript) or a list of street names (no JavaScript)."""
     if request.method == "POST":
         form = NetworkProposeForm(request.POST)
+        limit = throttle_check([(PROPOSE_IP, client_address(request))])
+        if limit is not None:
+            form.is_valid()
+            form.add_error(None, throttle_message(limit))
+            return render(request, "members/network_start.html", {"form": form}, status=429)
         if form.is_valid():
             d = form.cleaned_data
             street_ids = list(d["street_ids"])

@@ -90,6 +90,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
+# The cache: counters of the request limits (members/throttle.py). Redis in production (CACHE_URL=
+# redis://host:6379/1) so that every process counts alike; the default keeps them per process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Requests per client address and per e-mail address that anyone may make without logging in.
+BIN_THROTTLE_ENABLED = env.bool("BIN_THROTTLE_ENABLED", default=True)
+# How many proxies in front of the service add to X-Forwarded-For (0: use REMOTE_ADDR, trust no header).
+BIN_TRUSTED_PROXIES = env.int("BIN_TRUSTED_PROXIES", default=0)
+
 # --- Geography --------------------------------------------------------------------------------------
 # Every geometry is stored in one metric national CRS: Belgian Lambert 72 by default (what BeST Address
 # and the cadastre use); EPSG:28992 (Amersfoort / RD New) would serve the Netherlands. The API speaks
@@ -158,6 +166,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "alerts-dispatch-due": {"task": "alerts.tasks.dispatch_due", "schedule": 60.0},
+    # Personal data of people who never confirmed their e-mail does not stay (GDPR: storage limitation).
+    "members-purge-unconfirmed": {"task": "members.tasks.purge_unconfirmed", "schedule": 3600.0},
 }
 
 # Channel backends (dotted paths, like EMAIL_BACKEND): alerts.backends.sms.ConsoleBackend, FileBackend,

@@ -383,3 +383,15 @@ def test_reaction_token_is_djangos_signature(settings):
         assert _signature(value) == signing.Signer(salt=SALT, algorithm="sha256").signature(value)[:16]
     settings.SECRET_KEY = "another-secret-for-this-test"
     assert _signature("1") == signing.Signer(salt=SALT, algorithm="sha256").signature("1")[:16]
+
+
+def test_reactions_through_one_link_are_limited(town, client, send):
+    from members.throttle import REACTION_TOKEN
+
+    member_at(500, 500, town.a1)
+    send(town.officer_a, alert_body(circle(500, 500, 300)))
+    url = reverse("alert-react", args=[reaction_token(Delivery.objects.get().pk)])
+    body = {"kind": "observation", "text": "Een witte bestelwagen"}
+    statuses = [client.post(url, body).status_code for _ in range(REACTION_TOKEN.count + 1)]
+    assert statuses == [200] * REACTION_TOKEN.count + [429]
+    assert Reaction.objects.count() == REACTION_TOKEN.count

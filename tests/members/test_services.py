@@ -124,6 +124,22 @@ def test_unconfirmed_sign_ups_are_erased_after_the_link_expired(town, mailbox):
     assert AccessLog.objects.filter(member_id=stale.pk, action="erase").exists()
 
 
+def test_the_purge_is_a_task_that_beat_runs(town, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.tasks import purge_unconfirmed
+    from project.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["members-purge-unconfirmed"]
+    assert entry["task"] == purge_unconfirmed.name and entry["task"] in app.tasks
+    stale = MemberFactory(email_confirmed_at=None)
+    Member.objects.filter(pk=stale.pk).update(created=timezone.now() - timedelta(days=8))
+    assert purge_unconfirmed.apply().get() == 1
+    assert not Member.objects.filter(pk=stale.pk).exists()
+
+
 def test_e_mails_follow_the_member_language(town, mailbox, settings):
     settings.LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
     member_join(**{**BASE, "language": "fr"}, email="francoise@example.be")
