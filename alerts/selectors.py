@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -19,7 +19,6 @@ __all__ = [
     "Preview",
     "alert_statistics",
     "alerts_visible",
-    "no_jit",
     "perimeter_clip",
     "recipients_preview",
     "recipients_resolve",
@@ -79,10 +78,10 @@ def perimeter_clip(*, perimeter: MultiPolygon, police_zone: PoliceZone) -> Clipp
 # of the member's quiet hours when the message would arrive during them.
 #
 # The GiST index on the member points answers ST_Intersects against the constant perimeter (PostGIS
-# caches it prepared). With 1 M members (scripts/bench_alerts.py) the planner looks memberships up by
-# member for small perimeters and hashes them for large ones; both beat a LATERAL lookup per member.
-# JIT compilation is switched off for these statements: their row estimates are large enough to trigger
-# it, and compiling took 7 of the 8 seconds of a 20 km perimeter (EXPLAIN ANALYZE).
+# caches it prepared); each member found brings its approved networks along (see below), so the statement
+# costs little more than the spatial query alone (scripts/bench_alerts.py).
+# The connections run with JIT compilation off (DATABASE_JIT in the settings): these statements' row
+# estimates are large enough to trigger it, and compiling took 7 of the 8 seconds of a 20 km perimeter.
 _QUIET = """
     CASE WHEN NOT %(urgent)s
               AND m.quiet_hours_start IS NOT NULL AND m.quiet_hours_end IS NOT NULL
@@ -101,23 +100,22 @@ _CHANNEL = """
 """
 
 RECIPIENTS = f"""
-    SELECT m.id AS member_id,
-           array_agg(ms.network_id ORDER BY ms.network_id) AS network_ids,
+    SELECT m.id AS member_id, n.ids AS network_ids,
            {_CHANNEL} AS channel,
            {_QUIET} AS not_before
     FROM members_member m
-    JOIN members_membership ms ON ms.member_id = m.id AND ms.status = 'approved'
-    JOIN areas_network n ON n.id = ms.network_id
-    WHERE n.police_zone_id = %(zone)s
-      AND n.status NOT IN ('suspended', 'dissolved')
-      AND ST_Intersects(m.point, ST_GeomFromEWKB(%(perimeter)s))
-    GROUP BY m.id
+    CROSS JOIN LATERAL (
+        SELECT array_agg(x ORDER BY x) AS ids FROM unnest(m.alert_network_ids) AS x
+        WHERE x IN (
+            SELECT id FROM areas_network
+            WHERE police_zone_id = %(zone)s AND status NOT IN ('suspended', 'dissolved')
+        )
+    ) n
+    WHERE ST_Intersects(m.point, ST_GeomFromEWKB(%(perimeter)s)) AND n.ids IS NOT NULL
 """
-
-
-def no_jit(cursor) -> None:
-    """Switch JIT off for the rest of the current transaction (see above)."""
-    cursor.execute("SET LOCAL jit = off")
+# m.alert_network_ids are the member's approved memberships, kept by triggers (members migration 0003).
+# Which of them are live networks of the zone is asked at send time: a primary-key lookup per network,
+# memoized per distinct array (neighbours share theirs), so suspending a network needs no copying.
 
 
 # Follow-ups reach the members of the original's deliveries, on the same channel, whatever their
@@ -157,8 +155,7 @@ def recipients_resolve(
     params = recipients_params(
         police_zone_id=police_zone_id, perimeter=perimeter, urgent=urgent, now=now or timezone.now()
     )
-    with transaction.atomic(), connection.cursor() as cur:
-        no_jit(cur)
+    with connection.cursor() as cur:
         cur.execute(RECIPIENTS, params)
         return [Recipient(r[0], tuple(r[1]), r[2], r[3]) for r in cur.fetchall()]
 
@@ -189,8 +186,7 @@ def recipients_preview(
         SELECT 'deferred', NULL, NULL, count(*) FROM r
             WHERE r.channel IS NOT NULL AND r.not_before IS NOT NULL
     """
-    with transaction.atomic(), connection.cursor() as cur:
-        no_jit(cur)
+    with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     preview = Preview(channels={"sms": 0, "email": 0})

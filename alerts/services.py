@@ -20,7 +20,7 @@ from members.permissions import can_send_alerts, police_zone_ids
 
 from .models import Alert, AlertAuditLog, Category, Delivery, Reaction, ReactionNotice, Tip
 from .perimeter import Perimeter, perimeter_from_circle, perimeter_from_geojson, point_from_lonlat
-from .selectors import FOLLOW_UP_RECIPIENTS, RECIPIENTS, no_jit, perimeter_clip, recipients_params
+from .selectors import FOLLOW_UP_RECIPIENTS, RECIPIENTS, perimeter_clip, recipients_params
 
 __all__ = [
     "AlertInput",
@@ -198,7 +198,6 @@ _INSERT = """
 
 def _write_outbox(*, alert: Alert, sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cur:
-        no_jit(cur)  # always inside the sending transaction
         cur.execute(_INSERT.format(source=sql), {**params, "alert": alert.pk, "now": timezone.now()})
         return cur.fetchall()
 

@@ -21,6 +21,9 @@ class Member(models.Model):
     # their own data (change channels, leave, download, erase). Their name, address, phone numbers and
     # e-mail are personal data under the GDPR: only the coordinators of their networks see them, each
     # view is written to the AccessLog, and erasure removes the row and everything that points to it.
+    #
+    # The table has one column Django does not know: alert_network_ids, the networks of the member's
+    # approved memberships, which triggers keep for the alert recipients statement (migration 0003).
     """A person or business that receives the messages of one or more networks."""
 
     class Kind(models.TextChoices):

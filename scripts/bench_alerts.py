@@ -9,9 +9,11 @@ country in SQL — 100 km x 100 km in Lambert 72, four police zones of 50 km x 5
 per km² and a BIN-Z per 25 km², members spread uniformly (100 per km²), 90 % of memberships approved, 5 %
 of members also in a BIN-Z — then prints:
 
-1. the time to resolve the recipients of a 1 km, 5 km and 20 km circle (alerts.selectors.recipients_resolve:
-   the one SQL statement, rows into Python) against the bare PostGIS query (the ids of the members whose
-   point lies in the circle, nothing else), median of 7 warm runs, and the ratio (target ≤ 1.5x);
+1. the time to resolve the recipients of a 1 km, 5 km and 20 km circle, median of 7 warm runs, two ways
+   (target ≤ 1.5x): alerts.selectors.recipients_resolve (the one SQL statement, rows into Python) against
+   that statement sent bare through psycopg; and, inside PostgreSQL where the outbox INSERT and the
+   preview use it, the statement counted against the bare spatial query counted (the members whose point
+   lies in the circle, nothing else); and the preview selector's time;
 2. the time from alert_send (outbox written with INSERT … SELECT, batches published on commit) until
    --deliveries deliveries are marked sent by `celery worker --concurrency=2` with the file SMS backend
    (target ≤ 10 s for 100,000).
@@ -57,8 +59,14 @@ from django.utils import timezone  # noqa: E402
 
 from alerts.models import Alert  # noqa: E402
 from alerts.perimeter import perimeter_from_circle  # noqa: E402
-from alerts.selectors import RECIPIENTS, recipients_params, recipients_resolve  # noqa: E402
+from alerts.selectors import (  # noqa: E402
+    RECIPIENTS,
+    recipients_params,
+    recipients_preview,
+    recipients_resolve,
+)
 from alerts.services import alert_create, alert_prepare, alert_send  # noqa: E402
+from areas.geometry import to_wgs84  # noqa: E402
 from areas.models import Municipality, Network, PoliceZone  # noqa: E402
 from members.models import Member, Membership, Role  # noqa: E402
 
@@ -213,7 +221,8 @@ def median_time(fn, runs=7) -> tuple[float, object]:
 
 
 def bench_resolution(zone: PoliceZone) -> None:
-    """recipients_resolve against its SQL run bare on a plain psycopg connection, and a spatial-only query."""
+    """recipients_resolve against its SQL run bare on a plain psycopg connection, and both the recipients
+    statement and the spatial query alone counted inside PostgreSQL (what preview and send do)."""
     import psycopg
 
     db = connection.settings_dict
@@ -227,44 +236,51 @@ def bench_resolution(zone: PoliceZone) -> None:
     )
     # Same conditions as recipients_resolve, which runs its statement with JIT off.
     bare_conn.execute("SET jit = off")
-    center = zone.boundary.centroid.transform(4326, clone=True)
+    center = to_wgs84(zone.boundary.centroid)
     print("\nrecipient resolution, median of 7 warm runs (ms)")
     print(
-        f"{'radius':>7} {'recipients':>10} {'resolve':>9} {'bare SQL':>9} {'ratio':>6}"
-        f" {'spatial only':>13} {'ratio':>6}"
+        f"{'':>18}{'rows into Python':^28}  {'inside PostgreSQL (count)':^34}  {'preview':>8}"
     )
+    print(
+        f"{'radius':>7} {'recipients':>10} {'resolve':>9} {'bare SQL':>9} {'ratio':>6}"
+        f"  {'recipients':>11} {'spatial only':>13} {'ratio':>6}  {'selector':>8}"
+    )
+    spatial_sql = "SELECT id FROM members_member WHERE ST_Intersects(point, ST_GeomFromEWKB(%(perimeter)s))"
     for radius in (1000, 5000, 20000):
         geom = perimeter_from_circle([center.x, center.y], radius).geom
         params = recipients_params(police_zone_id=zone.pk, perimeter=geom, urgent=True, now=timezone.now())
 
-        def bare_sql(params=params):
-            # The same statement, sent by psycopg without Django; the parameters bound client-side as
-            # Django does, so that both plans see the literal perimeter.
+        def bare(sql, params=params):
+            # Sent by psycopg without Django; the parameters bound client-side as Django does, so that the
+            # plans see the literal perimeter and zone networks.
             with psycopg.ClientCursor(bare_conn) as cur:
-                cur.execute(RECIPIENTS, params)
-                return cur.fetchall()
-
-        def spatial_only(params=params):
-            with psycopg.ClientCursor(bare_conn) as cur:
-                cur.execute(
-                    "SELECT id FROM members_member"
-                    " WHERE ST_Intersects(point, ST_GeomFromEWKB(%(perimeter)s))",
-                    params,
-                )
+                cur.execute(sql, params)
                 return cur.fetchall()
 
         def resolve(geom=geom):
             return recipients_resolve(police_zone_id=zone.pk, perimeter=geom, urgent=True)
 
+        def preview(geom=geom):
+            return recipients_preview(police_zone_id=zone.pk, perimeter=geom, urgent=True)
+
         t_ours, rows = median_time(resolve)
-        t_bare, bare_rows = median_time(bare_sql)
-        t_spatial, inside = median_time(spatial_only)
-        assert len(rows) == len(bare_rows)
+        t_bare, bare_rows = median_time(lambda: bare(RECIPIENTS))
+        t_count, counted = median_time(lambda: bare(f"SELECT count(*) FROM ({RECIPIENTS}) r"))
+        t_spatial, inside = median_time(lambda: bare(f"SELECT count(*) FROM ({spatial_sql}) s"))
+        t_preview, shown = median_time(preview)
+        assert len(rows) == len(bare_rows) == counted[0][0] == shown.total
         print(
             f"{radius / 1000:>4g} km {len(rows):>10,} {t_ours * 1000:>9.1f} {t_bare * 1000:>9.1f}"
-            f" {t_ours / t_bare:>5.2f}x {t_spatial * 1000:>13.1f} {t_ours / t_spatial:>5.2f}x"
+            f" {t_ours / t_bare:>5.2f}x  {t_count * 1000:>11.1f} {t_spatial * 1000:>13.1f}"
+            f" {t_count / t_spatial:>5.2f}x  {t_preview * 1000:>8.1f}"
         )
-        print(f"{'':>18}({len(inside):,} points inside the circle; the others are not approved members)")
+        print(f"{'':>18}({inside[0][0]:,} points inside the circle; the others are not approved members)")
+    print(
+        "  resolve: alerts.selectors.recipients_resolve, rows into Python objects; bare SQL: its statement"
+        " through psycopg; inside PostgreSQL: the recipients statement and the spatial query alone"
+        " (members whose point lies in the circle), each counted where they run, as the outbox INSERT and"
+        " the preview use them; preview: alerts.selectors.recipients_preview (counts per BIN and channel)."
+    )
     bare_conn.close()
 
 
@@ -306,12 +322,17 @@ def bench_fan_out(zone: PoliceZone, deliveries: int) -> None:
     import redis
 
     redis.Redis.from_url(BROKER).flushdb()
+    # Each run starts from an empty outbox: the deliveries of earlier runs (--reuse) would only make the
+    # tables and their indexes larger from run to run.
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE alerts_delivery, alerts_reaction, alerts_reactionnotice")
+        cur.execute("VACUUM ANALYZE alerts_delivery")
     User = get_user_model()
     officer, _ = User.objects.get_or_create(username="bench-officer")
     Role.objects.get_or_create(user=officer, kind=Role.Kind.POLICE, police_zone=zone)
     # A circle holding about `deliveries` approved members: 100 members per km², 90 % approved (and a few
     # more through the BIN-Z); measured, not guessed, below.
-    center = zone.boundary.centroid.transform(4326, clone=True)
+    center = to_wgs84(zone.boundary.centroid)
     radius = math.sqrt(deliveries / (100 * 0.9 * math.pi)) * 1000
     data = alert_prepare(
         user=officer,

@@ -186,3 +186,59 @@ def test_polygon_perimeter(town, api):
     assert response.status_code == 200, response.json()
     assert response.json()["recipients"] == 1
     assert response.json()["warnings"] == []
+
+
+def alert_networks(member) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT alert_network_ids FROM members_member WHERE id = %s", [member.pk])
+        return cur.fetchone()[0]
+
+
+def test_the_members_alert_networks_follow_every_change_of_their_memberships(town):
+    from members.models import Member
+
+    member = member_at(500, 500, status=Membership.Status.PENDING)
+    pending = Membership.objects.create(member=member, network=town.a1, status=Membership.Status.PENDING)
+    assert alert_networks(member) == []
+    stale = Member.objects.get(pk=member.pk)
+
+    Membership.objects.filter(pk=pending.pk).update(status=Membership.Status.APPROVED)
+    assert alert_networks(member) == [town.a1.pk]
+    # A Member saved from an instance read before the approval does not undo it: Django has no such field.
+    stale.name = "Nieuwe naam"
+    stale.save()
+    assert alert_networks(member) == [town.a1.pk]
+
+    Membership.objects.create(member=member, network=town.az, status=Membership.Status.APPROVED)
+    assert alert_networks(member) == sorted([town.a1.pk, town.az.pk])
+    found = recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(500, 500, 100), urgent=True)
+    assert [(r.member_id, sorted(r.network_ids)) for r in found] == [
+        (member.pk, sorted([town.a1.pk, town.az.pk]))
+    ]
+
+    pending.status = Membership.Status.LEFT
+    pending.save()
+    assert alert_networks(member) == [town.az.pk]
+    Membership.objects.filter(member=member).delete()
+    assert alert_networks(member) == []
+    assert (
+        recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(500, 500, 100), urgent=True)
+        == []
+    )
+
+
+def test_one_statement_changing_many_memberships_updates_every_member(town):
+    members = [member_at(300 + n, 300, town.a1, status=Membership.Status.PENDING) for n in range(30)]
+    Membership.objects.filter(network=town.a1).update(status=Membership.Status.APPROVED)
+    assert {tuple(alert_networks(m)) for m in members} == {(town.a1.pk,)}
+    found = recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(300, 300, 200), urgent=True)
+    assert {r.member_id for r in found} == {m.pk for m in members}
+    # A network suspended after the approvals is left out at send time; its members' rows say nothing of it.
+    town.a1.status = "suspended"
+    town.a1.save(update_fields=["status"])
+    assert (
+        recipients_resolve(police_zone_id=town.zone_a.pk, perimeter=perimeter(300, 300, 200), urgent=True)
+        == []
+    )
