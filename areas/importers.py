@@ -21,7 +21,7 @@ from tqdm import tqdm
 from .geometry import to_storage_multipolygon
 from .importing import ImportAborted, ImportReport, RecordError
 from .models import Municipality, Network, PoliceZone
-from .services import network_save
+from .services import network_save, networks_overlapping
 
 __all__ = [
     "GEOMETRY_TOLERANCE_M",
@@ -261,6 +261,7 @@ def _run(
     handle: Callable[[str, Any], _Outcome],
     on_error: str,
     dry_run: bool,
+    finish: Callable[[], None] | None = None,
 ) -> ImportReport:
     # One transaction for the whole file: on_error="stop" and dry runs leave nothing behind. Each write
     # gets a savepoint so that a refused record does not spoil the others, and later records are validated
@@ -296,6 +297,8 @@ def _run(
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 if change:
                     report.changes.append(change)
+            if finish is not None:
+                finish()  # may raise ImportAborted: the whole file is rolled back
             if dry_run:
                 transaction.set_rollback(True)
     except DatabaseError as exc:  # while reading: the transaction is spoilt
@@ -532,10 +535,16 @@ def import_networks(
     if id_field:
         ids = {f"{id_prefix}{value}" for value in source.values(id_field)}
         by_id = Network.objects.filter(source_id__in=ids).in_bulk(field_name="source_id")
+        not_yet = {n.pk for n in by_id.values()}
     else:
         by_name: dict[tuple[str, int], list[Network]] = {}
         for network in Network.objects.filter(name__in=source.values(name_field)):
             by_name.setdefault((network.name, network.municipality_id), []).append(network)
+        not_yet = {n.pk for group in by_name.values() for n in group}
+    # A new edition moves shared borders: while a feature is checked, the networks of the features still
+    # to come keep their old boundaries, which the new one may overlap. Those are left out of its check;
+    # when all features are in, every network the file changed is checked against all the others.
+    moved: set[int] = set()
 
     def handle(position: str, feature) -> _Outcome:
         name = _text(feature.get(name_field))
@@ -598,13 +607,37 @@ def import_networks(
             values["police_zone"] = municipality.police_zone
 
         network = existing or Network()
+        not_yet.discard(network.pk)
         changed = _apply(network, values, boundary)
-        # The same checks as the admin: field validation, validity, overlap with residential BINs.
-        return _outcome(network, existing is not None, changed, name, lambda: network_save(network=network))
+
+        def save():
+            # The same checks as the admin: field validation, validity, overlap with residential BINs.
+            network_save(network=network, also_moving=set(not_yet))
+            if "boundary" in changed or existing is None:
+                moved.add(network.pk)
+
+        return _outcome(network, existing is not None, changed, name, save)
+
+    def finish():
+        overlaps = networks_overlapping(network_ids=moved)
+        if overlaps:
+            raise ImportAborted(
+                _(
+                    "After this import %(errors)s: a feature that would have moved the shared border too "
+                    "was refused. Nothing was written."
+                )
+                % {"errors": "; ".join(f"{network.name}: {error}" for network, error in overlaps)},
+                report,
+            )
 
     report = ImportReport(source=source.label, dry_run=dry_run)
     return _run(
-        report=report, records=source.records(progress), handle=handle, on_error=on_error, dry_run=dry_run
+        report=report,
+        records=source.records(progress),
+        handle=handle,
+        on_error=on_error,
+        dry_run=dry_run,
+        finish=finish,
     )
 
 

@@ -1,21 +1,33 @@
 """Writes on municipalities, police zones and networks: importer, admin and API all go through here."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Area, Intersection
 from django.contrib.gis.geos import MultiPolygon
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import Network
 
-__all__ = ["network_boundary_errors", "network_unique_slug"]
+__all__ = ["network_boundary_errors", "network_save", "network_unique_slug", "networks_overlapping"]
 
 
 def network_boundary_errors(
-    *, boundary: MultiPolygon, kind: str, municipality_id: int, exclude_pk: int | None = None
+    *,
+    boundary: MultiPolygon,
+    kind: str,
+    municipality_id: int,
+    exclude_pk: int | None = None,
+    also_exclude: Iterable[int] = (),
 ) -> list[str]:
-    """Say why `boundary` cannot be stored for a network of `kind` in the municipality, or return []."""
+    """Say why `boundary` cannot be stored for a network of `kind` in the municipality, or return [].
+
+    `also_exclude`: networks not to compare with, because their boundaries are about to be replaced too
+    (the rest of an import file); the import checks the result as a whole before it commits.
+    """
     if not boundary.valid:
         return [_("The polygon is not valid: %(reason)s.") % {"reason": boundary.valid_reason}]
     if kind not in Network.EXCLUSIVE_KINDS:
@@ -28,8 +40,9 @@ def network_boundary_errors(
         .annotate(overlap=Area(Intersection("boundary", boundary)))
         .only("name", "slug")
     )
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
+    excluded = {pk for pk in (exclude_pk, *also_exclude) if pk is not None}
+    if excluded:
+        others = others.exclude(pk__in=excluded)
     errors = []
     for other in others:
         area_m2 = other.overlap.sq_m
@@ -39,6 +52,20 @@ def network_boundary_errors(
                 % {"name": other.name, "slug": other.slug, "area": area_m2}
             )
     return errors
+
+
+def networks_overlapping(*, network_ids: Iterable[int]) -> list[tuple[Network, str]]:
+    """Of these networks, those whose boundary overlaps another residential BIN, with the reason."""
+    found = []
+    for network in Network.objects.filter(pk__in=list(network_ids), kind__in=Network.EXCLUSIVE_KINDS):
+        errors = network_boundary_errors(
+            boundary=network.boundary,
+            kind=network.kind,
+            municipality_id=network.municipality_id,
+            exclude_pk=network.pk,
+        )
+        found += [(network, error) for error in errors]
+    return found
 
 
 def network_unique_slug(*, name: str, exclude_pk: int | None = None) -> str:
@@ -53,10 +80,31 @@ def network_unique_slug(*, name: str, exclude_pk: int | None = None) -> str:
 
 
 @transaction.atomic
-def network_save(*, network: Network) -> Network:
-    """Validate a network (fields, validity, overlap) and save it."""
+def network_save(*, network: Network, also_moving: Iterable[int] = ()) -> Network:
+    """Validate a network (fields, validity, overlap) and save it.
+
+    `also_moving`: networks whose boundaries are being replaced in the same transaction (an import of a
+    new edition of a file): the overlap check does not hold their old boundaries against this one.
+    """
     if not network.slug:
         network.slug = network_unique_slug(name=network.name, exclude_pk=network.pk)
-    network.full_clean()
+    also_moving = set(also_moving) - {network.pk}
+    if not also_moving:
+        network.full_clean()
+    else:
+        # full_clean() minus Network.clean(), whose overlap check would see the old boundaries.
+        network.clean_fields()
+        network.validate_unique()
+        network.validate_constraints()
+        if network.boundary is not None and network.municipality_id:
+            errors = network_boundary_errors(
+                boundary=network.boundary,
+                kind=network.kind,
+                municipality_id=network.municipality_id,
+                exclude_pk=network.pk,
+                also_exclude=also_moving,
+            )
+            if errors:
+                raise ValidationError({"boundary": errors})
     network.save()
     return network

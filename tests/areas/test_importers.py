@@ -651,3 +651,53 @@ def test_command_without_srid_for_a_file_without_crs(tmp_path):
         "import_municipalities", str(tmp_path / "noprj.shp"), "--nis-field=geoitem", "--srid=31370"
     )
     assert "1 were created" in out
+
+
+def _two_touching_bins(tmp_path, border: float, *, broken_b: bool = False) -> Path:
+    """A | B, 1000 m tall, touching at x = border (metres from X0), as GeoJSON in Lambert 72."""
+
+    def feature(fid, x0, x1, broken=False):
+        ring = [[X0 + x0, Y0], [X0 + x1, Y0], [X0 + x1, Y0 + 1000], [X0 + x0, Y0 + 1000], [X0 + x0, Y0]]
+        if broken:  # a bow tie: crosses itself
+            ring = [[X0 + x0, Y0], [X0 + x1, Y0 + 1000], [X0 + x1, Y0], [X0 + x0, Y0 + 1000], [X0 + x0, Y0]]
+        return {
+            "type": "Feature",
+            "properties": {"id": fid, "name": f"BIN {fid}"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+
+    path = tmp_path / f"bins-{border}-{broken_b}.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}},
+                "features": [feature("A", 0, border), feature("B", border, 2000, broken_b)],
+            }
+        )
+    )
+    return path
+
+
+def test_a_new_edition_that_moves_a_shared_border_imports(tmp_path):
+    municipality = MunicipalityFactory(boundary=square(-5000, -5000, 20000))
+    options = {"name_field": "name", "id_field": "id", "defaults": {"municipality": municipality.nis_code}}
+    first = import_networks(path=_two_touching_bins(tmp_path, 1000), **options)
+    assert (first.created, first.skipped) == (2, 0)
+    # A grows 10 m into B, B shrinks by the same: A's new boundary overlaps B's old one by 10,000 m².
+    second = import_networks(path=_two_touching_bins(tmp_path, 1010), **options)
+    assert (second.updated, second.skipped) == (2, 0), second.errors
+    a, b = Network.objects.get(source_id="A"), Network.objects.get(source_id="B")
+    assert round(a.boundary.area) == 1_010_000 and round(b.boundary.area) == 990_000
+    assert a.boundary.touches(b.boundary)
+
+
+def test_a_new_edition_that_would_leave_an_overlap_writes_nothing(tmp_path):
+    municipality = MunicipalityFactory(boundary=square(-5000, -5000, 20000))
+    options = {"name_field": "name", "id_field": "id", "defaults": {"municipality": municipality.nis_code}}
+    import_networks(path=_two_touching_bins(tmp_path, 1000), **options)
+    before = {n.source_id: n.boundary.wkt for n in Network.objects.all()}
+    # A grows, but B's new edition is refused (it crosses itself) and B would keep its old boundary.
+    with pytest.raises(ImportAborted, match=r"BIN A: The area overlaps the residential BIN “BIN B”.*Nothing"):
+        import_networks(path=_two_touching_bins(tmp_path, 1010, broken_b=True), **options)
+    assert {n.source_id: n.boundary.wkt for n in Network.objects.all()} == before
