@@ -214,3 +214,27 @@ def test_static_export_opens_from_disk_and_shows_the_bins(page, town, tmp_path):
     page.mouse.click(x, y)
     assert "BIN Beta" in page.inner_text(".leaflet-popup-content")
     shot(page, "maps-export-from-disk")
+
+
+def test_the_resident_page_suggests_streets_as_one_types_and_answers(live_server, page, town):
+    """The resident page in Chromium: typing fills the street suggestions from the API (the shared
+    street-autocomplete.js), the form answers with the BIN; without JavaScript the form alone does."""
+    from streets.models import Street
+
+    Street.objects.create(
+        municipality=town["muni"], name_nl="Kaartweg", postcode="9990", source_id="test:kaartweg"
+    )
+    page.goto(live_server.url + reverse("resident-lookup"))
+    page.fill("#q", "kaart")
+    page.wait_for_function("() => document.querySelectorAll('#street-suggestions option').length >= 2")
+    options = page.eval_on_selector_all("#street-suggestions option", "els => els.map(e => e.value)")
+    assert set(options) == {"Kaartstraat, 9990 Kaartdorp", "Kaartweg, 9990 Kaartdorp"}
+    # A typo on, the next answer replaces the first.
+    page.fill("#q", "kaartsrtaat")
+    page.wait_for_function("() => document.querySelectorAll('#street-suggestions option').length === 1")
+    only = page.eval_on_selector("#street-suggestions option", "e => e.value")
+    assert only == "Kaartstraat, 9990 Kaartdorp"
+    page.fill("#q", "Kaartstraat 3, 9990 Kaartdorp")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_load_state()
+    assert "BIN Alfa" in page.inner_text("main")
