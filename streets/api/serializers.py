@@ -71,7 +71,11 @@ class LookupQueryInput(serializers.Serializer):
 
 class StreetSearchInput(serializers.Serializer):
     q = serializers.CharField(max_length=10_000, trim_whitespace=False)
-    municipality = serializers.CharField(required=False, max_length=100)
+    municipality = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("NIS code or name of a municipality, or a village it includes (Lembeek)."),
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
 
     def validate_q(self, value):

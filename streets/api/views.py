@@ -19,6 +19,7 @@ from areas.selectors import (
     networks_visible,
 )
 from streets.models import Street
+from streets.postal import postcodes_named
 from streets.selectors import address_lookup, municipality_ids_matching, streets_coverage, streets_search
 
 from .serializers import LookupQueryInput, StreetOutput, StreetSearchInput
@@ -134,15 +135,20 @@ class StreetSearchView(APIView):
         params = StreetSearchInput(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        municipality_ids = None
+        municipality_ids, postcodes = None, None
         if data.get("municipality"):
             municipality_ids = municipality_ids_matching(text=data["municipality"])
             if not municipality_ids:
+                # A village the municipality merged (Lembeek) narrows the search to its postcodes.
+                postcodes = postcodes_named(name=data["municipality"])
+            if not municipality_ids and not postcodes:
                 return Response(
                     {"municipality": [_("Unknown municipality: %(m)s") % {"m": data["municipality"]}]},
                     status=400,
                 )
-        streets = streets_search(q=data["q"], municipality_ids=municipality_ids, limit=data["limit"])
+        streets = streets_search(
+            q=data["q"], municipality_ids=municipality_ids, postcodes=postcodes, limit=data["limit"]
+        )
         return Response({"count": len(streets), "results": StreetOutput(streets, many=True).data})
 
 

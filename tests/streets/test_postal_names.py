@@ -120,3 +120,10 @@ def test_an_unknown_place_is_said(client, village):
 def test_the_resident_page_answers_for_a_village(client, village):
     page = client.get(reverse("resident-lookup"), {"q": "Kerkstraat 3, Kerkdorp"}, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and "BIN Alfa" in page.content.decode()
+
+
+def test_street_autocomplete_within_a_village(client, village):
+    r = client.get(reverse("api:street-search"), {"q": "kerkstraat", "municipality": "kerkdorp"})
+    assert [s["postcode"] for s in r.json()["results"]] == ["9990"]
+    r = client.get(reverse("api:street-search"), {"q": "kerkstraat", "municipality": "Nergensdorp"})
+    assert r.status_code == 400
