@@ -1,11 +1,15 @@
 """Public network API: the GeoJSON feed (filters, bbox, pages), one network, its streets (JSON, CSV)."""
 
 import csv
+import math
 
+from django.conf import settings
 from django.contrib.gis.db.models.functions import Transform
+from django.contrib.gis.geos import Polygon
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -70,16 +74,48 @@ class NetworkPagination(GeoJsonPagination):
 
 
 class BBoxFilter(InBBoxFilter):
-    """in_bbox=west,south,east,north in EPSG:4326; a malformed box is a 400, not a 500."""
+    """in_bbox=west,south,east,north in EPSG:4326; a malformed box is a 400, not a 500.
+
+    The box is cut to the service area before it meets the database: networks lie there only, and a box
+    reaching far beyond it (a pole, 1e16 degrees) cannot be projected to the storage CRS.
+    """
 
     def get_filter_bbox(self, request):
+        text = request.query_params.get(self.bbox_param)
+        if not text:
+            return None
         try:
-            box = super().get_filter_bbox(request)
-        except Exception as exc:  # DRF-GIS raises ParseError or ValueError
-            raise ValidationError({"in_bbox": "expected west,south,east,north in degrees"}) from exc
-        if box is not None:
-            box.srid = 4326
+            west, south, east, north = (float(n) for n in text.split(","))
+        except ValueError:
+            raise ValidationError(
+                {"in_bbox": [_("Expected west,south,east,north in degrees, e.g. 4.2,50.7,4.3,50.8.")]}
+            ) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)) or not (
+            -180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90
+        ):
+            raise ValidationError(
+                {"in_bbox": [_("Longitudes lie between -180 and 180, latitudes between -90 and 90.")]}
+            )
+        if west > east or south > north:
+            raise ValidationError(
+                {"in_bbox": [_("The box is west,south,east,north: west ≤ east and south ≤ north.")]}
+            )
+        w, s, e, n = settings.BIN_SERVICE_BBOX
+        west, south, east, north = max(west, w), max(south, s), min(east, e), min(north, n)
+        if west > east or south > north:
+            return _NOWHERE
+        box = Polygon.from_bbox((west, south, east, north))
+        box.srid = 4326
         return box
+
+    def filter_queryset(self, request, queryset, view):
+        if self.get_filter_bbox(request) is _NOWHERE:
+            return queryset.none()
+        return super().filter_queryset(request, queryset, view)
+
+
+# A box wholly outside the service area: no network can be in it.
+_NOWHERE = object()
 
 
 class NetworkViewSet(viewsets.ReadOnlyModelViewSet):

@@ -117,3 +117,12 @@ def test_openapi_schema_names_the_inputs(client, town):
     text = response.content.decode()
     for name in ("MemberJoinInput", "MembershipDecisionInput", "NetworkProposeInput", "/api/members/join/"):
         assert name in text
+
+
+@pytest.mark.parametrize("credentials", ["a\x00b:pw", "admin:p\x00w"])
+def test_basic_credentials_with_a_nul_character_are_refused_not_a_500(client, town, credentials):
+    import base64
+
+    header = "Basic " + base64.b64encode(credentials.encode()).decode()
+    r = client.get(reverse("members-api:memberships-pending"), HTTP_AUTHORIZATION=header)
+    assert r.status_code == 403  # refused like any wrong credentials (the session class comes first)

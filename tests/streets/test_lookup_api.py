@@ -352,10 +352,27 @@ def test_networks_feed_filters(client, town):
     s_lat, w_lon = latlon(1500, 100)
     n_lat, e_lon = latlon(1600, 200)
     assert ids(in_bbox=f"{w_lon},{s_lat},{e_lon},{n_lat}") == {"bin-beta"}
-    r = client.get(reverse("api:network-list"), {"in_bbox": "a,b,c"})
-    assert r.status_code == 400
     r = client.get(reverse("api:network-list"), {"kind": "XYZ"})
     assert r.status_code == 400
+    # The whole world is cut to the service area; a box beside Belgium holds nothing.
+    assert ids(in_bbox="-180,-90,180,90") == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert ids(in_bbox="-70,40,-60,45") == set()
+
+
+@pytest.mark.parametrize(
+    "box, fragment",
+    [
+        ("a,b,c", "west,south,east,north"),
+        ("1,2,3", "west,south,east,north"),
+        ("4.2,50.7,4.3,nan", "between -180 and 180"),
+        ("-5.9e-08,-1.5,-8.3e-186,-1.7e16", "between -180 and 180"),  # found by schemathesis: was a 500
+        ("4.2,50.7,inf,50.8", "between -180 and 180"),
+        ("4.3,50.7,4.2,50.8", "west ≤ east"),
+    ],
+)
+def test_networks_feed_bad_boxes_are_400(client, town, box, fragment):
+    r = client.get(reverse("api:network-list"), {"in_bbox": box}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and fragment in r.json()["in_bbox"][0]
 
 
 def test_staff_see_unpublished(admin_client, town):
