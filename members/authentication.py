@@ -1,9 +1,10 @@
 """How API clients authenticate: the browser's session, or HTTP Basic for scripts."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import BasicScheme
 from rest_framework import authentication, exceptions
 
-__all__ = ["BasicAuthentication"]
+__all__ = ["BasicAuthentication", "BasicAuthenticationScheme"]
 
 
 class BasicAuthentication(authentication.BasicAuthentication):
@@ -14,3 +15,9 @@ class BasicAuthentication(authentication.BasicAuthentication):
         if "\x00" in userid or "\x00" in password:
             raise exceptions.AuthenticationFailed(_("Invalid username/password."))
         return super().authenticate_credentials(userid, password, request)
+
+
+class BasicAuthenticationScheme(BasicScheme):
+    """The OpenAPI security scheme of BasicAuthentication: HTTP Basic, as drf-spectacular says DRF's is."""
+
+    target_class = "members.authentication.BasicAuthentication"
