@@ -135,6 +135,10 @@ max_wal_size = 4GB
 CONF
   fi
   if ! as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; then
+      die "port $PGPORT is taken by another program (another checkout's cluster? 'make stop' there), so this
+    checkout's cluster cannot start. Stop that one, or choose another port: BIN_PGPORT=54330 make ..."
+    fi
     log "starting the private PostGIS cluster on 127.0.0.1:$PGPORT"
     as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >/dev/null \
       || die "the cluster did not start; see .pgdata/data/server.log"
