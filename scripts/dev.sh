@@ -140,7 +140,7 @@ CONF
     checkout's cluster cannot start. Stop that one, or choose another port: BIN_PGPORT=54330 make ..."
     fi
     log "starting the private PostGIS cluster on 127.0.0.1:$PGPORT"
-    as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >/dev/null \
+    as_pg "$bindir/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -o "-p $PGPORT" -w -t 60 start >/dev/null \
       || die "the cluster did not start; see .pgdata/data/server.log"
   fi
   local psql=("$bindir/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -v ON_ERROR_STOP=1)
