@@ -543,7 +543,8 @@ def import_networks(
         not_yet = {n.pk for group in by_name.values() for n in group}
     # A new edition moves shared borders: while a feature is checked, the networks of the features still
     # to come keep their old boundaries, which the new one may overlap. Those are left out of its check;
-    # when all features are in, every network the file changed is checked against all the others.
+    # when all features are in, every network saved that way is checked against all the others (a first
+    # import leaves nothing out and needs no second check).
     moved: set[int] = set()
 
     def handle(position: str, feature) -> _Outcome:
@@ -612,8 +613,9 @@ def import_networks(
 
         def save():
             # The same checks as the admin: field validation, validity, overlap with residential BINs.
-            network_save(network=network, also_moving=set(not_yet))
-            if "boundary" in changed or existing is None:
+            left_out = not_yet - {network.pk}
+            network_save(network=network, also_moving=left_out)
+            if left_out:  # checked against fewer boundaries than there are: checked again at the end
                 moved.add(network.pk)
 
         return _outcome(network, existing is not None, changed, name, save)

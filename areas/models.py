@@ -160,16 +160,6 @@ class Network(models.Model):
 
     def clean(self):
         # Validation lives in services so the importer, the admin and the API share it.
-        from areas.services import network_boundary_errors
+        from areas.services import network_boundary_check
 
-        if self.boundary is not None and self.municipality_id:
-            errors = network_boundary_errors(
-                boundary=self.boundary,
-                kind=self.kind,
-                municipality_id=self.municipality_id,
-                exclude_pk=self.pk,
-            )
-            if errors:
-                from django.core.exceptions import ValidationError
-
-                raise ValidationError({"boundary": errors})
+        network_boundary_check(network=self)

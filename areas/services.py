@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from .models import Network
 
-__all__ = ["network_boundary_errors", "network_save", "network_unique_slug", "networks_overlapping"]
+__all__ = [
+    "network_boundary_check",
+    "network_boundary_errors",
+    "network_save",
+    "network_unique_slug",
+    "networks_overlapping",
+]
 
 
 def network_boundary_errors(
@@ -96,15 +102,21 @@ def network_save(*, network: Network, also_moving: Iterable[int] = ()) -> Networ
         network.clean_fields()
         network.validate_unique()
         network.validate_constraints()
-        if network.boundary is not None and network.municipality_id:
-            errors = network_boundary_errors(
-                boundary=network.boundary,
-                kind=network.kind,
-                municipality_id=network.municipality_id,
-                exclude_pk=network.pk,
-                also_exclude=also_moving,
-            )
-            if errors:
-                raise ValidationError({"boundary": errors})
+        network_boundary_check(network=network, also_exclude=also_moving)
     network.save()
     return network
+
+
+def network_boundary_check(*, network: Network, also_exclude: Iterable[int] = ()) -> None:
+    """Raise ValidationError on the boundary field when network_boundary_errors has anything to say."""
+    if network.boundary is None or not network.municipality_id:
+        return
+    errors = network_boundary_errors(
+        boundary=network.boundary,
+        kind=network.kind,
+        municipality_id=network.municipality_id,
+        exclude_pk=network.pk,
+        also_exclude=also_exclude,
+    )
+    if errors:
+        raise ValidationError({"boundary": errors})

@@ -46,6 +46,13 @@ words AS (
 # (joined plainly, the planner preferred one ordered scan of the whole index for the LIMIT).
 _RANGE = "t.term >= {w} AND t.term < {w} || '~'"
 
+# How many terms start with {w}, counted up to COUNT_CAP: which typed word is the rarest.
+_COUNT = (
+    "SELECT count(*) AS n FROM (SELECT FROM streets_streetterm t WHERE "
+    + _RANGE
+    + " {{filters}} LIMIT %(cap)s) counted"
+)
+
 _FIRST = (
     "WITH"
     + _WORDS
@@ -58,13 +65,9 @@ prefix AS (
     ORDER BY t.term LIMIT %(rows)s
 ),
 driver AS (
-    SELECT words.w FROM words CROSS JOIN LATERAL (
-        SELECT count(*) AS n FROM (
-            SELECT FROM streets_streetterm t WHERE """
-    + _RANGE.format(w="words.w")
-    + """ {filters} LIMIT %(cap)s
-        ) counted
-    ) c
+    SELECT words.w FROM words CROSS JOIN LATERAL ("""
+    + _COUNT.format(w="words.w")
+    + """) c
     WHERE (SELECT count(*) FROM words) > 1 AND (SELECT count(DISTINCT street_id) FROM prefix) < %(limit)s
       AND length(words.w) >= 3
     ORDER BY c.n, length(words.w) DESC, words.ord DESC
@@ -100,13 +103,9 @@ fixed AS (
     FROM fixes f CROSS JOIN words w
 ),
 counted AS (
-    SELECT c.w, k.n FROM (SELECT DISTINCT w FROM fixed WHERE length(w) >= 3) c CROSS JOIN LATERAL (
-        SELECT count(*) AS n FROM (
-            SELECT FROM streets_streetterm t WHERE """
-    + _RANGE.format(w="c.w")
-    + """ {filters} LIMIT %(cap)s
-        ) x
-    ) k
+    SELECT c.w, k.n FROM (SELECT DISTINCT w FROM fixed WHERE length(w) >= 3) c CROSS JOIN LATERAL ("""
+    + _COUNT.format(w="c.w")
+    + """) k
 ),
 drivers AS (
     SELECT DISTINCT ON (f.fixed, f.fix) f.fixed, f.fix, f.w AS driver
