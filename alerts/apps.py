@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AlertsConfig(AppConfig):
     name = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self):
+        from members.erasure import register_erasure_step
+
+        from .anonymise import reactions_anonymise
+
+        # An erased member's reactions stay (what was seen, for the police) without them.
+        register_erasure_step(reactions_anonymise)

@@ -5,7 +5,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.utils import timezone
 
-from areas.geometry import to_wgs84
+from core.geometry import to_wgs84
 
 from .models import Alert, Category
 

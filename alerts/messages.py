@@ -76,7 +76,7 @@ def reaction_token_delivery_id(token: str) -> int | None:
 
 
 def reaction_url(delivery_id: int) -> str:
-    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alert-react", args=[reaction_token(delivery_id)])
+    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:react", args=[reaction_token(delivery_id)])
 
 
 class MessageCache:
@@ -86,7 +86,7 @@ class MessageCache:
 
     def __init__(self):
         self._texts: dict[tuple, tuple[str, str]] = {}
-        self._url = settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alert-react", args=["TOKEN"])
+        self._url = settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:react", args=["TOKEN"])
 
     def link(self, delivery_id: int) -> str:
         return self._url.replace("TOKEN", reaction_token(delivery_id))
@@ -152,4 +152,4 @@ def email_subject_body(alert: Alert, language: str, link: str) -> tuple[str, str
 
 # A stand-in link of the real length for previews (the delivery id is not known yet).
 def sample_link() -> str:
-    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alert-react", args=["1a2B3c-" + "x" * 16])
+    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:react", args=["1a2B3c-" + "x" * 16])

@@ -18,9 +18,12 @@ Exactly-once, as far as it can be had:
 
 import logging
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
+
+from members.reach import CONTACT_COLUMNS, contacts_join_sql
 
 from .backends import OutgoingMessage, PermanentSendError, get_backend
 from .messages import MessageCache
@@ -42,21 +45,24 @@ class ProcessResult:
     busy: list[int] = field(default_factory=list)
 
 
+QUEUED, SENDING, SENT = Delivery.Status.QUEUED, Delivery.Status.SENDING, Delivery.Status.SENT
+
+
 def backoff_seconds(attempts: int) -> float:
     """The delay before attempt `attempts + 1`: exponential from BIN_DELIVERY_RETRY_BACKOFF, capped."""
     base = settings.BIN_DELIVERY_RETRY_BACKOFF
     return min(base * 2 ** max(attempts - 1, 0), settings.BIN_DELIVERY_RETRY_BACKOFF_MAX)
 
 
-_CLAIM = """
+_CLAIM = f"""
     WITH claimed AS (
     UPDATE alerts_delivery d
-    SET status = 'sending', attempts = d.attempts + 1, claimed_at = clock_timestamp()
+    SET status = '{SENDING}', attempts = d.attempts + 1, claimed_at = clock_timestamp()
     FROM (
         SELECT id, status FROM alerts_delivery
         WHERE id = ANY(%(ids)s)
-          AND (status = 'queued'
-               OR (status = 'sending' AND claimed_at < clock_timestamp() - %(lease)s * interval '1 second'))
+          AND (status = '{QUEUED}'
+               OR (status = '{SENDING}' AND claimed_at < clock_timestamp() - %(lease)s * interval '1 second'))
           AND (not_before IS NULL OR not_before <= clock_timestamp() + interval '1 second')
         ORDER BY id
         FOR UPDATE SKIP LOCKED
@@ -64,18 +70,32 @@ _CLAIM = """
     WHERE d.id = prev.id
     RETURNING d.id, d.alert_id, d.member_id, d.channel, d.attempts, prev.status
     )
-    SELECT c.id, c.alert_id, c.member_id, c.channel, c.attempts, c.status, m.mobile, m.email, m.language
-    FROM claimed c LEFT JOIN members_member m ON m.id = c.member_id
+    SELECT c.id, c.alert_id, c.member_id, c.channel, c.attempts, c.status, {CONTACT_COLUMNS}
+    FROM claimed c {contacts_join_sql(on="c.member_id", outer=True)}
 """
 # clock_timestamp(), not now(): now() is the start of the transaction, and the outbox must see the real
 # time even when it is worked off inside a longer transaction (in-process sending, tests).
 
 
-def _claim(ids: list[int]) -> list[tuple]:
+class Claimed(NamedTuple):
+    """A delivery this worker claimed, with what it needs of the member (None when they were erased)."""
+
+    id: int
+    alert_id: int
+    member_id: int | None
+    channel: str
+    attempts: int
+    previous_status: str  # "sending": a dead worker's claim taken over
+    mobile: str | None
+    email: str | None
+    language: str | None
+
+
+def _claim(ids: list[int]) -> list[Claimed]:
     """Claim the due, free rows among `ids` in one statement (its own transaction), with their member."""
     with connection.cursor() as cur:
         cur.execute(_CLAIM, {"ids": ids, "lease": settings.BIN_DELIVERY_LEASE_SECONDS})
-        return cur.fetchall()
+        return [Claimed(*row) for row in cur.fetchall()]
 
 
 def _mark(sql: str, params: dict) -> None:
@@ -86,8 +106,8 @@ def _mark(sql: str, params: dict) -> None:
 def _mark_sent(ids: list[int]) -> None:
     if ids:
         _mark(
-            "UPDATE alerts_delivery SET status = 'sent', sent_at = clock_timestamp(), last_error = '', "
-            "not_before = NULL WHERE id = ANY(%(ids)s) AND status = 'sending'",
+            f"UPDATE alerts_delivery SET status = '{SENT}', sent_at = clock_timestamp(), last_error = '', "
+            f"not_before = NULL WHERE id = ANY(%(ids)s) AND status = '{SENDING}'",
             {"ids": ids},
         )
 
@@ -96,7 +116,7 @@ def _mark_final(ids: list[int], status: str, reason: str) -> None:
     if ids:
         _mark(
             "UPDATE alerts_delivery SET status = %(status)s, last_error = %(reason)s "
-            "WHERE id = ANY(%(ids)s) AND status = 'sending'",
+            f"WHERE id = ANY(%(ids)s) AND status = '{SENDING}'",
             {"ids": ids, "status": status, "reason": reason[:1000]},
         )
 
@@ -104,10 +124,10 @@ def _mark_final(ids: list[int], status: str, reason: str) -> None:
 def _mark_retry(ids: list[int], reason: str, delay: float | None) -> None:
     if ids:
         _mark(
-            "UPDATE alerts_delivery SET status = 'queued', last_error = %(reason)s, "
+            f"UPDATE alerts_delivery SET status = '{QUEUED}', last_error = %(reason)s, "
             "not_before = CASE WHEN %(delay)s::float IS NULL THEN NULL "
             "ELSE clock_timestamp() + %(delay)s::float * interval '1 second' END "
-            "WHERE id = ANY(%(ids)s) AND status = 'sending'",
+            f"WHERE id = ANY(%(ids)s) AND status = '{SENDING}'",
             {"ids": ids, "reason": reason[:1000], "delay": delay},
         )
 
@@ -116,7 +136,7 @@ def _pending(ids: list[int]) -> list[int]:
     """Of `ids`, those still queued or sending (held by another worker or not yet due)."""
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT id FROM alerts_delivery WHERE id = ANY(%(ids)s) AND status IN ('queued', 'sending')",
+            f"SELECT id FROM alerts_delivery WHERE id = ANY(%(ids)s) AND status IN ('{QUEUED}', '{SENDING}')",
             {"ids": ids},
         )
         return [r[0] for r in cur.fetchall()]
@@ -154,60 +174,66 @@ def _load_alerts(alert_ids: set[int], cache: dict[int, Alert]) -> None:
         cache.update(Alert.objects.select_related("tip").in_bulk(list(missing)))
 
 
-def _send_claimed(claimed, alerts, backends, texts, result: ProcessResult, *, eager: bool) -> None:
-    _load_alerts({row[1] for row in claimed}, alerts)
-    members = {row[2]: row[6:9] for row in claimed if row[6] is not None}
-    by_channel: dict[str, list[tuple]] = {}
+def _send_claimed(
+    claimed: list[Claimed], alerts, backends, texts, result: ProcessResult, *, eager: bool
+) -> None:
+    _load_alerts({row.alert_id for row in claimed}, alerts)
+    by_channel: dict[str, list[Claimed]] = {}
     for row in claimed:
-        by_channel.setdefault(row[3], []).append(row)
+        by_channel.setdefault(row.channel, []).append(row)
     for channel, rows in by_channel.items():
         if channel not in backends:
             try:
                 backends[channel] = get_backend(channel)
                 backends[channel].open()
             except PermanentSendError as exc:
-                _mark_final([r[0] for r in rows], Delivery.Status.FAILED, str(exc))
+                _mark_final([r.id for r in rows], Delivery.Status.FAILED, str(exc))
                 result.failed += len(rows)
                 continue
-        _send_channel(channel, rows, alerts, members, backends[channel], texts, result, eager=eager)
+        _send_channel(channel, rows, alerts, backends[channel], texts, result, eager=eager)
 
 
-def _send_channel(
-    channel, rows, alerts, members, backend, texts, result: ProcessResult, *, eager: bool
-) -> None:
-    # Rows a dead worker had claimed: ask the backend whether it already took them before sending again.
-    stale = [str(r[0]) for r in rows if r[5] == Delivery.Status.SENDING]
-    if stale:
-        known = backend.already_sent(stale)
-        if known:
-            logger.warning("deliveries %s were sent before their worker died; not sending again", known)
-            _mark_sent([int(k) for k in known])
-            result.sent += len(known)
-            rows = [r for r in rows if str(r[0]) not in known]
+def _not_sent_before(rows: list[Claimed], backend, result: ProcessResult) -> list[Claimed]:
+    """Rows a dead worker had claimed: the backend is asked whether it already took them; those are sent."""
+    stale = [str(r.id) for r in rows if r.previous_status == Delivery.Status.SENDING]
+    known = backend.already_sent(stale) if stale else set()
+    if not known:
+        return rows
+    logger.warning("deliveries %s were sent before their worker died; not sending again", known)
+    _mark_sent([int(k) for k in known])
+    result.sent += len(known)
+    return [r for r in rows if str(r.id) not in known]
 
-    messages, attempts, skipped = [], {}, []
-    for delivery_id, alert_id, member_id, _channel, attempt, _prev, *_member in rows:
-        member = members.get(member_id)
-        if member is None:
-            skipped.append((delivery_id, "the member was erased"))
-            continue
-        mobile, email, language = member
-        to = mobile if channel == Delivery.Channel.SMS else email
-        if not to:
-            skipped.append((delivery_id, f"the member has no {channel} address any more"))
-            continue
-        alert = alerts[alert_id]
-        if channel == Delivery.Channel.SMS:
-            text = texts.sms(alert, language, delivery_id)
-            messages.append(OutgoingMessage(key=str(delivery_id), to=to, text=text))
+
+def _messages(
+    channel: str, rows: list[Claimed], alerts, texts, result: ProcessResult
+) -> list[OutgoingMessage]:
+    """The messages of the rows in the member's language; rows whose member is gone are skipped."""
+    messages, skipped = [], []
+    for row in rows:
+        to = row.mobile if channel == Delivery.Channel.SMS else row.email
+        if row.mobile is None:  # the LEFT JOIN found no member
+            skipped.append((row.id, "the member was erased"))
+        elif not to:
+            skipped.append((row.id, f"the member has no {channel} address any more"))
+        elif channel == Delivery.Channel.SMS:
+            text = texts.sms(alerts[row.alert_id], row.language, row.id)
+            messages.append(OutgoingMessage(key=str(row.id), to=to, text=text))
         else:
-            subject, body = texts.email(alert, language, delivery_id)
-            messages.append(OutgoingMessage(key=str(delivery_id), to=to, text=body, subject=subject))
-        attempts[delivery_id] = attempt
+            subject, body = texts.email(alerts[row.alert_id], row.language, row.id)
+            messages.append(OutgoingMessage(key=str(row.id), to=to, text=body, subject=subject))
     for delivery_id, reason in skipped:
         _mark_final([delivery_id], Delivery.Status.SKIPPED, reason)
     result.skipped += len(skipped)
+    return messages
 
+
+def _send_channel(
+    channel, rows: list[Claimed], alerts, backend, texts, result: ProcessResult, *, eager: bool
+):
+    rows = _not_sent_before(rows, backend, result)
+    attempts = {r.id: r.attempts for r in rows}
+    messages = _messages(channel, rows, alerts, texts, result)
     size = max(1, backend.batch_size)
     for start in range(0, len(messages), size):
         batch = messages[start : start + size]
@@ -216,21 +242,20 @@ def _send_channel(
         _mark_sent(ok)
         result.sent += len(ok)
         for m in batch:
-            error = outcomes.get(m.key)
-            if error is None:
-                continue
-            delivery_id = int(m.key)
-            reason = str(error) or error.__class__.__name__
-            if (
-                isinstance(error, PermanentSendError)
-                or attempts[delivery_id] >= settings.BIN_DELIVERY_MAX_ATTEMPTS
-            ):
-                if not isinstance(error, PermanentSendError):
-                    reason = f"{reason} (gave up after {attempts[delivery_id]} attempts)"
-                _mark_final([delivery_id], Delivery.Status.FAILED, reason)
-                result.failed += 1
-            else:
-                delay = backoff_seconds(attempts[delivery_id])
-                # In-process (eager) sending cannot wait: the retry follows at once.
-                _mark_retry([delivery_id], reason, None if eager else delay)
-                result.retry.setdefault(0.0 if eager else delay, []).append(delivery_id)
+            if outcomes.get(m.key) is not None:
+                _failed(int(m.key), outcomes[m.key], attempts[int(m.key)], result, eager=eager)
+
+
+def _failed(delivery_id: int, error: Exception, attempts: int, result: ProcessResult, *, eager: bool) -> None:
+    """A permanent error, or the last attempt, fails the row; otherwise it is queued again after a backoff."""
+    reason = str(error) or error.__class__.__name__
+    if isinstance(error, PermanentSendError) or attempts >= settings.BIN_DELIVERY_MAX_ATTEMPTS:
+        if not isinstance(error, PermanentSendError):
+            reason = f"{reason} (gave up after {attempts} attempts)"
+        _mark_final([delivery_id], Delivery.Status.FAILED, reason)
+        result.failed += 1
+    else:
+        delay = backoff_seconds(attempts)
+        # In-process (eager) sending cannot wait: the retry follows at once.
+        _mark_retry([delivery_id], reason, None if eager else delay)
+        result.retry.setdefault(0.0 if eager else delay, []).append(delivery_id)

@@ -15,7 +15,7 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from areas.geometry import to_storage, to_storage_multipolygon
+from core.geometry import to_storage, to_storage_multipolygon
 
 __all__ = ["Perimeter", "perimeter_from_circle", "perimeter_from_geojson", "point_from_lonlat"]
 

@@ -10,17 +10,18 @@ from functools import partial
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from areas.models import Network, PoliceZone
-from members.permissions import can_send_alerts, police_zone_ids
+from access.permissions import alert_scope, can_send_alerts, is_police
+from areas.models import PoliceZone
 
 from .models import Alert, AlertAuditLog, Category, Delivery, Reaction, ReactionNotice, Tip
 from .perimeter import Perimeter, perimeter_from_circle, perimeter_from_geojson, point_from_lonlat
-from .selectors import FOLLOW_UP_RECIPIENTS, RECIPIENTS, perimeter_clip, recipients_params
+from .recipients import FOLLOW_UP_RECIPIENTS, RECIPIENTS, recipients_params
+from .selectors import perimeter_clip
+from .tasks import deliveries_enqueue, notify_coordinators
 
 __all__ = [
     "AlertInput",
@@ -28,7 +29,7 @@ __all__ = [
     "alert_follow_up",
     "alert_prepare",
     "alert_send",
-    "reaction_notice_send",
+    "reaction_link_expired",
     "reaction_record",
 ]
 
@@ -57,12 +58,11 @@ def _zone_for(*, user, police_zone_id: int | None, probe: Point) -> PoliceZone:
             return PoliceZone.objects.get(pk=police_zone_id)
         except PoliceZone.DoesNotExist as exc:
             raise ValidationError({"police_zone": _("No such police zone.")}) from exc
+    scope = alert_scope(user)
     zones = (
-        PoliceZone.objects.all()
-        if user.is_superuser
-        else PoliceZone.objects.filter(pk__in=police_zone_ids(user))
+        PoliceZone.objects.all() if scope.everything else PoliceZone.objects.filter(pk__in=scope.police_zones)
     )
-    if not user.is_superuser:
+    if not scope.everything:
         mine = list(zones)
         if not mine:
             raise PermissionDenied(_("Only police officers send alerts."))
@@ -88,7 +88,7 @@ def alert_prepare(
     police_zone_id: int | None = None,
 ) -> AlertInput:
     """Check an alert's input, find the officer's zone, clip the perimeter to it; raise if anything is off."""
-    if not user.is_superuser and not police_zone_ids(user):
+    if not is_police(user):
         raise PermissionDenied(_("Only police officers send alerts."))
     message = (message or "").strip()
     if not message:
@@ -189,7 +189,7 @@ def alert_create(*, user, data: AlertInput) -> Alert:
 _INSERT = """
     INSERT INTO alerts_delivery
         (alert_id, member_id, channel, network_ids, status, attempts, last_error, not_before, created)
-    SELECT %(alert)s, r.member_id, r.channel, r.network_ids, 'queued', 0, '', r.not_before, %(now)s
+    SELECT %(alert)s, r.member_id, r.channel, r.network_ids, '{queued}', 0, '', r.not_before, %(now)s
     FROM ({source}) r
     WHERE r.channel IS NOT NULL
     RETURNING id, not_before, channel
@@ -198,7 +198,8 @@ _INSERT = """
 
 def _write_outbox(*, alert: Alert, sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cur:
-        cur.execute(_INSERT.format(source=sql), {**params, "alert": alert.pk, "now": timezone.now()})
+        statement = _INSERT.format(source=sql, queued=Delivery.Status.QUEUED)
+        cur.execute(statement, {**params, "alert": alert.pk, "now": timezone.now()})
         return cur.fetchall()
 
 
@@ -220,8 +221,6 @@ def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: 
         channels=channels,
         detail=detail or alert.message[:500],
     )
-    from .tasks import deliveries_enqueue
-
     transaction.on_commit(partial(deliveries_enqueue, [(r[0], r[1]) for r in rows]))
     return alert
 
@@ -318,8 +317,19 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
     return follow_up
 
 
+def reaction_link_expired(alert: Alert) -> bool:
+    """A reaction link works for BIN_REACTION_LINK_DAYS after its alert went out."""
+    limit = timezone.now() - timedelta(days=settings.BIN_REACTION_LINK_DAYS)
+    return alert.sent_at is None or alert.sent_at < limit
+
+
 def reaction_record(*, delivery: Delivery, kind: str, text: str = "", observed_at=None) -> Reaction:
     """A member's reaction through the link of `delivery`; tells coordinators once per alert and network."""
+    if reaction_link_expired(delivery.alert):
+        raise ValidationError(
+            _("This link has expired: reactions are taken for %(days)s days.")
+            % {"days": settings.BIN_REACTION_LINK_DAYS}
+        )
     text = (text or "").strip()
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Choose 'seen' or 'I saw something'.")})
@@ -349,33 +359,8 @@ def reaction_record(*, delivery: Delivery, kind: str, text: str = "", observed_a
                 text=text[:4000],
                 observed_at=observed_at,
             )
-        from .tasks import notify_coordinators
-
         for network_id in delivery.network_ids:
             _notice, created = ReactionNotice.objects.get_or_create(alert=root, network_id=network_id)
             if created:
                 transaction.on_commit(partial(notify_coordinators.delay, root.pk, network_id))
     return reaction
-
-
-def reaction_notice_send(*, alert_id: int, network_id: int) -> int:
-    """E-mail the coordinators of a network that an alert has reactions; returns the number of mails."""
-    alert = Alert.objects.select_related("police_zone").get(pk=alert_id)
-    network = Network.objects.get(pk=network_id)
-    to = [u.email for u in network.coordinators.all() if u.email] or (
-        [network.contact_email] if network.contact_email else []
-    )
-    if not to:
-        return 0
-    local = timezone.localtime(alert.sent_at or alert.created)
-    subject = _("Reactions to the BIN alert of %(when)s") % {"when": f"{local:%d/%m/%Y %H:%M}"}
-    body = _(
-        "Members of %(network)s reacted to the alert of %(when)s (%(category)s) of police zone %(zone)s.\n"
-        "The police see the reactions with the alert. This message is sent once per alert."
-    ) % {
-        "network": network.name,
-        "when": f"{local:%d/%m/%Y %H:%M}",
-        "category": Category(alert.category).label,
-        "zone": alert.police_zone,
-    }
-    return send_mail(subject, body, settings.BIN_ALERT_FROM_EMAIL, to)

@@ -1,4 +1,7 @@
-"""Celery tasks: fan the outbox out in batches, tell coordinators about reactions, pick up what was left."""
+"""Celery tasks: fan the outbox out in batches, tell coordinators about reactions, pick up what was left.
+
+The services enqueue these (on commit); the tasks call the outbox and the notices, never the services.
+"""
 
 import logging
 from datetime import timedelta
@@ -9,6 +12,8 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
+from .models import Delivery
+from .notices import reaction_notice_send
 from .outbox import deliveries_process
 
 __all__ = ["deliver_batch", "deliveries_enqueue", "dispatch_due", "notify_coordinators"]
@@ -66,8 +71,6 @@ def deliveries_enqueue(rows: list[tuple[int, object]]) -> None:
 @shared_task(ignore_result=True)
 def dispatch_due(older_than_seconds: int = 120) -> int:
     """Enqueue deliveries that are due but were never picked up (broker down, deferred, worker gone)."""
-    from .models import Delivery
-
     now = timezone.now()
     lease = timedelta(seconds=settings.BIN_DELIVERY_LEASE_SECONDS)
     ids = list(
@@ -87,6 +90,4 @@ def dispatch_due(older_than_seconds: int = 120) -> int:
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def notify_coordinators(self, alert_id: int, network_id: int) -> None:
     """E-mail the coordinators of a network that an alert has reactions."""
-    from .services import reaction_notice_send
-
     reaction_notice_send(alert_id=alert_id, network_id=network_id)

@@ -1,38 +1,34 @@
 """Pages: the officer's alert form (police only) and the member's reaction page (signed link, no login)."""
 
-from datetime import timedelta
-
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from members.permissions import police_zone_ids
-from members.throttle import REACTION_TOKEN, throttle_check, throttle_message
+from access.permissions import alert_scope, is_police
+from areas.models import PoliceZone
+from core.throttle import REACTION_TOKEN, throttle_check, throttle_message
+from members.models import Member
 
 from .messages import member_language, reaction_token_delivery_id
 from .models import Alert, Category, Delivery, Reaction, Tip
-from .services import reaction_record
+from .services import reaction_link_expired, reaction_record
 
 __all__ = ["alert_new", "alert_react"]
 
 
+@login_required
 def alert_new(request):
     """The officer's form: perimeter, category, urgency, message with live SMS counter, tip, preview, send."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    zones = police_zone_ids(request.user)
-    if not zones and not request.user.is_superuser:
+    if not is_police(request.user):
         raise PermissionDenied(_("Only police officers send alerts."))
-    from areas.models import PoliceZone
-
+    scope = alert_scope(request.user)
     zone_qs = (
-        PoliceZone.objects.all() if request.user.is_superuser else PoliceZone.objects.filter(pk__in=zones)
+        PoliceZone.objects.all() if scope.everything else PoliceZone.objects.filter(pk__in=scope.police_zones)
     )
     return render(
         request,
@@ -73,15 +69,11 @@ def alert_react(request, token: str):
     alert = delivery.alert
     language = "nl"
     if delivery.member_id:
-        from members.models import Member
-
         language = member_language(
             Member.objects.filter(pk=delivery.member_id).values_list("language", flat=True).first() or "nl"
         )
     with translation.override(language):
-        expired = alert.sent_at is None or alert.sent_at < timezone.now() - timedelta(
-            days=settings.BIN_REACTION_LINK_DAYS
-        )
+        expired = reaction_link_expired(alert)
         context = {
             "alert": alert,
             "category": Category(alert.category).label,

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
 from .models import Municipality, Network, PoliceZone
+from .services import network_boundary_errors
 
 
 class MapAdmin(GISModelAdmin):
@@ -23,8 +25,31 @@ class MunicipalityAdmin(MapAdmin):
     list_select_related = ["police_zone"]
 
 
+class NetworkAdminForm(forms.ModelForm):
+    """The admin's network form: the boundary checks of areas.services, as the importer and API run them."""
+
+    class Meta:
+        model = Network
+        # The admin's fieldsets say which fields the page shows; these are the ones clean() reads.
+        fields = ["name", "kind", "municipality", "boundary"]
+
+    def clean(self):
+        data = super().clean()
+        boundary, municipality = data.get("boundary"), data.get("municipality")
+        if boundary is not None and municipality is not None:
+            for error in network_boundary_errors(
+                boundary=boundary,
+                kind=data.get("kind") or Network.Kind.BIN,
+                municipality_id=municipality.pk,
+                exclude_pk=self.instance.pk,
+            ):
+                self.add_error("boundary", error)
+        return data
+
+
 @admin.register(Network)
 class NetworkAdmin(MapAdmin):
+    form = NetworkAdminForm
     list_display = ["name", "kind", "status", "municipality", "police_zone", "published"]
     list_filter = ["kind", "status", "published", "police_zone", "municipality"]
     search_fields = ["name", "slug", "municipality__name_nl", "municipality__name_fr"]

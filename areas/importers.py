@@ -18,8 +18,9 @@ from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from .geometry import to_storage_multipolygon
-from .importing import ImportAborted, ImportReport, RecordError
+from core.geometry import to_storage_multipolygon
+from core.importing import ImportAborted, ImportReport, RecordError
+
 from .models import Municipality, Network, PoliceZone
 from .services import network_save, networks_overlapping
 

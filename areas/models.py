@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import CLOSED_STATUSES, EXCLUSIVE_KINDS, NetworkKind, NetworkStatus
+from .rules import NetworkQuerySet
+
 __all__ = ["Municipality", "Network", "PoliceZone"]
 
 SRID = settings.BIN_STORAGE_SRID
@@ -85,22 +88,10 @@ class Network(models.Model):
     # two residential BINs of one municipality never overlap, so that every address has at most one.
     """A neighbourhood information network (BIN, BIN-Z…) and the area it covers."""
 
-    class Kind(models.TextChoices):
-        BIN = "BIN", _("BIN (residents)")
-        BIN_Z = "BIN-Z", _("BIN-Z (self-employed)")
-        BIN_L = "BIN-L", _("BIN-L (farmers)")
-        OTHER = "OTHER", _("other")
-
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", _("proposed")
-        CHARTER_SIGNED = "charter_signed", _("charter signed")
-        RECOGNISED = "recognised", _("recognised by FPS Home Affairs")
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
-        DISSOLVED = "dissolved", _("dissolved")
-
-    # Residential kinds: one address belongs to at most one network of these kinds per municipality.
-    EXCLUSIVE_KINDS = (Kind.BIN,)
+    Kind = NetworkKind
+    Status = NetworkStatus
+    EXCLUSIVE_KINDS = EXCLUSIVE_KINDS
+    CLOSED_STATUSES = CLOSED_STATUSES
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BIN)
     name = models.CharField(_("name"), max_length=200)
@@ -149,6 +140,8 @@ class Network(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         ordering = ["municipality__name_nl", "name"]
         verbose_name = _("network")
@@ -158,8 +151,12 @@ class Network(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.name}" if self.kind != self.Kind.BIN else self.name
 
-    def clean(self):
-        # Validation lives in services so the importer, the admin and the API share it.
-        from areas.services import network_boundary_check
+    @property
+    def is_live(self) -> bool:
+        """Takes members and receives alerts (NetworkQuerySet.live for many networks)."""
+        return self.status not in CLOSED_STATUSES
 
-        network_boundary_check(network=self)
+    @property
+    def effective_zone_id(self) -> int | None:
+        """The police zone the network belongs to: its own, else its municipality's (see in_police_zones)."""
+        return self.police_zone_id or self.municipality.police_zone_id

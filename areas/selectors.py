@@ -1,19 +1,30 @@
 """Reads on networks: which networks cover a point, which are near it, which a user may see."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.contrib.gis.measure import D
 from django.db import connection
 from django.db.models import QuerySet
 
+from access.permissions import sees_unpublished_networks
+
 from .models import Municipality, Network, PoliceZone
+from .rules import border_rule, exclusive_sql, existing_sql, visible_sql
 
 __all__ = [
+    "AREA_MIN_PIECE_M2",
     "COVERING_SQL",
+    "MUNICIPALITY_NAMES_SQL",
+    "MUNICIPALITY_SQL",
     "CoveringNetwork",
+    "FreeArea",
+    "area_free_of_networks",
     "covering_params",
+    "municipality_by_key",
+    "municipality_ids_matching",
+    "municipality_join_sql",
     "networks_covering_points",
     "networks_near_point",
     "networks_near_points",
@@ -21,16 +32,49 @@ __all__ = [
 ]
 
 
-def _sees_everything(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_staff
+MUNICIPALITY_SQL = """
+SELECT id FROM areas_municipality
+WHERE bin_normalise(name_nl) = bin_normalise(%(text)s) OR bin_normalise(name_fr) = bin_normalise(%(text)s)
+   OR bin_normalise(name_de) = bin_normalise(%(text)s)
+ORDER BY id
+"""
+# bin_normalise() (core/sql/normalise.sql); the expression indexes of streets migration 0003 serve these
+# comparisons.
+
+
+# For statements of other apps that show a municipality with their rows: the join and the columns (in the
+# order of Municipality's fields after the id).
+MUNICIPALITY_NAMES_SQL = "m.nis_code, m.name_nl, m.name_fr, m.name_de"
+
+
+def municipality_join_sql(*, on: str) -> str:
+    """JOIN the municipality whose id is the expression `on`, as `m`."""
+    return f"JOIN areas_municipality m ON m.id = {on}"
+
+
+def municipality_ids_matching(*, text: str) -> list[int]:
+    """Ids of the municipalities whose NIS code or one of whose names is `text`, ignoring case and accents."""
+    text = text.strip()
+    if text.isdigit() and len(text) == 5:
+        return list(Municipality.objects.filter(nis_code=text).values_list("pk", flat=True))
+    with connection.cursor() as cur:
+        cur.execute(MUNICIPALITY_SQL, {"text": text})
+        return [row[0] for row in cur.fetchall()]
+
+
+def municipality_by_key(key: str) -> Municipality | None:
+    """A municipality by NIS code (`23027`) or by the slug of one of its names (`halle`, `bruxelles`,
+    `sint-pieters-leeuw`: the normalised name's words joined with dashes)."""
+    key = key.strip().lower()
+    if key.isdigit():
+        return Municipality.objects.filter(nis_code=key).first()
+    ids = municipality_ids_matching(text=key.replace("-", " "))
+    return Municipality.objects.filter(pk__in=ids).order_by("nis_code").first()
 
 
 def networks_visible(*, user=None) -> QuerySet[Network]:
-    """Networks `user` may see: anonymous users and members see only published, non-dissolved networks."""
-    qs = Network.objects.select_related("municipality", "police_zone")
-    if _sees_everything(user):
-        return qs
-    return qs.filter(published=True).exclude(status=Network.Status.DISSOLVED)
+    """Networks `user` may see (NetworkQuerySet.visible), with their municipality and police zone."""
+    return Network.objects.visible(user).select_related("municipality", "police_zone")
 
 
 @dataclass(frozen=True)
@@ -62,7 +106,9 @@ COVERING_SQL = (
     + _POINTS_SQL
     + """
 JOIN areas_network n ON ST_Intersects(n.boundary, p.geom)
-WHERE %(everything)s OR (n.published AND n.status <> 'dissolved')
+WHERE """
+    + visible_sql("n")
+    + """
 ORDER BY u.ord, n.id
 """
 )
@@ -81,17 +127,13 @@ def covering_params(*, points: list[Point], user=None) -> dict:
         "xs": [p.x for p in points],
         "ys": [p.y for p in points],
         "srid": srid,
-        "everything": _sees_everything(user),
+        "everything": sees_unpublished_networks(user),
     }
 
 
 def networks_covering_points(*, points: list[Point], user=None) -> list[list[CoveringNetwork]]:
-    """For each point (in the storage CRS), the networks covering it, in one query.
-
-    The border rule: a point inside a residential BIN belongs to it alone. A point exactly on the shared
-    border of several residential BINs (inside none) belongs to the oldest of them (lowest id), and the
-    answer names the others in `border_with`. BIN-Z and other kinds are listed whenever they cover the
-    point, after the residential BIN.
+    """For each point (in the storage CRS), the networks covering it by the border rule
+    (areas.rules.border_rule), in one query.
 
     The networks come without their boundary (it is loaded if asked for); municipality and police zone
     are attached.
@@ -127,20 +169,7 @@ def _network_from_row(values: list) -> Network:
 
 
 def _apply_border_rule(found: list[tuple[Network, bool]]) -> list[CoveringNetwork]:
-    inside = [n for n, is_inside in found if is_inside]
-    border = [n for n, is_inside in found if not is_inside]
-    residential = [n for n in inside if n.kind in Network.EXCLUSIVE_KINDS]
-    border_residential = [n for n in border if n.kind in Network.EXCLUSIVE_KINDS]
-    result = []
-    if residential:
-        result.append(CoveringNetwork(residential[0], on_border=False))
-    elif border_residential:
-        owner, *others = border_residential
-        result.append(CoveringNetwork(owner, on_border=True, border_with=tuple(others)))
-    for network in inside + border:
-        if network.kind not in Network.EXCLUSIVE_KINDS:
-            result.append(CoveringNetwork(network, on_border=network in border))
-    return result
+    return [CoveringNetwork(n, on_border, others) for n, on_border, others in border_rule(found)]
 
 
 NEAR_SQL = (
@@ -150,8 +179,11 @@ NEAR_SQL = (
     + """
 CROSS JOIN LATERAL (
     SELECT n.*, ST_Distance(n.boundary, p.geom) AS distance FROM areas_network n
-    WHERE n.kind = ANY(%(kinds)s) AND ST_DWithin(n.boundary, p.geom, %(within)s)
-      AND (%(everything)s OR (n.published AND n.status <> 'dissolved'))
+    WHERE """
+    + exclusive_sql("n")
+    + " AND ST_DWithin(n.boundary, p.geom, %(within)s) AND "
+    + visible_sql("n")
+    + """
     ORDER BY n.boundary <-> p.geom, n.id
     LIMIT %(limit)s
 ) n
@@ -169,7 +201,7 @@ def networks_near_points(
     if not points:
         return []
     params = covering_params(points=points, user=user)
-    params.update(kinds=list(Network.EXCLUSIVE_KINDS), within=within_m, limit=limit)
+    params.update(within=within_m, limit=limit)
     with connection.cursor() as cur:
         cur.execute(NEAR_SQL, params)
         rows = cur.fetchall()
@@ -186,3 +218,66 @@ def networks_near_point(
 ) -> list[Network]:
     """The nearest residential networks to `point` within `within_m` metres, each with `.distance`."""
     return networks_near_points(points=[point], user=user, within_m=within_m, limit=limit)[0]
+
+
+# --- the free part of an area -----------------------------------------------------------------------
+
+# Pieces of an area smaller than this (m²) are crumbs of the cutting, not land.
+AREA_MIN_PIECE_M2 = 200
+
+
+@dataclass
+class FreeArea:
+    """The part of an area a new network may take, and the existing BINs whose parts were left out."""
+
+    boundary: MultiPolygon | None
+    left_out: list[str] = field(default_factory=list)
+
+
+FREE_AREA_SQL = (
+    """
+WITH limited AS (
+    SELECT CASE WHEN m.boundary IS NULL THEN a.g ELSE ST_Intersection(a.g, m.boundary) END AS g
+    FROM (SELECT ST_GeomFromEWKB(%(area)s) AS g) a LEFT JOIN areas_municipality m ON m.id = %(municipality)s
+),
+taken AS (
+    -- Every overlapping BIN is cut out; only those that took a real piece are named.
+    SELECT ST_Union(n.boundary) AS g,
+           array_agg(n.name ORDER BY n.name)
+               FILTER (WHERE ST_Area(ST_Intersection(n.boundary, limited.g)) > %(min_piece)s) AS names
+    FROM areas_network n, limited
+    WHERE %(clip)s AND """
+    + exclusive_sql("n")
+    + " AND "
+    + existing_sql("n")
+    + """
+      AND n.municipality_id = %(municipality)s AND ST_Intersects(n.boundary, limited.g)
+),
+clipped AS (
+    SELECT CASE WHEN taken.g IS NULL THEN limited.g ELSE ST_Difference(limited.g, taken.g) END AS g
+    FROM limited, taken
+)
+SELECT ST_AsEWKB(ST_Multi(ST_Union(d.geom))), (SELECT names FROM taken)
+FROM clipped, ST_Dump(ST_CollectionExtract(clipped.g, 3)) AS d
+WHERE ST_Area(d.geom) > %(min_piece)s
+"""
+)
+
+
+def area_free_of_networks(*, area: MultiPolygon, municipality: Municipality, kind: str) -> FreeArea:
+    """`area` cut to the municipality and, for a residential kind, without the parts already inside another
+    (non-dissolved) residential BIN of the municipality, since two never overlap; a BIN-Z may overlap and
+    keeps them."""
+    params = {
+        "area": bytes(area.ewkb),
+        "municipality": municipality.pk,
+        "clip": kind in Network.EXCLUSIVE_KINDS,
+        "min_piece": AREA_MIN_PIECE_M2,
+    }
+    with connection.cursor() as cur:
+        cur.execute(FREE_AREA_SQL, params)
+        ewkb, names = cur.fetchone()
+    boundary = GEOSGeometry(memoryview(bytes(ewkb))) if ewkb is not None else None
+    if boundary is not None:
+        boundary.srid = settings.BIN_STORAGE_SRID
+    return FreeArea(boundary, list(names or []))

@@ -38,11 +38,11 @@ def network_boundary_errors(
         return [_("The polygon is not valid: %(reason)s.") % {"reason": boundary.valid_reason}]
     if kind not in Network.EXCLUSIVE_KINDS:
         return []
-    # relate 'T********' = the interiors intersect: a real overlap. Shared edges or corners do not match.
     others = (
-        Network.objects.filter(kind__in=Network.EXCLUSIVE_KINDS, municipality_id=municipality_id)
-        .exclude(status=Network.Status.DISSOLVED)
-        .filter(boundary__relate=(boundary, "T********"))
+        Network.objects.exclusive()
+        .existing()
+        .filter(municipality_id=municipality_id)
+        .overlapping(boundary)
         .annotate(overlap=Area(Intersection("boundary", boundary)))
         .only("name", "slug")
     )
@@ -63,7 +63,7 @@ def network_boundary_errors(
 def networks_overlapping(*, network_ids: Iterable[int]) -> list[tuple[Network, str]]:
     """Of these networks, those whose boundary overlaps another residential BIN, with the reason."""
     found = []
-    for network in Network.objects.filter(pk__in=list(network_ids), kind__in=Network.EXCLUSIVE_KINDS):
+    for network in Network.objects.exclusive().filter(pk__in=list(network_ids)):
         errors = network_boundary_errors(
             boundary=network.boundary,
             kind=network.kind,
@@ -94,15 +94,18 @@ def network_save(*, network: Network, also_moving: Iterable[int] = ()) -> Networ
     """
     if not network.slug:
         network.slug = network_unique_slug(name=network.name, exclude_pk=network.pk)
-    also_moving = set(also_moving) - {network.pk}
-    if not also_moving:
-        network.full_clean()
-    else:
-        # full_clean() minus Network.clean(), whose overlap check would see the old boundaries.
-        network.clean_fields()
-        network.validate_unique()
-        network.validate_constraints()
-        network_boundary_check(network=network, also_exclude=also_moving)
+    errors: dict = {}
+    # The field checks and the boundary's, reported together as full_clean() reports its own.
+    for check in (
+        network.full_clean,
+        lambda: network_boundary_check(network=network, also_exclude=also_moving),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     network.save()
     return network
 
@@ -116,7 +119,7 @@ def network_boundary_check(*, network: Network, also_exclude: Iterable[int] = ()
         kind=network.kind,
         municipality_id=network.municipality_id,
         exclude_pk=network.pk,
-        also_exclude=also_exclude,
+        also_exclude=set(also_exclude) - {network.pk},
     )
     if errors:
         raise ValidationError({"boundary": errors})

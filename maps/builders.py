@@ -1,13 +1,15 @@
 """Map builders: plain functions that return a folium.Map.
 
 The public maps are assembled from small steps (`base_map`, `add_area_boundary`, `add_network_layers`,
-`add_legend`, `add_address_search`) that the police alert map and the evaluation map can reuse with their
-own layers (Draw plugin, alert perimeter, heat layer) on top.
+`add_legend`, `add_address_search`) that the police maps (maps/police.py) reuse with their own layers
+(Draw plugin, alert perimeter, member density, alert markers) on top. Builders decide nothing about who
+may see what: the view asks access.permissions and hands over the networks to draw.
 """
 
 import json
 
 import folium
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db.models import QuerySet
@@ -15,36 +17,26 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from areas.geometry import to_wgs84
 from areas.models import Municipality, Network, PoliceZone
 from areas.selectors import networks_visible
+from core.geometry import to_wgs84
 
 from .assets import use_vendored_assets
 from .elements import AddressSearch, Legend, NetworkPopups
-from .police_elements import AlertComposer
-from .selectors import (
-    COORDINATE_DECIMALS,
-    DensityGrid,
-    area_layers_for_display,
-    member_density,
-    networks_in_municipality,
-    networks_in_police_zone,
-)
+from .selectors import DisplayLayers, area_layers_for_display
 
 __all__ = [
     "KIND_COLOURS",
     "add_address_search",
     "add_area_boundary",
-    "add_density_layer",
     "add_legend",
     "add_network_layers",
-    "alert_map",
+    "area_map_base",
     "base_map",
-    "evaluation_map",
+    "bounds_of",
     "lookup_map",
     "municipality_map",
     "municipality_name",
-    "police_alert_map",
     "police_zone_map",
 ]
 
@@ -58,7 +50,6 @@ KIND_COLOURS = {
     Network.Kind.BIN_L: "#2ca02c",
     Network.Kind.OTHER: "#9467bd",
 }
-COLOURS = KIND_COLOURS  # the name lookup_map used
 BOUNDARY_COLOUR = "#3d3d3d"
 # BIN and BIN-Z always get a layer (an empty one says "none here"); other kinds only when present.
 ALWAYS_SHOWN_KINDS = (Network.Kind.BIN, Network.Kind.BIN_Z)
@@ -84,7 +75,7 @@ def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> f
     )
     for network in networks:
         geom = GEOSGeometry(shapes[network.pk], srid=4326)
-        colour = COLOURS.get(network.kind, "#2ca02c")
+        colour = KIND_COLOURS.get(network.kind, KIND_COLOURS[Network.Kind.OTHER])
         folium.GeoJson(
             json.loads(geom.geojson),
             name=network.name,
@@ -102,7 +93,7 @@ def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> f
 # --- steps ------------------------------------------------------------------------------------------
 
 
-def _bounds(geometries: list[dict]) -> list[list[float]] | None:
+def bounds_of(geometries: list[dict]) -> list[list[float]] | None:
     """[[south, west], [north, east]] of GeoJSON geometries in EPSG:4326."""
     xs, ys = [], []
 
@@ -125,8 +116,6 @@ def _bounds(geometries: list[dict]) -> list[list[float]] | None:
 def base_map(*, bounds: list[list[float]] | None, height: str = "100%", demo: bool = False) -> folium.Map:
     """An empty map fitted to `bounds`, with OpenStreetMap tiles and their attribution."""
     if bounds is None:
-        from django.conf import settings
-
         west, south, east, north = settings.BIN_SERVICE_BBOX
         bounds = [[south, west], [north, east]]
     (south, west), (north, east) = bounds
@@ -249,6 +238,18 @@ def add_address_search(m: folium.Map) -> None:
     AddressSearch(api_url=reverse("api:lookup"), labels=labels).add_to(m)
 
 
+def area_map_base(
+    layers: DisplayLayers, *, area_label: str, height: str, bounds: list[list[float]] | None = None
+) -> tuple[folium.Map, dict[str, dict]]:
+    """A map of an area and its networks (area_layers_for_display): fitted to `bounds`, else to the area's
+    outline, else to its networks. Returns the map and the network layers for the legend."""
+    if bounds is None:
+        bounds = bounds_of([layers.boundary] if layers.boundary else [f["geometry"] for f in layers.features])
+    m = base_map(bounds=bounds, height=height, demo=layers.demo)
+    add_area_boundary(m, geometry=layers.boundary, name=area_label)
+    return m, add_network_layers(m, features=layers.features)
+
+
 # --- public maps -------------------------------------------------------------------------------------
 
 
@@ -268,18 +269,11 @@ def _area_map(
         slug = feature["properties"]["slug"]
         # site_url None: no join links (a static export that does not know where the service lives).
         feature["properties"]["join_url"] = (
-            None if site_url is None else site_url.rstrip("/") + reverse("network-join", args=[slug])
+            None if site_url is None else site_url.rstrip("/") + reverse("members:network-join", args=[slug])
         )
-    boundary = layers.boundary
-    m = base_map(
-        bounds=_bounds([boundary] if boundary else [f["geometry"] for f in features]),
-        height=height,
-        demo=layers.demo,
-    )
-    add_area_boundary(m, geometry=boundary, name=area_label)
-    kinds = add_network_layers(m, features=features)
+    m, kinds = area_map_base(layers, area_label=area_label, height=height)
     folium.LayerControl(collapsed=False).add_to(m)
-    add_legend(m, layers=kinds, area_label=area_label if boundary else None)
+    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None)
     if address_search:
         add_address_search(m)
     return use_vendored_assets(m)
@@ -302,7 +296,7 @@ def municipality_map(
     return _area_map(
         area=municipality,
         area_label=_("Municipality %(name)s") % {"name": municipality_name(municipality)},
-        networks=networks_in_municipality(municipality=municipality, networks=networks_visible(user=user)),
+        networks=networks_visible(user=user).filter(municipality=municipality),
         simplify_tolerance_m=simplify_tolerance_m,
         address_search=address_search,
         site_url=site_url,
@@ -323,296 +317,9 @@ def police_zone_map(
     return _area_map(
         area=police_zone,
         area_label=_("Police zone %(name)s") % {"name": police_zone.name},
-        networks=networks_in_police_zone(police_zone=police_zone, networks=networks_visible(user=user)),
+        networks=networks_visible(user=user).in_police_zones([police_zone.pk]),
         simplify_tolerance_m=simplify_tolerance_m,
         address_search=address_search,
         site_url=site_url,
         height=height,
     )
-
-
-# --- police maps -------------------------------------------------------------------------------------
-
-# Members per cell, light to dark (ColorBrewer Oranges, colour-blind safe); the lower bound of each class.
-DENSITY_CLASSES = ((50, "#a63603"), (25, "#e6550d"), (10, "#fd8d3c"), (5, "#fdae6b"), (0, "#fdd0a2"))
-# Black, so that a perimeter is never taken for a BIN (blue), a BIN-Z (red) or the density (oranges); the
-# zone's boundary is a thin dashed grey line.
-PERIMETER_COLOUR = "#111111"
-
-
-def _density_colour(count: int) -> str:
-    return next(colour for bound, colour in DENSITY_CLASSES if count >= bound)
-
-
-def _police_network_features(police_zone: PoliceZone, *, tolerance_m: float | None = None):
-    """Every network of the zone but the dissolved ones, published or not: the police see them all."""
-    networks = networks_in_police_zone(
-        police_zone=police_zone, networks=Network.objects.exclude(status=Network.Status.DISSOLVED)
-    )
-    layers = area_layers_for_display(area=police_zone, networks=networks, tolerance_m=tolerance_m)
-    for feature in layers.features:
-        feature["properties"]["join_url"] = None  # an officer's map is no place to join a BIN
-    return layers
-
-
-def add_density_layer(m: folium.Map, *, density: DensityGrid) -> list[dict]:
-    """Members per cell as shaded squares (no member's position); returns the legend rows.
-
-    The squares lie over the BINs, so that their colours read as in the legend, and take no clicks, so
-    that a click still opens the BIN's popup.
-    """
-    group = folium.FeatureGroup(name=_("Member density"))
-    if density.cells:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": density.cells},
-            name=_("Member density"),
-            control=False,
-            style_function=lambda f: {
-                "color": _density_colour(f["properties"]["count"]),
-                "weight": 0,
-                "fillColor": _density_colour(f["properties"]["count"]),
-                "fillOpacity": 0.6,
-            },
-            interactive=False,
-            className="bin-map-density-cell",
-        ).add_to(group)
-    group.add_to(m)
-    rows = []
-    counts = [c["properties"]["count"] for c in density.cells]
-    upper = None
-    for bound, colour in DENSITY_CLASSES:
-        lower = max(bound, density.min_count)
-        if upper is None or lower <= upper:
-            shown = [n for n in counts if n >= lower and (upper is None or n <= upper)]
-            if shown:
-                values = {"size": density.cell_m, "low": lower, "high": upper}
-                label = (
-                    _("%(low)s or more members per %(size)s m square")
-                    if upper is None
-                    else _("%(low)s to %(high)s members per %(size)s m square")
-                ) % values
-                row = {"key": f"density-{lower}", "label": label, "colour": colour, "fill": colour}
-                rows.append({**row, "count": len(shown), "line": False})
-        upper = bound - 1
-    # Say what is left out, so that an empty square is not read as "nobody lives here".
-    note = _("Squares with fewer than %(k)s members are left out.") % {"k": density.min_count}
-    if density.hidden:
-        note = _("%(n)s members in squares with fewer than %(k)s are left out.") % {
-            "n": density.hidden,
-            "k": density.min_count,
-        }
-    blank = {"colour": "transparent", "fill": "transparent", "count": None, "line": False}
-    rows.append({"key": "density-note", "label": note, **blank})
-    return rows
-
-
-def _perimeter_legend_row() -> dict:
-    return {
-        "key": "perimeter",
-        "label": _("Alert perimeter"),
-        "colour": PERIMETER_COLOUR,
-        "fill": PERIMETER_COLOUR + "14",  # its fill opacity, 0.08
-        "count": None,
-        "line": False,
-    }
-
-
-def _composer_labels() -> dict:
-    return {
-        "title": _("New alert"),
-        "hint": _(
-            "Draw the perimeter (a polygon or a circle) with the tools on the left; place the incident "
-            "marker if you know where it happened."
-        ),
-        "category": _("Category"),
-        "urgency": _("Urgency"),
-        "message": _("Message"),
-        "message_placeholder": _("What happened, where, what to look out for"),
-        "tip": _("Preventive tip"),
-        "draw_first": _("Draw a perimeter to see whom it reaches."),
-        "previewing": _("Counting the members inside…"),
-        "reach": _("%(n)s members reached"),
-        "sms_channel": _("SMS"),
-        "email_channel": _("e-mail"),
-        "no_contact": _("%(n)s more without a mobile number or e-mail address"),
-        "deferred": _("%(n)s held until the end of their quiet hours"),
-        "network": _("BIN"),
-        "members": _("members"),
-        "sms": _(
-            "SMS: %(length)s characters, %(encoding)s, %(segments)s segment(s); with the standard text "
-            "and reaction link %(full_length)s characters in %(full_segments)s segment(s)."
-        ),
-        "send": _("Send"),
-        "send_to": _("Send to %(n)s members"),
-        "sending": _("Sending…"),
-        "sent": _("Sent to %(n)s members."),
-        "failed": _("The service could not be reached; try again."),
-        "http_error": _("The service answered with error %(status)s."),
-        "incident": _("Incident"),
-    }
-
-
-def police_alert_map(
-    *, police_zone: PoliceZone, user, height: str = "100%", panel_target: str | None = None
-) -> folium.Map:
-    """The map an officer draws an alert on: the zone, all of its BINs, the member density, Draw, the form.
-
-    user: the officer; PermissionDenied unless they send alerts for this zone (or are an administrator),
-    since the map shows unpublished networks and where members live.
-    panel_target: a CSS selector of an element of the page to hold the form (default: on the map).
-    """
-    from django.conf import settings
-    from django.core.exceptions import PermissionDenied
-    from folium.plugins import Draw
-
-    from alerts.models import Alert, Category, Tip
-    from members.permissions import can_send_alerts
-
-    if not can_send_alerts(user, police_zone.pk):
-        raise PermissionDenied(_("You do not send alerts for this police zone."))
-    layers = _police_network_features(police_zone)
-    area_label = _("Police zone %(name)s") % {"name": police_zone.name}
-    m = base_map(
-        bounds=_bounds([layers.boundary] if layers.boundary else [f["geometry"] for f in layers.features]),
-        height=height,
-        demo=layers.demo,
-    )
-    add_area_boundary(m, geometry=layers.boundary, name=area_label)
-    kinds = add_network_layers(m, features=layers.features)
-    density_rows = add_density_layer(m, density=member_density(police_zone=police_zone))
-    drawn = folium.FeatureGroup(name=_("Alert perimeter"), control=False).add_to(m)
-    shape = {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.08}
-    Draw(
-        feature_group=drawn,
-        show_geometry_on_click=False,
-        position="topleft",
-        draw_options={
-            "polyline": False,
-            "rectangle": False,
-            "circlemarker": False,
-            # showArea stays off: Leaflet.draw 1.0.4's area label throws under Leaflet 1.9.
-            "polygon": {"allowIntersection": False, "showArea": False, "shapeOptions": shape},
-            "circle": {"shapeOptions": shape, "metric": True},
-            "marker": {},
-        },
-        edit_options={"poly": {"allowIntersection": False}},
-    ).add_to(m)
-    folium.LayerControl(collapsed=True, position="bottomleft").add_to(m)
-    add_legend(
-        m,
-        layers=kinds,
-        area_label=area_label if layers.boundary else None,
-        extra=[*density_rows, _perimeter_legend_row()],
-    )
-    AlertComposer(
-        feature_group=drawn,
-        preview_url=reverse("alert-preview"),
-        create_url=reverse("alert-list"),
-        alert_url=reverse("maps:alert", args=[0]).replace("/0/", "/{id}/"),
-        police_zone_id=police_zone.pk,
-        categories=[(value, str(label)) for value, label in Category.choices],
-        urgencies=[(value, str(label)) for value, label in Alert.Urgency.choices],
-        tips=list(Tip.objects.filter(active=True).values_list("pk", "title", "category")),
-        labels=_composer_labels(),
-        max_message_chars=settings.BIN_ALERT_MAX_MESSAGE_CHARS,
-        csrf_cookie=settings.CSRF_COOKIE_NAME,
-        panel_target=panel_target,
-    ).add_to(m)
-    return use_vendored_assets(m)
-
-
-def _rounded(geometry: dict) -> dict:
-    """A GeoJSON geometry with COORDINATE_DECIMALS decimals, like every other shape of the maps."""
-
-    def walk(coords):
-        if coords and isinstance(coords[0], int | float):
-            return [round(c, COORDINATE_DECIMALS) for c in coords]
-        return [walk(c) for c in coords]
-
-    return {**geometry, "coordinates": walk(geometry["coordinates"])}
-
-
-def alert_map(*, alert, height: str = "100%") -> folium.Map:
-    """One alert: its perimeter (as clipped to the zone), the incident, and the BINs of the zone."""
-    zone = alert.police_zone
-    layers = _police_network_features(zone)
-    perimeter = _rounded(json.loads(to_wgs84(alert.perimeter).geojson))
-    m = base_map(bounds=_bounds([perimeter]), height=height, demo=layers.demo)
-    area_label = _("Police zone %(name)s") % {"name": zone.name}
-    add_area_boundary(m, geometry=layers.boundary, name=area_label)
-    kinds = add_network_layers(m, features=layers.features)
-    folium.GeoJson(
-        {"type": "Feature", "geometry": perimeter, "properties": {}},
-        name=_("Alert perimeter"),
-        style_function=lambda _f: {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.08},
-        interactive=False,
-        className="bin-map-alert-perimeter",
-    ).add_to(m)
-    location = to_wgs84(alert.location)
-    folium.Marker(
-        [location.y, location.x], tooltip=_("Incident"), alt=_("Incident"), name=_("Incident")
-    ).add_to(m)
-    folium.LayerControl(collapsed=True, position="bottomleft").add_to(m)
-    add_legend(
-        m,
-        layers=kinds,
-        area_label=area_label if layers.boundary else None,
-        extra=[_perimeter_legend_row()],
-    )
-    return use_vendored_assets(m)
-
-
-def _alert_popup(alert: dict, *, link: str | None) -> str:
-    from django.utils.formats import date_format
-    from django.utils.html import escape
-    from django.utils.timezone import localtime
-
-    lines = [
-        f"<strong>{escape(alert['category_label'])}</strong> · {escape(alert['status_label'])}",
-        escape(date_format(localtime(alert["sent_at"]), "SHORT_DATETIME_FORMAT")),
-        escape(alert["message"][:200]),
-        escape(
-            _("%(n)s recipients, %(seen)s seen, %(obs)s observations")
-            % {
-                "n": alert["recipients"],
-                "seen": alert["reactions"]["seen"],
-                "obs": alert["reactions"]["observation"],
-            }
-        ),
-    ]
-    if alert["outcome"]:
-        lines.append(escape(_("Outcome: %(outcome)s") % {"outcome": alert["outcome"]}))
-    if link:
-        lines.append(f'<a href="{escape(link)}" data-alert-link>{escape(_("The alert"))}</a>')
-    return f'<div class="bin-map-popup" data-alert-id="{alert["id"]}">' + "<br>".join(lines) + "</div>"
-
-
-def evaluation_map(
-    *, police_zone: PoliceZone, alerts: list[dict], alert_links: bool = False, height: str = "100%"
-) -> folium.Map:
-    """The zone's alerts of a period (alerts_in_period) clustered over its BINs, for the evaluation.
-
-    alert_links: link each popup to the alert's page (only the zone's police may open it).
-    """
-    from folium.plugins import MarkerCluster
-
-    layers = _police_network_features(police_zone)
-    area_label = _("Police zone %(name)s") % {"name": police_zone.name}
-    m = base_map(
-        bounds=_bounds([layers.boundary] if layers.boundary else [f["geometry"] for f in layers.features]),
-        height=height,
-        demo=layers.demo,
-    )
-    add_area_boundary(m, geometry=layers.boundary, name=area_label)
-    kinds = add_network_layers(m, features=layers.features)
-    cluster = MarkerCluster(name=_("Alerts"), options={"showCoverageOnHover": False}).add_to(m)
-    for alert in alerts:
-        link = reverse("maps:alert", args=[alert["id"]]) if alert_links else None
-        folium.Marker(
-            [alert["lat"], alert["lon"]],
-            tooltip=f"{alert['category_label']} · {alert['sent_at']:%d/%m/%Y}",
-            popup=folium.Popup(_alert_popup(alert, link=link), max_width=320),
-        ).add_to(cluster)
-    folium.LayerControl(collapsed=False).add_to(m)
-    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None)
-    return use_vendored_assets(m)

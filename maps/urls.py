@@ -1,5 +1,6 @@
-"""Map pages: per municipality (by NIS code or name) and per police zone, full page and embeddable; the
-police alert map, an alert's page and the evaluation map."""
+"""Pages with a map (namespace "maps"): the resident's lookup at the root; per municipality (by NIS code or
+name) and per police zone, full page and embeddable; the police alert map, an alert's page and the
+evaluation map."""
 
 from django.urls import path
 
@@ -8,11 +9,12 @@ from . import views
 app_name = "maps"
 
 urlpatterns = [
-    path("zone/<int:number>/", views.police_zone_page, name="police-zone"),
-    path("zone/<int:number>/embed/", views.police_zone_embed, name="police-zone-embed"),
-    path("zone/<int:number>/alert/", views.police_alert_page, name="police-alert"),
-    path("zone/<int:number>/evaluation/", views.evaluation_page, name="evaluation"),
-    path("alerts/<int:pk>/", views.alert_page, name="alert"),
-    path("<str:key>/", views.municipality_page, name="municipality"),
-    path("<str:key>/embed/", views.municipality_embed, name="municipality-embed"),
+    path("", views.resident_lookup, name="lookup"),
+    path("maps/zone/<int:number>/", views.police_zone_page, name="police-zone"),
+    path("maps/zone/<int:number>/embed/", views.police_zone_embed, name="police-zone-embed"),
+    path("maps/zone/<int:number>/alert/", views.police_alert_page, name="police-alert"),
+    path("maps/zone/<int:number>/evaluation/", views.evaluation_page, name="evaluation"),
+    path("maps/alerts/<int:pk>/", views.alert_page, name="alert"),
+    path("maps/<str:key>/", views.municipality_page, name="municipality"),
+    path("maps/<str:key>/embed/", views.municipality_embed, name="municipality-embed"),
 ]

@@ -1,34 +1,37 @@
-"""Admin for members, roles, proposals and the access log.
+"""Admin for members, memberships and proposals.
 
-Members' personal data (members and memberships) is for superusers only, and every admin page that shows it
-writes the access log, as the coordinators' pages do. Roles and proposals follow the usual model permissions;
-the access log is read-only for everyone.
+Members' personal data (members and memberships) is for administrators only (access.permissions.
+can_use_member_admin), and every admin page that shows it writes the access log, as the coordinators'
+pages do. Proposals follow the usual model permissions.
 """
 
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 
-from .models import AccessLog, Member, Membership, NetworkProposal, Role
-from .services import access_log_write, member_erase
+from access.log import access_log_write
+from access.permissions import can_use_member_admin
+from areas.admin import MapAdmin
+
+from .models import Member, Membership, NetworkProposal
+from .services import member_erase
 
 
-class SuperuserOnly:
-    """Hide the model from everyone but superusers."""
+class MemberDataOnlyForAdministrators:
+    """The model's admin pages hold members' personal data: administrators only."""
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return can_use_member_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return can_use_member_admin(request.user)
 
     def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return can_use_member_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return can_use_member_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return can_use_member_admin(request.user)
 
 
 class MembershipInline(admin.TabularInline):
@@ -41,7 +44,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(SuperuserOnly, GISModelAdmin):
+class MemberAdmin(MemberDataOnlyForAdministrators, MapAdmin):
     list_display = ["name", "business_name", "kind", "language", "address_unverified", "email_confirmed_at"]
     list_filter = ["kind", "language", "address_unverified", "memberships__network"]
     search_fields = ["name", "business_name", "email", "mobile", "address_text"]
@@ -92,7 +95,7 @@ class MemberAdmin(SuperuserOnly, GISModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
+class MembershipAdmin(MemberDataOnlyForAdministrators, admin.ModelAdmin):
     list_display = ["member", "network", "status", "requested_at", "decided_at"]
     list_filter = ["status", "network"]
     list_select_related = ["member", "network"]
@@ -104,35 +107,9 @@ class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-@admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "police_zone", "municipality"]
-    list_filter = ["kind", "police_zone", "municipality"]
-    list_select_related = ["user", "police_zone", "municipality"]
-    autocomplete_fields = ["user", "police_zone", "municipality", "network"]
-
-
 @admin.register(NetworkProposal)
-class NetworkProposalAdmin(GISModelAdmin):
+class NetworkProposalAdmin(MapAdmin):
     list_display = ["name", "kind", "municipality", "initiator_type", "network", "created"]
     list_filter = ["kind", "initiator_type", "municipality"]
     list_select_related = ["municipality", "network"]
     raw_id_fields = ["network", "streets"]
-    gis_widget_kwargs = {"attrs": {"default_zoom": 13, "default_lon": 4.24, "default_lat": 50.73}}
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "member_id", "network_id", "count", "reason"]
-    list_filter = ["action"]
-    search_fields = ["=member_id", "=network_id", "user__username", "reason"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,8 +5,8 @@ import csv
 from django.http import HttpResponse
 from django.utils import timezone
 
-from areas.geometry import to_wgs84
 from areas.models import Network
+from core.geometry import to_wgs84
 
 from .models import Membership
 

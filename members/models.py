@@ -1,4 +1,4 @@
-"""Members of networks, the roles of the people who run them, and the log of who saw whose personal data."""
+"""Members of networks and their memberships, and proposals for new networks."""
 
 import uuid
 
@@ -7,10 +7,10 @@ from django.contrib.gis.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Municipality, Network, PoliceZone
+from areas.models import Municipality, Network
 from streets.models import Address, Street
 
-__all__ = ["AccessLog", "Member", "Membership", "NetworkProposal", "Role"]
+__all__ = ["Member", "Membership", "NetworkProposal"]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -137,66 +137,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.network} ({self.status})"
-
-
-class Role(models.Model):
-    # Permissions are object-level: a coordinator acts on the members of the networks whose
-    # `Network.coordinators` name them (that many-to-many is the one record of coordinators), a police
-    # officer on the alerts and counts of the police zone of their role, municipality staff on the areas
-    # and maps of the municipality of their role. Staff status alone grants nothing here; administrators
-    # are superusers.
-    """What one police officer or municipality employee may do, and where."""
-
-    class Kind(models.TextChoices):
-        POLICE = "police", _("police officer")
-        MUNICIPALITY = "municipality", _("municipality staff")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="bin_roles", on_delete=models.CASCADE)
-    kind = models.CharField(_("role"), max_length=12, choices=Kind.choices)
-    network = models.ForeignKey(
-        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
-    )
-    police_zone = models.ForeignKey(
-        PoliceZone, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
-    )
-    municipality = models.ForeignKey(
-        Municipality, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
-    )
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                name="role_has_its_scope",
-                condition=(
-                    models.Q(kind="police", police_zone__isnull=False, municipality__isnull=True)
-                    | models.Q(kind="municipality", municipality__isnull=False, police_zone__isnull=True)
-                ),
-            )
-        ]
-        verbose_name = _("role")
-        verbose_name_plural = _("roles")
-
-    def __str__(self):
-        scope = self.police_zone or self.municipality
-        return f"{self.user} · {self.get_kind_display()} · {scope}"
-
-
-class AccessLog(models.Model):
-    """Who looked at or exported whose personal data, when and why. Kept after the member is erased."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=40)  # "view", "export", "approve", "erase", …
-    # Plain ids, not foreign keys: the log must outlive an erased member without holding their data.
-    member_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    network_id = models.BigIntegerField(null=True, blank=True)
-    count = models.PositiveIntegerField(default=1, help_text=_("How many members the action touched."))
-    reason = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
 
 
 class NetworkProposal(models.Model):

@@ -1,48 +1,52 @@
-"""Reads on members, memberships, counts and proposals; who may see which networks' members."""
+"""Reads on members, memberships, counts and proposals.
 
-from dataclasses import dataclass, field
+Reads of members' personal data (the `*_read` functions) check the reader's permission (access.permissions)
+and write the access log themselves: a page, an API view or the admin shows member data only through them.
+Counts are not personal data and are not logged.
+"""
 
-from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import connection
+from collections import Counter
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from areas.geometry import to_wgs84
-from areas.models import Municipality, Network
+from access.log import access_log_write
+from access.models import AccessLog
+from access.permissions import (
+    can_manage_members,
+    can_see_member,
+    coordinator_scope,
+    is_coordinator,
+    member_counts_scope,
+    proposals_scope,
+)
+from areas.models import Network
+from core.geometry import to_wgs84
 
-from .models import AccessLog, Member, Membership, NetworkProposal
-from .permissions import coordinated_network_ids, municipality_ids, police_zone_ids
+from .models import Member, Membership, NetworkProposal
 
 __all__ = [
-    "DerivedArea",
-    "area_from_streets",
     "member_export_data",
+    "member_read",
+    "memberships_logged",
     "memberships_pending",
+    "memberships_pending_read",
     "network_member_counts",
-    "network_members",
+    "network_members_read",
     "networks_coordinated",
     "networks_with_counts",
     "proposals_visible",
 ]
 
-# A derived area: a corridor of AREA_MARGIN_M around each street (the concave hull of its address points, or
-# its line when it has no addresses), the corridors merged with a closing of AREA_CLOSE_M (grow, then shrink)
-# so that neighbouring streets join, and the blocks the streets enclose filled in (holes dropped).
-AREA_MARGIN_M = 30
-AREA_CLOSE_M = 25
-AREA_MIN_PIECE_M2 = 200
-
 
 def networks_coordinated(*, user) -> QuerySet[Network]:
     """The networks whose members `user` manages: their own, or all of them for an administrator."""
-    qs = Network.objects.select_related("municipality")
-    if user.is_superuser:
-        return qs
-    return qs.filter(pk__in=coordinated_network_ids(user))
+    return Network.objects.in_scope(coordinator_scope(user)).select_related("municipality")
 
 
 def memberships_pending(*, user) -> QuerySet[Membership]:
-    """Requests waiting for `user`'s decision, oldest first."""
+    """Requests waiting for `user`'s decision, oldest first (for counting; reading them: *_read)."""
     return (
         Membership.objects.filter(
             network__in=networks_coordinated(user=user), status=Membership.Status.PENDING
@@ -52,27 +56,62 @@ def memberships_pending(*, user) -> QuerySet[Membership]:
     )
 
 
-def network_members(*, network: Network, statuses: list[str] | None = None) -> QuerySet[Membership]:
-    """The memberships of one network with their members, by name; all statuses unless given."""
+def memberships_logged(*, user, memberships: list[Membership], action: str, reason: str) -> list[Membership]:
+    """Write one access-log row per network for these memberships shown to `user`; returns them."""
+    for network_id, count in Counter(m.network_id for m in memberships).items():
+        access_log_write(user=user, action=action, network_id=network_id, count=count, reason=reason)
+    return memberships
+
+
+def memberships_pending_read(*, user, reason: str) -> list[Membership]:
+    """The approval queue with the members' data: coordinators (and administrators) only. Logged."""
+    if not is_coordinator(user):
+        raise PermissionDenied(_("Only the coordinators of a BIN manage its members."))
+    return memberships_logged(
+        user=user, memberships=list(memberships_pending(user=user)), action="view", reason=reason
+    )
+
+
+def network_members_read(
+    *, user, network: Network, statuses: list[str] | None = None, action: str = "view", reason: str
+) -> list[Membership]:
+    """The memberships of one network with their members, by name (all statuses unless given): its
+    coordinators (and administrators) only. Logged as `action` ("view", "export")."""
+    if not can_manage_members(user, network):
+        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
     qs = Membership.objects.filter(network=network).select_related("member", "member__address")
     if statuses:
         qs = qs.filter(status__in=statuses)
-    return qs.order_by("member__name", "pk")
+    memberships = list(qs.order_by("member__name", "pk"))
+    access_log_write(user=user, action=action, network_id=network.pk, count=len(memberships), reason=reason)
+    return memberships
+
+
+def member_read(*, user, member: Member, reason: str) -> list[Membership]:
+    """One member's memberships in the networks `user` coordinates (all of them for an administrator; the
+    member's other networks stay hidden): PermissionDenied when there are none. Logged."""
+    memberships = list(member.memberships.select_related("network"))
+    if not can_see_member(user, [m.network_id for m in memberships]):
+        raise PermissionDenied(_("This member is not in a BIN you coordinate."))
+    scope = coordinator_scope(user)
+    if not scope.everything:
+        memberships = [m for m in memberships if m.network_id in scope.networks]
+    access_log_write(
+        user=user,
+        action="view",
+        member_id=member.pk,
+        network_id=memberships[0].network_id if len(memberships) == 1 else None,
+        reason=reason,
+    )
+    return memberships
 
 
 def networks_with_counts(*, user) -> QuerySet[Network]:
     """Networks whose member counts `user` may see: coordinated, of their police zone or municipality."""
-    qs = Network.objects.select_related("municipality", "police_zone").order_by(
-        "municipality__name_nl", "name"
-    )
-    if user.is_superuser:
-        return qs
-    zones = police_zone_ids(user)
-    return qs.filter(
-        Q(pk__in=coordinated_network_ids(user))
-        | Q(police_zone_id__in=zones)
-        | Q(police_zone__isnull=True, municipality__police_zone_id__in=zones)
-        | Q(municipality_id__in=municipality_ids(user))
+    return (
+        Network.objects.in_scope(member_counts_scope(user))
+        .select_related("municipality", "police_zone")
+        .order_by("municipality__name_nl", "name")
     )
 
 
@@ -107,11 +146,12 @@ def proposals_visible(*, user) -> QuerySet[NetworkProposal]:
     """Proposals for new BINs that `user` may see: their municipality's, their police zone's, or all."""
     qs = NetworkProposal.objects.select_related("municipality", "network").prefetch_related("streets")
     qs = qs.order_by("-created")
-    if user.is_superuser:
+    scope = proposals_scope(user)
+    if scope.everything:
         return qs
     return qs.filter(
-        Q(municipality_id__in=municipality_ids(user))
-        | Q(municipality__police_zone_id__in=police_zone_ids(user))
+        Q(municipality_id__in=list(scope.municipalities))
+        | Q(municipality__police_zone_id__in=list(scope.police_zones))
     )
 
 
@@ -178,80 +218,3 @@ def member_export_data(*, member: Member) -> dict:
             for e in log
         ],
     }
-
-
-@dataclass
-class DerivedArea:
-    """An area derived from streets, and the existing BINs whose parts were left out of it."""
-
-    boundary: MultiPolygon | None
-    left_out: list[str] = field(default_factory=list)
-
-
-AREA_SQL = """
-WITH corridors AS (
-    SELECT ST_Buffer(ST_ConcaveHull(ST_Collect(a.point), 0.8), %(margin)s) AS g
-    FROM streets_address a WHERE a.street_id = ANY(%(streets)s) GROUP BY a.street_id
-    UNION ALL
-    SELECT ST_Buffer(s.geometry, %(margin)s) FROM streets_street s
-    WHERE s.id = ANY(%(streets)s) AND s.geometry IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM streets_address a WHERE a.street_id = s.id)
-),
-merged AS (
-    SELECT ST_Buffer(ST_Buffer(ST_Union(g), %(close)s), -%(close)s) AS g FROM corridors HAVING count(*) > 0
-),
-filled AS (
-    SELECT ST_Union(ST_MakePolygon(ST_ExteriorRing(d.geom))) AS g
-    FROM merged, ST_Dump(ST_CollectionExtract(merged.g, 3)) AS d
-),
-limited AS (
-    SELECT CASE WHEN m.boundary IS NULL THEN filled.g ELSE ST_Intersection(filled.g, m.boundary) END AS g
-    FROM filled LEFT JOIN areas_municipality m ON m.id = %(municipality)s
-    WHERE filled.g IS NOT NULL
-),
-taken AS (
-    -- Every overlapping BIN is cut out; only those that took a real piece are named.
-    SELECT ST_Union(n.boundary) AS g,
-           array_agg(n.name ORDER BY n.name)
-               FILTER (WHERE ST_Area(ST_Intersection(n.boundary, limited.g)) > %(min_piece)s) AS names
-    FROM areas_network n, limited
-    WHERE %(clip)s AND n.kind = ANY(%(kinds)s) AND n.status <> 'dissolved'
-      AND n.municipality_id = %(municipality)s AND ST_Intersects(n.boundary, limited.g)
-),
-clipped AS (
-    SELECT CASE WHEN taken.g IS NULL THEN limited.g ELSE ST_Difference(limited.g, taken.g) END AS g
-    FROM limited, taken
-)
-SELECT ST_AsEWKB(ST_Multi(ST_Union(d.geom))), (SELECT names FROM taken)
-FROM clipped, ST_Dump(ST_CollectionExtract(clipped.g, 3)) AS d
-WHERE ST_Area(d.geom) > %(min_piece)s
-"""
-
-
-def area_from_streets(*, street_ids: list[int], municipality: Municipality, kind: str) -> DerivedArea:
-    """The area around the address points of the streets, in the municipality, without existing BINs.
-
-    For a residential BIN the parts already inside another (non-dissolved) residential BIN of the
-    municipality are cut out, since two never overlap; a BIN-Z may overlap and keeps them.
-    """
-    with connection.cursor() as cur:
-        cur.execute(
-            AREA_SQL,
-            {
-                "streets": street_ids,
-                "margin": AREA_MARGIN_M,
-                "close": AREA_CLOSE_M,
-                "municipality": municipality.pk,
-                "clip": kind in Network.EXCLUSIVE_KINDS,
-                "kinds": list(Network.EXCLUSIVE_KINDS),
-                "min_piece": AREA_MIN_PIECE_M2,
-            },
-        )
-        row = cur.fetchone()
-    if row is None:
-        return DerivedArea(None)
-    ewkb, names = row
-    boundary = GEOSGeometry(memoryview(bytes(ewkb))) if ewkb is not None else None
-    if boundary is not None:
-        boundary.srid = settings.BIN_STORAGE_SRID
-    return DerivedArea(boundary, list(names or []))

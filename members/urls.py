@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -6,9 +5,10 @@ from . import views
 app_name = "members"
 
 urlpatterns = [
-    # Joining. /bin/<slug>/join/ (name "network-join") and /bin/start/ ("network-start") are wired in
-    # streets/urls.py to views here, under the names other pages already use.
+    # Joining, and proposing a new BIN.
     path("bin/join/", views.join, name="join"),
+    path("bin/start/", views.network_start, name="network-start"),
+    path("bin/<slug:slug>/join/", views.join, name="network-join"),
     path("bin/join/sent/", views.join_sent, name="join-sent"),
     path("bin/start/sent/", views.network_start_sent, name="network-start-sent"),
     path("members/confirm/<str:token>/", views.confirm, name="confirm"),
@@ -19,8 +19,6 @@ urlpatterns = [
     path("members/manage/<str:token>/my-data.json", views.export, name="export"),
     path("members/manage/<str:token>/erase/", views.erase, name="erase"),
     # Coordinators, police officers, municipality staff.
-    path("coordinator/login/", views.LoginView.as_view(), name="login"),
-    path("coordinator/logout/", auth_views.LogoutView.as_view(next_page="members:login"), name="logout"),
     path("coordinator/", views.dashboard, name="dashboard"),
     path("coordinator/pending/", views.pending, name="pending"),
     path("coordinator/memberships/<int:pk>/decision/", views.decide, name="decide"),

@@ -1,16 +1,31 @@
+"""The root URLs: one namespace per app (access, members, alerts, maps) and the one API (api)."""
+
 from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+
+from access.views import LoginView
+
+# Coordinators, police officers and municipality staff log in here; every page that needs a login sends
+# them here (settings.LOGIN_URL), and back to their dashboard (settings.LOGIN_REDIRECT_URL) afterwards.
+access = (
+    [
+        path(
+            "coordinator/login/",
+            LoginView.as_view(extra_context={"request_link_url": reverse_lazy("members:request-link")}),
+            name="login",
+        ),
+        path("coordinator/logout/", auth_views.LogoutView.as_view(next_page="access:login"), name="logout"),
+    ],
+    "access",
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/", include("members.api.urls")),
-    path("api/", include("areas.api.urls")),
-    path("maps/", include("maps.urls")),
+    path("api/", include("project.api_router")),
+    path("", include(access)),
     path("", include("members.urls")),
     path("", include("alerts.urls")),
-    path("", include("streets.urls")),
+    path("", include("maps.urls")),
 ]

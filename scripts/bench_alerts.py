@@ -10,7 +10,7 @@ per km² and a BIN-Z per 25 km², members spread uniformly (100 per km²), 90 % 
 of members also in a BIN-Z — then prints:
 
 1. the time to resolve the recipients of a 1 km, 5 km and 20 km circle, median of 7 warm runs, two ways
-   (target ≤ 1.5x): alerts.selectors.recipients_resolve (the one SQL statement, rows into Python) against
+   (target ≤ 1.5x): alerts.recipients.recipients_resolve (the one SQL statement, rows into Python) against
    that statement sent bare through psycopg; and, inside PostgreSQL where the outbox INSERT and the
    preview use it, the statement counted against the bare spatial query counted (the members whose point
    lies in the circle, nothing else); and the preview selector's time;
@@ -57,18 +57,19 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, models  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from access.models import Role  # noqa: E402
 from alerts.models import Alert  # noqa: E402
 from alerts.perimeter import perimeter_from_circle  # noqa: E402
-from alerts.selectors import (  # noqa: E402
+from alerts.recipients import (  # noqa: E402
     RECIPIENTS,
     recipients_params,
     recipients_preview,
     recipients_resolve,
 )
 from alerts.services import alert_create, alert_prepare, alert_send  # noqa: E402
-from areas.geometry import to_wgs84  # noqa: E402
 from areas.models import Municipality, Network, PoliceZone  # noqa: E402
-from members.models import Member, Membership, Role  # noqa: E402
+from core.geometry import to_wgs84  # noqa: E402
+from members.models import Member, Membership  # noqa: E402
 
 SRID = settings.BIN_STORAGE_SRID
 X0, Y0 = 100_000.0, 100_000.0  # south-west corner of the synthetic country (Lambert 72 metres)
@@ -112,7 +113,7 @@ def build_country(members: int) -> None:
     with connection.cursor() as cur:
         cur.execute(
             "TRUNCATE alerts_alertauditlog, alerts_reactionnotice, alerts_reaction, alerts_delivery,"
-            " alerts_alert, members_membership, members_role, members_accesslog, members_member,"
+            " alerts_alert, members_membership, access_role, access_accesslog, members_member,"
             " areas_network_coordinators, areas_network, areas_municipality, areas_policezone"
             " RESTART IDENTITY CASCADE"
         )
@@ -276,10 +277,10 @@ def bench_resolution(zone: PoliceZone) -> None:
         )
         print(f"{'':>18}({inside[0][0]:,} points inside the circle; the others are not approved members)")
     print(
-        "  resolve: alerts.selectors.recipients_resolve, rows into Python objects; bare SQL: its statement"
+        "  resolve: alerts.recipients.recipients_resolve, rows into Python objects; bare SQL: its statement"
         " through psycopg; inside PostgreSQL: the recipients statement and the spatial query alone"
         " (members whose point lies in the circle), each counted where they run, as the outbox INSERT and"
-        " the preview use them; preview: alerts.selectors.recipients_preview (counts per BIN and channel)."
+        " the preview use them; preview: alerts.recipients.recipients_preview (counts per BIN and channel)."
     )
     bare_conn.close()
 

@@ -213,6 +213,8 @@ cmd_test() {
   export DJANGO_SETTINGS_MODULE=project.settings.test
   log "ruff"
   "$VENV/bin/ruff" check .
+  log "import-linter: the layering and no import cycles (pyproject.toml)"
+  "$VENV/bin/lint-imports"
   log "manage.py check / makemigrations --check"
   manage check --fail-level WARNING
   manage makemigrations --check --dry-run -v 1 >/dev/null

@@ -32,7 +32,7 @@ Reading rules, in the order they are applied (each exists because the alternativ
    street or a municipality, and the caller should try both.
 
 Abbreviations are expanded in the street only (see `expand_abbreviations`). Names are compared through
-`normalise_name`, which the database side must mirror (see its docstring).
+core.text.normalise, which the database's bin_normalise() mirrors.
 """
 
 import re
@@ -41,12 +41,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.text import normalise
+
 __all__ = [
     "AddressTextError",
     "ParsedAddress",
     "clean_query",
     "expand_abbreviations",
-    "normalise_name",
     "parse_address",
 ]
 
@@ -73,7 +74,7 @@ class ParsedAddress:
 
     def street_key(self) -> str:
         """The street in comparison form: lower case, no accents, no punctuation."""
-        return normalise_name(self.street)
+        return normalise(self.street)
 
 
 # --- Cleaning -------------------------------------------------------------------------------------
@@ -112,22 +113,6 @@ def clean_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> str:
             % {"length": len(cleaned), "limit": max_length}
         )
     return cleaned
-
-
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
-_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
-
-
-def normalise_name(text: str) -> str:
-    """Lower-case, strip accents, turn every run of punctuation into one space.
-
-    Hyphens split words too, so "Sint-Jansstraat", "Sint Jansstraat" and "SINT-JANSSTRAAT" all give
-    "sint jansstraat", and "Rue d'Or" gives "rue d or". The SQL side of a comparison must do the same,
-    e.g. ``btrim(regexp_replace(lower(unaccent(name)), '[^[:alnum:]]+', ' ', 'g'))``.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(_NOT_ALPHANUMERIC.sub(" ", stripped.translate(_LIGATURES)).split())
 
 
 def _word_set(words: str) -> frozenset[str]:

@@ -24,6 +24,7 @@ text to all its names (1.0 for an exact name), and `.stage`.
 from django.db import connection
 
 from areas.models import Municipality
+from areas.selectors import MUNICIPALITY_NAMES_SQL, municipality_join_sql
 
 from .models import Street
 
@@ -35,39 +36,41 @@ ROWS_PER_STREET = 3
 # How far the words stage counts a typed word's terms to pick the rarest one.
 COUNT_CAP = 1000
 
+# Each function below returns one piece of the statements as text, with `filters` (the municipality and
+# postcode conditions on the terms `t`, or "") put in; the %(...)s are the statement's parameters.
+
 _WORDS = """
 words AS (
     SELECT u.w, u.ord FROM unnest(string_to_array(bin_normalise(%(q)s), ' ')) WITH ORDINALITY AS u(w, ord)
     WHERE u.w <> ''
 )"""
 
-# The terms that start with {w}, a column of the outer query: '~' sorts after every normalised character.
-# Each such scan sits in a LATERAL subquery, so that it runs once per outer row as an index range scan
-# (joined plainly, the planner preferred one ordered scan of the whole index for the LIMIT).
-_RANGE = "t.term >= {w} AND t.term < {w} || '~'"
 
-# How many terms start with {w}, counted up to COUNT_CAP: which typed word is the rarest.
-_COUNT = (
-    "SELECT count(*) AS n FROM (SELECT FROM streets_streetterm t WHERE "
-    + _RANGE
-    + " {{filters}} LIMIT %(cap)s) counted"
-)
+def _range(w: str) -> str:
+    """The terms that start with `w`, a column of the outer query: '~' sorts after every normalised
+    character. Each such scan sits in a LATERAL subquery, so that it runs once per outer row as an index
+    range scan (joined plainly, the planner preferred one ordered scan of the whole index for the LIMIT)."""
+    return f"t.term >= {w} AND t.term < {w} || '~'"
 
-_FIRST = (
-    "WITH"
-    + _WORDS
-    + """,
+
+def _count(w: str, filters: str) -> str:
+    """How many terms start with `w`, counted up to COUNT_CAP: which typed word is the rarest."""
+    terms = f"SELECT FROM streets_streetterm t WHERE {_range(w)}{filters} LIMIT %(cap)s"
+    return f"SELECT count(*) AS n FROM ({terms}) counted"
+
+
+def _first(filters: str) -> str:
+    """The prefix and words stages."""
+    return f"""WITH{_WORDS},
 prefix AS (
     SELECT t.street_id, 0 AS stage, (t.term <> bin_normalise(%(q)s))::int AS inexact, t.word, t.term,
            0.0::float4 AS closeness
     FROM streets_streetterm t
-    WHERE t.term >= bin_normalise(%(q)s) AND t.term < bin_normalise(%(q)s) || '~' {filters}
+    WHERE {_range("bin_normalise(%(q)s)")}{filters}
     ORDER BY t.term LIMIT %(rows)s
 ),
 driver AS (
-    SELECT words.w FROM words CROSS JOIN LATERAL ("""
-    + _COUNT.format(w="words.w")
-    + """) c
+    SELECT words.w FROM words CROSS JOIN LATERAL ({_count("words.w", filters)}) c
     WHERE (SELECT count(*) FROM words) > 1 AND (SELECT count(DISTINCT street_id) FROM prefix) < %(limit)s
       AND length(words.w) >= 3
     ORDER BY c.n, length(words.w) DESC, words.ord DESC
@@ -77,20 +80,17 @@ all_words AS (
     SELECT t.street_id, 1 AS stage, 1 AS inexact, t.word, t.term, 0.0::float4 AS closeness
     FROM driver d CROSS JOIN LATERAL (
         SELECT t.street_id, t.word, t.term FROM streets_streetterm t
-        WHERE """
-    + _RANGE.format(w="d.w")
-    + """ {filters}
+        WHERE {_range("d.w")}{filters}
           AND NOT EXISTS (SELECT FROM words x WHERE position(' ' || x.w IN ' ' || t.name) = 0)
         ORDER BY t.term LIMIT %(rows)s
     ) t
 ),
 found AS (SELECT * FROM prefix UNION ALL SELECT * FROM all_words)"""
-)
 
-_SECOND = (
-    "WITH"
-    + _WORDS
-    + """,
+
+def _second(filters: str) -> str:
+    """The typo and trigram stages."""
+    return f"""WITH{_WORDS},
 fixes AS (
     SELECT DISTINCT w.ord, v.word AS fix
     FROM words w
@@ -103,9 +103,8 @@ fixed AS (
     FROM fixes f CROSS JOIN words w
 ),
 counted AS (
-    SELECT c.w, k.n FROM (SELECT DISTINCT w FROM fixed WHERE length(w) >= 3) c CROSS JOIN LATERAL ("""
-    + _COUNT.format(w="c.w")
-    + """) k
+    SELECT c.w, k.n FROM (SELECT DISTINCT w FROM fixed WHERE length(w) >= 3) c
+    CROSS JOIN LATERAL ({_count("c.w", filters)}) k
 ),
 drivers AS (
     SELECT DISTINCT ON (f.fixed, f.fix) f.fixed, f.fix, f.w AS driver
@@ -117,9 +116,7 @@ typo AS (
            similarity(bin_normalise(%(q)s), t.name) AS closeness
     FROM drivers d CROSS JOIN LATERAL (
         SELECT t.street_id, t.word, t.term, t.name FROM streets_streetterm t
-        WHERE """
-    + _RANGE.format(w="d.driver")
-    + """ {filters}
+        WHERE {_range("d.driver")}{filters}
           AND NOT EXISTS (
               SELECT FROM fixed x
               WHERE x.fixed = d.fixed AND x.fix = d.fix AND position(' ' || x.w IN ' ' || t.name) = 0
@@ -131,23 +128,23 @@ trigram AS (
     SELECT t.street_id, 3 AS stage, 1 AS inexact, t.word, t.term,
            word_similarity(bin_normalise(%(q)s), t.term) AS closeness
     FROM streets_streetterm t
-    WHERE (SELECT count(*) FROM typo) = 0 AND t.word = 0 AND bin_normalise(%(q)s) <%% t.term {filters}
+    WHERE (SELECT count(*) FROM typo) = 0 AND t.word = 0 AND bin_normalise(%(q)s) <%% t.term{filters}
     ORDER BY closeness DESC, similarity(bin_normalise(%(q)s), t.term) DESC, t.term
     LIMIT %(rows)s
 ),
 found AS (SELECT * FROM typo UNION ALL SELECT * FROM trigram)"""
-)
 
-_RESULT = """
+
+_RESULT = f"""
 SELECT f.stage, s.id, s.municipality_id, s.name_nl, s.name_fr, s.name_de, s.postcode, s.source_id,
-       m.nis_code, m.name_nl, m.name_fr, m.name_de,
+       {MUNICIPALITY_NAMES_SQL},
        word_similarity(bin_normalise(%(q)s), bin_street_doc(s.name_nl, s.name_fr, s.name_de)) AS score
 FROM (
     SELECT DISTINCT ON (street_id) * FROM found
     ORDER BY street_id, stage, inexact, word > 0, closeness DESC, term
 ) f
 JOIN streets_street s ON s.id = f.street_id
-JOIN areas_municipality m ON m.id = s.municipality_id
+{municipality_join_sql(on="s.municipality_id")}
 ORDER BY f.stage, f.inexact, f.word > 0, f.closeness DESC, f.term, s.id
 LIMIT %(limit)s
 """
@@ -168,7 +165,7 @@ def search_sql(*, typo: bool, municipality_ids: list[int] | None, postcode: str 
         filters += " AND t.municipality_id = ANY(%(municipalities)s)"
     if _postcodes(postcode, postcodes):
         filters += " AND t.postcode = ANY(%(postcodes)s)"
-    return ((_SECOND if typo else _FIRST) + _RESULT).replace("{filters}", filters)
+    return (_second(filters) if typo else _first(filters)) + _RESULT
 
 
 def search_params(*, q: str, municipality_ids, postcode: str = "", postcodes=None, limit: int) -> dict:

@@ -10,10 +10,16 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from areas.models import Municipality, Network
-from areas.selectors import CoveringNetwork, networks_covering_points, networks_near_points
+from areas.models import Network
+from areas.selectors import (
+    CoveringNetwork,
+    municipality_ids_matching,
+    networks_covering_points,
+    networks_near_points,
+)
+from core.text import normalise
 
-from .address_text import ParsedAddress, normalise_name, parse_address
+from .address_text import ParsedAddress, parse_address
 from .models import Address, Street
 from .postal import postcodes_named
 from .search import streets_search
@@ -22,29 +28,8 @@ __all__ = [
     "AddressMatch",
     "LookupResult",
     "address_lookup",
-    "municipality_ids_matching",
-    "streets_coverage",
     "streets_search",
 ]
-
-
-MUNICIPALITY_SQL = """
-SELECT id FROM areas_municipality
-WHERE bin_normalise(name_nl) = bin_normalise(%(text)s) OR bin_normalise(name_fr) = bin_normalise(%(text)s)
-   OR bin_normalise(name_de) = bin_normalise(%(text)s)
-ORDER BY id
-"""
-# bin_normalise() is the search's normalisation; the indexes of migration 0003 serve these comparisons.
-
-
-def municipality_ids_matching(*, text: str) -> list[int]:
-    """Ids of the municipalities whose NIS code or one of whose names is `text`, ignoring case and accents."""
-    text = text.strip()
-    if text.isdigit() and len(text) == 5:
-        return list(Municipality.objects.filter(nis_code=text).values_list("pk", flat=True))
-    with connection.cursor() as cur:
-        cur.execute(MUNICIPALITY_SQL, {"text": text})
-        return [row[0] for row in cur.fetchall()]
 
 
 # --- the address lookup -------------------------------------------------------------------------------
@@ -136,7 +121,7 @@ def _candidates(streets: list[Street]) -> dict[int, list[_Candidate]]:
 
 
 def _same_house(address: _Candidate, parsed: ParsedAddress) -> bool:
-    return normalise_name(address.house_number) == normalise_name(parsed.house_number)
+    return normalise(address.house_number) == normalise(parsed.house_number)
 
 
 def _match_on_street(street: Street, addresses: list[_Candidate], parsed: ParsedAddress, score: float):
@@ -279,8 +264,7 @@ def _postcode_only(
     if sample is None:
         return LookupResult(parsed, [], warnings)
     networks = (
-        Network.objects.filter(published=True)
-        .exclude(status=Network.Status.DISSOLVED)
+        Network.objects.visible(user)
         .filter(
             municipality_id__in=municipality_ids
             or Street.objects.filter(postcode__in=postcodes).values("municipality_id").distinct()
@@ -291,93 +275,3 @@ def _postcode_only(
     match.networks = [CoveringNetwork(n, on_border=False) for n in networks]
     warnings.append(_("Only a postcode or municipality was given: these are all its networks. Add a street."))
     return LookupResult(parsed, [match], warnings)
-
-
-# --- which networks cover a street -------------------------------------------------------------------
-
-COVERAGE_SQL = """
-SELECT a.street_id, a.number, a.house_number,
-       COALESCE(array_agg(n.id ORDER BY NOT ST_Contains(n.boundary, a.point), n.id)
-                FILTER (WHERE n.id IS NOT NULL), '{}') AS network_ids,
-       COALESCE(array_agg(n.kind ORDER BY NOT ST_Contains(n.boundary, a.point), n.id)
-                FILTER (WHERE n.id IS NOT NULL), '{}') AS kinds
-FROM streets_address a
-LEFT JOIN areas_network n ON n.id = ANY(%(networks)s) AND ST_Intersects(n.boundary, a.point)
-WHERE a.street_id = ANY(%(streets)s) AND a.number IS NOT NULL
-GROUP BY a.id
-ORDER BY a.street_id, a.number %% 2, a.number, a.house_number
-"""
-
-
-@dataclass
-class NumberRange:
-    side: str  # "odd" or "even"
-    first: str
-    last: str
-    count: int
-
-
-@dataclass
-class StreetCoverage:
-    """How the networks divide one street: per network, the house-number ranges it covers on each side."""
-
-    street_id: int
-    total: int = 0
-    ranges: dict[int | None, list[NumberRange]] = field(default_factory=lambda: defaultdict(list))
-
-    def count(self, network_id: int | None) -> int:
-        return sum(r.count for r in self.ranges.get(network_id, []))
-
-    def kind(self, network_id: int) -> str:
-        """'whole' when the network covers every numbered address of the street, else 'part'."""
-        return "whole" if self.count(network_id) == self.total else "part"
-
-    @property
-    def network_ids(self) -> list[int]:
-        return [nid for nid in self.ranges if nid is not None]
-
-    @property
-    def split(self) -> bool:
-        return len(self.ranges) > 1
-
-
-def streets_coverage(*, street_ids: list[int], network_ids: list[int]) -> dict[int, StreetCoverage]:
-    """Per street, the runs of consecutive house numbers (per side) that each network covers.
-
-    An address on the shared border of two residential BINs counts for the oldest one (the lookup's rule);
-    BIN-Z and other kinds overlap residential BINs and get runs of their own. Addresses covered by no network
-    form runs under the key None. One query; the runs are cut in Python over the sorted numbers.
-    """
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute(COVERAGE_SQL, {"streets": street_ids, "networks": network_ids})
-        rows = cur.fetchall()
-    result: dict[int, StreetCoverage] = {}
-    open_runs: dict[tuple[int, int | None], NumberRange] = {}
-    previous: tuple[int, int] | None = None
-    for street_id, number, house_number, ids, kinds in rows:
-        cov = result.setdefault(street_id, StreetCoverage(street_id))
-        cov.total += 1
-        side = number % 2
-        if previous != (street_id, side):
-            open_runs = {}
-            previous = (street_id, side)
-        residential = [i for i, k in zip(ids, kinds, strict=True) if k in Network.EXCLUSIVE_KINDS]
-        covering = set(residential[:1]) | {
-            i for i, k in zip(ids, kinds, strict=True) if k not in Network.EXCLUSIVE_KINDS
-        }
-        if not covering:
-            covering = {None}
-        for key in list(open_runs):
-            if key not in covering:
-                del open_runs[key]
-        for nid in covering:
-            run = open_runs.get(nid)
-            if run is None:
-                run = NumberRange("odd" if side else "even", house_number, house_number, 0)
-                cov.ranges[nid].append(run)
-                open_runs[nid] = run
-            run.last = house_number
-            run.count += 1
-    return result

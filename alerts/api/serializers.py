@@ -4,7 +4,7 @@ import json
 
 from rest_framework import serializers
 
-from areas.geometry import to_wgs84
+from core.geometry import to_wgs84
 
 from ..models import Alert, Category, Reaction, Tip
 
@@ -123,9 +123,9 @@ def alert_output(alert: Alert, *, delivery_counts: dict | None = None, reactions
         "sent_at": alert.sent_at,
         "recipients": alert.recipients,
         "links": {
-            "self": reverse("alert-detail", args=[alert.pk]),
-            "cap": reverse("alert-cap", args=[alert.pk]),
-            "reactions": reverse("alert-reactions", args=[alert.root.pk]),
+            "self": reverse("api:alert-detail", args=[alert.pk]),
+            "cap": reverse("api:alert-cap", args=[alert.pk]),
+            "reactions": reverse("api:alert-reactions", args=[alert.root.pk]),
         },
     }
     if delivery_counts is not None:

@@ -54,7 +54,7 @@ class NetworkBrief(serializers.ModelSerializer):
 
     def get_join_url(self, obj) -> str:
         # The join flow (membership) answers here.
-        return reverse("network-join", args=[obj.slug])
+        return reverse("members:network-join", args=[obj.slug])
 
 
 def network_brief(network: Network) -> dict:
@@ -79,7 +79,7 @@ def network_brief(network: Network) -> dict:
         "police_zone": {"number": zone.number, "name": zone.name} if zone else None,
         "contact_email": network.contact_email,
         "url": reverse("api:network-detail", args=[network.slug]),
-        "join_url": reverse("network-join", args=[network.slug]),
+        "join_url": reverse("members:network-join", args=[network.slug]),
     }
 
 

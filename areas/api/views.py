@@ -1,45 +1,24 @@
-"""Public network API: the GeoJSON feed (filters, bbox, pages), one network, its streets (JSON, CSV)."""
+"""Public network API: the GeoJSON feed (filters, bbox, pages) and one network."""
 
-import csv
 import math
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
-from rest_framework.response import Response
 from rest_framework_gis.filters import InBBoxFilter
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from areas.models import Network
 from areas.selectors import networks_visible
-from streets.models import Street
-from streets.selectors import streets_coverage
 
 from .serializers import NetworkFeature
 
 __all__ = ["NetworkViewSet"]
-
-
-class CSVRenderer(BaseRenderer):
-    """Lets ?format=csv and Accept: text/csv reach the views that write CSV themselves."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes | str) else b""
 
 
 class NetworkFilter(filters.FilterSet):
@@ -136,82 +115,3 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
             .defer("boundary")
             .order_by("municipality__nis_code", "name")
         )
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: a file")
-        ],
-        responses={200: OpenApiTypes.OBJECT},
-        summary="The streets of a network, with the house-number ranges it covers on each side",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="streets",
-        renderer_classes=[JSONRenderer, BrowsableAPIRenderer, CSVRenderer],
-        pagination_class=None,
-        filter_backends=[],
-    )
-    def streets(self, request, slug=None):
-        network = get_object_or_404(networks_visible(user=request.user), slug=slug)
-        street_ids = list(
-            Street.objects.filter(addresses__point__intersects=network.boundary)
-            .values_list("pk", flat=True)
-            .distinct()
-        )
-        # All the municipality's networks take part, so that the border rule between BINs applies.
-        others = networks_visible(user=request.user).filter(municipality_id=network.municipality_id)
-        coverage = streets_coverage(
-            street_ids=street_ids, network_ids=list(others.values_list("pk", flat=True))
-        )
-        streets = {s.pk: s for s in Street.objects.filter(pk__in=street_ids).select_related("municipality")}
-        rows = []
-        for street_id, cov in coverage.items():
-            ranges = cov.ranges.get(network.pk)
-            if not ranges:
-                continue
-            street = streets[street_id]
-            rows.append(
-                {
-                    "street_id": street.pk,
-                    "street": str(street),
-                    "name_nl": street.name_nl,
-                    "name_fr": street.name_fr,
-                    "name_de": street.name_de,
-                    "postcode": street.postcode,
-                    "coverage": cov.kind(network.pk),
-                    "ranges": [
-                        {"side": r.side, "from": r.first, "to": r.last, "count": r.count} for r in ranges
-                    ],
-                }
-            )
-        rows.sort(key=lambda r: (r["street"].lower(), r["street_id"]))
-        if request.accepted_renderer.format == "csv":
-            return _streets_csv(network, rows)
-        return Response({"network": network.slug, "name": network.name, "count": len(rows), "streets": rows})
-
-
-def _streets_csv(network, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{network.slug}-streets.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["street", "name_nl", "name_fr", "name_de", "postcode", "coverage", "side", "from", "to", "count"]
-    )
-    for row in rows:
-        for r in row["ranges"]:
-            writer.writerow(
-                [
-                    row["street"],
-                    row["name_nl"],
-                    row["name_fr"],
-                    row["name_de"],
-                    row["postcode"],
-                    row["coverage"],
-                    r["side"],
-                    r["from"],
-                    r["to"],
-                    r["count"],
-                ]
-            )
-    return response

@@ -3,8 +3,8 @@
 from django.contrib.gis.geos import Point
 from rest_framework import serializers
 
-from areas.geometry import to_wgs84
 from areas.models import Network
+from core.geometry import to_wgs84
 
 from ..models import Member, Membership, NetworkProposal
 

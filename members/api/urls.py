@@ -1,11 +1,11 @@
+"""The membership API (under /api/, namespace "api"): join, member lists and counts, decisions, proposals."""
+
 from django.urls import path
 
 from . import views
 
-app_name = "members-api"
-
 urlpatterns = [
-    path("members/join/", views.MemberJoinView.as_view(), name="join"),
+    path("members/join/", views.MemberJoinView.as_view(), name="members-join"),
     path("member-counts/", views.MemberCountsView.as_view(), name="member-counts"),
     path("network-proposals/", views.NetworkProposeView.as_view(), name="network-propose"),
     path("networks/<slug:slug>/members/", views.NetworkMembersView.as_view(), name="network-members"),

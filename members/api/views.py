@@ -1,25 +1,29 @@
 """The membership API: join, a coordinator's member list (JSON or CSV) and decisions, counts for partners."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
-from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.permissions import can_see_member_counts
 from areas.models import Municipality, Network
+from core.api import CSVRenderer
+from core.throttle import JOIN_EMAIL, JOIN_IP, PROPOSE_IP, client_address, throttle_check, throttle_message
 
 from ..exports import counts_json, members_csv
 from ..models import Membership
-from ..permissions import can_manage_members, can_see_member_counts, coordinated_network_ids
-from ..selectors import memberships_pending, network_member_counts, network_members, networks_with_counts
-from ..services import access_log_write, member_join, membership_decide, network_propose
-from ..throttle import JOIN_EMAIL, JOIN_IP, PROPOSE_IP, client_address, throttle_check, throttle_message
+from ..selectors import (
+    memberships_pending_read,
+    network_member_counts,
+    network_members_read,
+    networks_with_counts,
+)
+from ..services import member_join, membership_decide, network_propose
 from .serializers import (
     MemberCountsOutput,
     MemberJoinInput,
@@ -41,25 +45,10 @@ __all__ = [
 
 
 def _throttle(request, *limits) -> None:
-    """429 with a message when one of the limits is exceeded (members/throttle.py)."""
+    """429 with a message when one of the limits is exceeded (core/throttle.py)."""
     limit = throttle_check(list(limits))
     if limit is not None:
         raise Throttled(wait=limit.seconds, detail=throttle_message(limit))
-
-
-def _service_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
-class CSVRenderer(BaseRenderer):
-    """Lets ?format=csv and Accept: text/csv reach the views that write CSV themselves."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes | str) else b""
 
 
 class MemberJoinView(APIView):
@@ -76,10 +65,7 @@ class MemberJoinView(APIView):
         _throttle(request, (JOIN_IP, client_address(request)), (JOIN_EMAIL, str(email)))
         data = MemberJoinInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            result = member_join(**data.service_kwargs())
-        except DjangoValidationError as exc:
-            raise _service_error(exc) from exc
+        result = member_join(**data.service_kwargs())
         # The same answer whether the e-mail address was new or known: the e-mail tells the rest.
         return Response(
             {
@@ -90,13 +76,6 @@ class MemberJoinView(APIView):
         )
 
 
-def _managed_network(request, slug) -> Network:
-    network = get_object_or_404(Network, slug=slug)
-    if not can_manage_members(request.user, network):
-        raise PermissionDenied("Only the coordinators of this BIN see its members.")
-    return network
-
-
 class NetworkMembersView(APIView):
     """The members of a BIN with their personal data (JSON, or ?format=csv): its coordinators only. Logged."""
 
@@ -105,17 +84,16 @@ class NetworkMembersView(APIView):
 
     @extend_schema(responses={200: MembershipMemberOutput(many=True)})
     def get(self, request, slug):
-        network = _managed_network(request, slug)
+        network = get_object_or_404(Network, slug=slug)
         wants_csv = getattr(request.accepted_renderer, "format", "") == "csv"
         statuses = request.query_params.getlist("status") or None
         if wants_csv and not statuses:
             statuses = [Membership.Status.APPROVED, Membership.Status.PENDING]
-        memberships = list(network_members(network=network, statuses=statuses))
-        access_log_write(
+        memberships = network_members_read(
             user=request.user,
+            network=network,
+            statuses=statuses,
             action="export" if wants_csv else "view",
-            network_id=network.pk,
-            count=len(memberships),
             reason="API: CSV export of the member list" if wants_csv else "API: member list of the BIN",
         )
         if wants_csv:
@@ -172,20 +150,7 @@ class PendingMembershipsView(APIView):
 
     @extend_schema(responses={200: MembershipMemberOutput(many=True)})
     def get(self, request):
-        if not (request.user.is_superuser or coordinated_network_ids(request.user)):
-            raise PermissionDenied("Only the coordinators of a BIN decide on its requests.")
-        memberships = list(memberships_pending(user=request.user))
-        per_network: dict[int, int] = {}
-        for m in memberships:
-            per_network[m.network_id] = per_network.get(m.network_id, 0) + 1
-        for network_id, count in per_network.items():
-            access_log_write(
-                user=request.user,
-                action="view",
-                network_id=network_id,
-                count=count,
-                reason="API: approval queue",
-            )
+        memberships = memberships_pending_read(user=request.user, reason="API: approval queue")
         return Response([{**MembershipMemberOutput(m).data, "network": m.network.slug} for m in memberships])
 
 
@@ -199,12 +164,7 @@ class MembershipDecisionView(APIView):
         membership = get_object_or_404(Membership.objects.select_related("network"), pk=pk)
         data = MembershipDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            membership = membership_decide(user=request.user, membership=membership, **data.validated_data)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise _service_error(exc) from exc
+        membership = membership_decide(user=request.user, membership=membership, **data.validated_data)
         return Response({"id": membership.pk, "status": membership.status, "reason": membership.reason})
 
 
@@ -227,18 +187,15 @@ class NetworkProposeView(APIView):
             municipality = Municipality.objects.filter(nis_code=d["municipality"]).first()
             if municipality is None:
                 raise ValidationError({"municipality": "Unknown NIS code."})
-        try:
-            proposal = network_propose(
-                name=d["name"],
-                kind=d["kind"],
-                initiator_type=d["initiator_type"],
-                initiators=d["initiators"],
-                area_geojson=d.get("area"),
-                street_ids=d.get("street_ids"),
-                municipality=municipality,
-            )
-        except DjangoValidationError as exc:
-            raise _service_error(exc) from exc
+        proposal = network_propose(
+            name=d["name"],
+            kind=d["kind"],
+            initiator_type=d["initiator_type"],
+            initiators=d["initiators"],
+            area_geojson=d.get("area"),
+            street_ids=d.get("street_ids"),
+            municipality=municipality,
+        )
         return Response(
             {
                 "id": proposal.pk,

@@ -14,43 +14,10 @@ live networks at send time.
 
 from django.db import migrations
 
-FORWARD = """
-ALTER TABLE members_member ADD COLUMN alert_network_ids bigint[] NOT NULL DEFAULT '{}';
+from core.sql import RunSQLFile
 
-CREATE OR REPLACE FUNCTION bin_member_alert_networks_refresh(ids bigint[]) RETURNS void
-LANGUAGE sql VOLATILE AS $$
-    UPDATE members_member m
-    SET alert_network_ids = COALESCE(
-        (SELECT array_agg(ms.network_id ORDER BY ms.network_id) FROM members_membership ms
-         WHERE ms.member_id = m.id AND ms.status = 'approved'),
-        '{}')
-    WHERE m.id = ANY(ids)
-$$;
-
-CREATE OR REPLACE FUNCTION bin_membership_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM bin_member_alert_networks_refresh(ARRAY(SELECT DISTINCT member_id FROM new_rows));
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM bin_member_alert_networks_refresh(ARRAY(SELECT DISTINCT member_id FROM old_rows));
-    ELSE
-        PERFORM bin_member_alert_networks_refresh(ARRAY(
-            SELECT member_id FROM new_rows UNION SELECT member_id FROM old_rows
-        ));
-    END IF;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER members_membership_alert_insert AFTER INSERT ON members_membership
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bin_membership_changed();
-CREATE TRIGGER members_membership_alert_update AFTER UPDATE ON members_membership
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION bin_membership_changed();
-CREATE TRIGGER members_membership_alert_delete AFTER DELETE ON members_membership
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION bin_membership_changed();
-
-SELECT bin_member_alert_networks_refresh(ARRAY(SELECT DISTINCT member_id FROM members_membership));
-"""
+BEFORE = "ALTER TABLE members_member ADD COLUMN alert_network_ids bigint[] NOT NULL DEFAULT '{}';"
+AFTER = "SELECT bin_member_alert_networks_refresh(ARRAY(SELECT DISTINCT member_id FROM members_membership));"
 
 BACKWARD = """
 DROP TRIGGER IF EXISTS members_membership_alert_insert ON members_membership;
@@ -65,4 +32,4 @@ ALTER TABLE members_member DROP COLUMN IF EXISTS alert_network_ids;
 class Migration(migrations.Migration):
     dependencies = [("members", "0002_member_pending_email_registered_by")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [RunSQLFile("members", "alert_networks.sql", reverse_sql=BACKWARD, before=BEFORE, after=AFTER)]

@@ -19,7 +19,6 @@ Rules decided here (see also the module docstrings of tokens.py and emails.py):
   neighbouring numbers, is stored with `address_unverified` for the coordinator to check.
 """
 
-from ._common import access_log_write
 from .joining import JoinResult, ResolvedAddress, member_confirm_email, member_join, member_request_link
 from .membership import (
     member_erase,
@@ -34,7 +33,6 @@ from .proposals import network_propose
 __all__ = [
     "JoinResult",
     "ResolvedAddress",
-    "access_log_write",
     "member_confirm_email",
     "member_erase",
     "member_export",

@@ -1,4 +1,4 @@
-"""Helpers shared by the membership services: the access log, channel and preference checks."""
+"""Helpers shared by the membership services: channel and preference checks."""
 
 from datetime import time
 
@@ -6,34 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from areas.models import Network
-
-from ..models import AccessLog, Member
+from ..models import Member
 from ..phones import phone_normalise
-
-# Networks in these states take no new members.
-CLOSED_STATUSES = (Network.Status.SUSPENDED, Network.Status.DISSOLVED)
-
-
-def access_log_write(
-    *,
-    user,
-    action: str,
-    member_id: int | None = None,
-    network_id: int | None = None,
-    count: int = 1,
-    reason: str,
-) -> AccessLog:
-    """Record that `user` (None: the member themself) touched members' personal data, and why."""
-    return AccessLog.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        action=action,
-        member_id=member_id,
-        network_id=network_id,
-        count=count,
-        reason=reason[:300],
-    )
-
 
 # --- validation shared by join and self-service ------------------------------------------------------
 

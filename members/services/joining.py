@@ -4,16 +4,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import time
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from areas.geometry import to_storage, to_wgs84
+from access.log import access_log_write
+from access.permissions import can_manage_members
 from areas.models import Network
 from areas.selectors import networks_covering_points, networks_visible
+from core.geometry import in_service_area, to_storage, to_wgs84
 from streets.address_text import AddressTextError, clean_query
 from streets.models import Address
 from streets.selectors import EXACT, INTERPOLATED, NEAREST, address_lookup
@@ -21,9 +22,8 @@ from streets.selectors import EXACT, INTERPOLATED, NEAREST, address_lookup
 from .. import conf
 from ..emails import confirm_url, email_member, email_staff
 from ..models import Member, Membership
-from ..permissions import can_manage_members
 from ..tokens import CONFIRM, LinkError, email_digest, token_read
-from ._common import CLOSED_STATUSES, _clean_channels, _clean_preferences, _raise, access_log_write
+from ._common import _clean_channels, _clean_preferences, _raise
 
 __all__ = ["JoinResult", "ResolvedAddress", "member_confirm_email", "member_join", "member_request_link"]
 
@@ -41,8 +41,7 @@ class ResolvedAddress:
 
 def _in_service_area(point: Point) -> bool:
     p = to_wgs84(point) if point.srid != 4326 else point
-    west, south, east, north = settings.BIN_SERVICE_BBOX
-    return west <= p.x <= east and south <= p.y <= north
+    return in_service_area(p.x, p.y)
 
 
 def _resolve_address(errors, *, address_text: str, free_point: Point | None) -> ResolvedAddress | None:
@@ -99,7 +98,7 @@ def _networks_for_point(errors, *, slugs: list[str], point: Point | None, kind: 
         if network is None:
             errors["networks"].append(_("There is no BIN “%(slug)s” that takes members.") % {"slug": slug})
             continue
-        if network.status in CLOSED_STATUSES:
+        if not network.is_live:
             errors["networks"].append(
                 _("%(name)s is %(status)s and takes no new members.")
                 % {"name": network.name, "status": network.get_status_display()}

@@ -10,14 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.log import access_log_write
+from access.permissions import can_manage_members
 from areas.models import Network
 
 from .. import conf
 from ..emails import confirm_url, email_member
+from ..erasure import erasure_steps
 from ..models import Member, Membership
-from ..permissions import can_manage_members
 from ..selectors import member_export_data
-from ._common import _clean_channels, _clean_preferences, _raise, access_log_write
+from ._common import _clean_channels, _clean_preferences, _raise
 
 __all__ = [
     "member_erase",
@@ -170,10 +172,9 @@ def member_erase(*, member: Member, user=None, reason: str = "erased by the memb
         LogEntry.objects.filter(content_type=types[Membership], object_id__in=membership_ids).update(
             object_repr=f"membership of erased member {member_id}", change_message=""
         )
-        # Their reactions to alerts stay (what was seen, for the police) without them.
-        from alerts.anonymise import reactions_anonymise
-
-        reactions_anonymise(member=member)
+        # What other apps hold of them (alerts: their reactions stay, without them).
+        for step in erasure_steps():
+            step(member=member)
         member.delete()
     return member_id
 

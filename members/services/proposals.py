@@ -3,7 +3,6 @@
 import json
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -11,15 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from areas.geometry import to_storage_multipolygon
+from access.permissions import proposal_readers
 from areas.models import Municipality, Network
+from areas.selectors import area_free_of_networks
 from areas.services import network_boundary_errors, network_save
+from core.geometry import in_service_area, to_storage_multipolygon
+from streets.areas import streets_area
 from streets.models import Street
 
 from ..emails import email_staff, email_to
-from ..models import NetworkProposal, Role
+from ..models import NetworkProposal
 from ..phones import phone_normalise
-from ..selectors import area_from_streets
 from ._common import _raise
 
 __all__ = ["network_propose"]
@@ -70,11 +71,10 @@ def _parse_area(errors, area_geojson) -> object:
         return None
     if geom.srid is None:
         geom.srid = 4326  # GeoJSON (RFC 7946) is always EPSG:4326
-    west, south, east, north = settings.BIN_SERVICE_BBOX
     if geom.srid == 4326 and not geom.empty:
         x0, y0, x1, y1 = geom.extent
-        if not (west <= x0 and x1 <= east and south <= y0 and y1 <= north):
-            if west <= y0 and y1 <= east and south <= x0 and x1 <= north:
+        if not (in_service_area(x0, y0) and in_service_area(x1, y1)):
+            if in_service_area(y0, x0) and in_service_area(y1, x1):
                 errors["area"].append(
                     _(
                         "The area lies outside Belgium; its coordinates look swapped: "
@@ -91,6 +91,72 @@ def _parse_area(errors, area_geojson) -> object:
         return None
 
 
+def _area_drawn(errors, area_geojson, municipality):
+    """The drawn area in the storage CRS and its municipality (the given one, else the one it lies in)."""
+    boundary = _parse_area(errors, area_geojson)
+    if boundary is not None and municipality is None:
+        municipality = (
+            Municipality.objects.filter(boundary__intersects=boundary.point_on_surface).order_by("pk").first()
+        )
+        if municipality is None:
+            errors["area"].append(_("The area lies in no municipality we know."))
+    return boundary, municipality
+
+
+def _streets_checked(errors, street_ids, municipality):
+    """The streets asked for, and their municipality, which must be one (and the one given, if given)."""
+    ids = list(dict.fromkeys(int(s) for s in street_ids))
+    streets = list(Street.objects.filter(pk__in=ids).select_related("municipality"))
+    missing = set(ids) - {s.pk for s in streets}
+    if missing:
+        errors["streets"].append(
+            _("Unknown street ids: %(ids)s.") % {"ids": ", ".join(str(i) for i in sorted(missing))}
+        )
+    places = {s.municipality for s in streets}
+    if len(places) > 1:
+        errors["streets"].append(
+            _("A BIN lies in one municipality; these streets lie in %(places)s.")
+            % {"places": ", ".join(sorted(str(p) for p in places))}
+        )
+    elif places:
+        (place,) = places
+        if municipality is not None and municipality.pk != place.pk:
+            errors["streets"].append(
+                _("These streets lie in %(place)s, not in %(chosen)s.")
+                % {"place": place, "chosen": municipality}
+            )
+        municipality = place
+    return streets, municipality
+
+
+def _area_of_streets(errors, streets, municipality, kind) -> tuple:
+    """The area around the streets without the parts other BINs hold: (boundary, the BINs left out)."""
+    area = streets_area(street_ids=[s.pk for s in streets])
+    free = (
+        area_free_of_networks(area=area, municipality=municipality, kind=kind) if area is not None else None
+    )
+    left_out = free.left_out if free else []
+    if free is None or free.boundary is None or free.boundary.empty:
+        if left_out:
+            errors["streets"].append(
+                _("These streets already lie in %(names)s.") % {"names": ", ".join(left_out)}
+            )
+        else:
+            errors["streets"].append(_("These streets have no addresses to draw an area around."))
+        return None, left_out
+    return free.boundary, left_out
+
+
+def _proposal_notify(proposal: NetworkProposal, network: Network, initiators: list[dict]) -> None:
+    """The municipality's staff and the zone's police are told (without the initiators' contacts, which
+    they see on their page); each initiator with an e-mail address gets a receipt."""
+    users = proposal_readers(proposal.municipality)
+    email_staff(users=users, template="proposal_new", context={"proposal": proposal, "network": network})
+    for person in initiators:
+        if person["email"]:
+            email_to(address=person["email"], template="proposal_received", context={"proposal": proposal})
+
+
 def network_propose(
     *,
     name: str,
@@ -105,7 +171,7 @@ def network_propose(
     """Propose a new BIN from a drawn area (GeoJSON, EPSG:4326) or a list of streets.
 
     The network is created in the state `proposed`, unpublished; the municipality's staff and the police
-    zone's officers are told by e-mail (without the initiators' contacts, which they see on their page).
+    zone's officers are told by e-mail.
     """
     errors = defaultdict(list)
     name = " ".join((name or "").split())
@@ -116,57 +182,17 @@ def network_propose(
     if initiator_type not in NetworkProposal.Initiator.values:
         errors["initiator_type"].append(_("Say who proposes the BIN."))
     cleaned = _clean_initiators(errors, initiators)
-    has_area, has_streets = bool(area_geojson), bool(street_ids)
-    if has_area == has_streets:
+    if bool(area_geojson) == bool(street_ids):
         errors["area"].append(_("Draw the area on the map or list its streets (one of the two)."))
         _raise(errors)
-    boundary, streets, left_out = None, [], []
-    if has_area:
-        boundary = _parse_area(errors, area_geojson)
-        if boundary is not None and municipality is None:
-            municipality = (
-                Municipality.objects.filter(boundary__intersects=boundary.point_on_surface)
-                .order_by("pk")
-                .first()
-            )
-            if municipality is None:
-                errors["area"].append(_("The area lies in no municipality we know."))
+    streets, left_out = [], []
+    if area_geojson:
+        boundary, municipality = _area_drawn(errors, area_geojson, municipality)
     else:
-        ids = list(dict.fromkeys(int(s) for s in street_ids))
-        streets = list(Street.objects.filter(pk__in=ids).select_related("municipality"))
-        missing = set(ids) - {s.pk for s in streets}
-        if missing:
-            errors["streets"].append(
-                _("Unknown street ids: %(ids)s.") % {"ids": ", ".join(str(i) for i in sorted(missing))}
-            )
-        places = {s.municipality for s in streets}
-        if len(places) > 1:
-            errors["streets"].append(
-                _("A BIN lies in one municipality; these streets lie in %(places)s.")
-                % {"places": ", ".join(sorted(str(p) for p in places))}
-            )
-        elif places:
-            (place,) = places
-            if municipality is not None and municipality.pk != place.pk:
-                errors["streets"].append(
-                    _("These streets lie in %(place)s, not in %(chosen)s.")
-                    % {"place": place, "chosen": municipality}
-                )
-            municipality = place
+        boundary = None
+        streets, municipality = _streets_checked(errors, street_ids, municipality)
         if not errors["streets"] and streets and municipality is not None:
-            derived = area_from_streets(
-                street_ids=[s.pk for s in streets], municipality=municipality, kind=kind
-            )
-            left_out = derived.left_out
-            if derived.boundary is None or derived.boundary.empty:
-                if left_out:
-                    errors["streets"].append(
-                        _("These streets already lie in %(names)s.") % {"names": ", ".join(left_out)}
-                    )
-                else:
-                    errors["streets"].append(_("These streets have no addresses to draw an area around."))
-            else:
-                boundary = derived.boundary
+            boundary, left_out = _area_of_streets(errors, streets, municipality, kind)
     _raise(errors)
     boundary_errors = network_boundary_errors(boundary=boundary, kind=kind, municipality_id=municipality.pk)
     if boundary_errors:
@@ -199,21 +225,5 @@ def network_propose(
         if streets:
             proposal.streets.set(streets)
     if notify:
-        staff = Role.objects.filter(kind=Role.Kind.MUNICIPALITY, municipality=municipality).select_related(
-            "user"
-        )
-        users = [r.user for r in staff]
-        if municipality.police_zone_id:
-            users += [
-                r.user
-                for r in Role.objects.filter(
-                    kind=Role.Kind.POLICE, police_zone_id=municipality.police_zone_id
-                ).select_related("user")
-            ]
-        email_staff(users=users, template="proposal_new", context={"proposal": proposal, "network": network})
-        for person in cleaned:
-            if person["email"]:
-                email_to(
-                    address=person["email"], template="proposal_received", context={"proposal": proposal}
-                )
+        _proposal_notify(proposal, network, cleaned)
     return proposal

@@ -1,8 +1,8 @@
 """Membership pages: join, confirm, self-service, start a BIN; and the coordinators' and partners' pages.
 
 Members have no account: their pages open with the signed link from their e-mails. Coordinators, police
-officers and municipality staff log in; what each sees is decided per network in permissions.py. Every page
-that shows member personal data writes an AccessLog row.
+officers and municipality staff log in (access app); what each sees is decided in access/permissions.py, and
+member data reaches a page only through the selectors that write the access log.
 """
 
 from .public import (
@@ -18,7 +18,6 @@ from .public import (
     request_link,
 )
 from .staff import (
-    LoginView,
     counts_page_json,
     dashboard,
     decide,
@@ -30,7 +29,6 @@ from .staff import (
 )
 
 __all__ = [
-    "LoginView",
     "confirm",
     "counts_page_json",
     "dashboard",

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -14,8 +13,19 @@ from django.views.decorators.http import require_POST
 
 from areas.models import Network
 from areas.selectors import networks_visible
+from core.throttle import (
+    JOIN_EMAIL,
+    JOIN_IP,
+    LINK_EMAIL,
+    LINK_IP,
+    PROPOSE_IP,
+    client_address,
+    throttle_check,
+    throttle_message,
+)
 from streets.address_text import AddressTextError, clean_query
-from streets.selectors import EXACT, address_lookup, streets_search
+from streets.search import streets_search
+from streets.selectors import EXACT, address_lookup
 
 from .. import conf
 from ..forms import (
@@ -36,19 +46,7 @@ from ..services import (
     membership_leave,
     network_propose,
 )
-from ..throttle import (
-    JOIN_EMAIL,
-    JOIN_IP,
-    LINK_EMAIL,
-    LINK_IP,
-    PROPOSE_IP,
-    client_address,
-    throttle_check,
-    throttle_message,
-)
 from ..tokens import MANAGE, LinkError, token_make, token_read
-
-LOGIN_URL = reverse_lazy("members:login")
 
 
 def link_page(view):
@@ -100,7 +98,7 @@ def _lookup(address: str) -> dict:
         context["match"] = best
         context["match_note"] = MATCH_NOTES.get(best.match, "")
         context["needs_number"] = best.match in ("street", "postcode")
-        context["covering"] = [c for c in best.networks if c.network.status not in ("suspended", "dissolved")]
+        context["covering"] = [c for c in best.networks if c.network.is_live]
     return context
 
 

@@ -3,67 +3,57 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from areas.geometry import to_wgs84
+from access.permissions import can_manage_members, is_coordinator
 from areas.models import Network
+from core.geometry import to_wgs84
 
 from .. import conf
 from ..exports import counts_json, members_csv
-from ..forms import (
-    MemberDecisionForm,
-    MemberRegisterForm,
-    add_service_errors,
-)
+from ..forms import MemberDecisionForm, MemberRegisterForm, add_service_errors
 from ..models import Member, Membership
-from ..permissions import can_manage_members, coordinated_network_ids
 from ..selectors import (
+    member_read,
     memberships_pending,
+    memberships_pending_read,
     network_member_counts,
-    network_members,
+    network_members_read,
     networks_coordinated,
     networks_with_counts,
     proposals_visible,
 )
-from ..services import (
-    access_log_write,
-    member_join,
-    membership_decide,
-)
-from .public import LOGIN_URL
+from ..services import member_join, membership_decide
 
-# --- coordinators, police, municipality ---------------------------------------------------------------
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "members/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return reverse("members:dashboard")
+__all__ = [
+    "counts_page_json",
+    "dashboard",
+    "decide",
+    "member_detail",
+    "member_register",
+    "network_members_csv",
+    "network_members_page",
+    "pending",
+]
 
 
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 def dashboard(request):
     """What the logged-in user runs: their BINs (coordinators), counts (police, municipality), proposals."""
     user = request.user
-    coordinated = (
-        list(networks_coordinated(user=user)) if coordinated_network_ids(user) or user.is_superuser else []
-    )
+    coordinated = list(networks_coordinated(user=user)) if is_coordinator(user) else []
     visible = list(networks_with_counts(user=user))
     counts = network_member_counts(networks=visible)
     for n in visible:
         n.counts = counts[n.pk]
-        n.manageable = user.is_superuser or n in coordinated
+        n.manageable = n in coordinated
     proposals = list(proposals_visible(user=user))
     pending = memberships_pending(user=user).count() if coordinated else 0
     return render(
@@ -73,36 +63,23 @@ def dashboard(request):
     )
 
 
-def _require_coordinator(user):
-    if not (user.is_superuser or coordinated_network_ids(user)):
-        raise PermissionDenied(_("Only the coordinators of a BIN manage its members."))
-
-
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 def pending(request):
     """The approval queue of the user's networks."""
-    _require_coordinator(request.user)
-    memberships = list(memberships_pending(user=request.user))
-    per_network: dict[int, int] = {}
-    for m in memberships:
-        per_network[m.network_id] = per_network.get(m.network_id, 0) + 1
-    for network_id, count in per_network.items():
-        access_log_write(
-            user=request.user, action="view", network_id=network_id, count=count, reason="approval queue"
-        )
+    memberships = memberships_pending_read(user=request.user, reason="approval queue")
     return render(request, "members/pending.html", {"memberships": memberships, "form": MemberDecisionForm()})
 
 
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 @require_POST
 def decide(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("network", "member"), pk=pk)
-    if not can_manage_members(request.user, membership.network):
-        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": membership.network.name})
     form = MemberDecisionForm(request.POST)
     if not form.is_valid():
+        if not can_manage_members(request.user, membership.network):
+            raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": membership.network.name})
         messages.error(request, _("Choose approve or reject."))
         return redirect("members:pending")
     approve = form.cleaned_data["decision"] == "approve"
@@ -117,33 +94,25 @@ def decide(request, pk):
     return redirect("members:pending")
 
 
-def _managed_network(request, slug) -> Network:
-    network = get_object_or_404(Network.objects.select_related("municipality"), slug=slug)
-    if not can_manage_members(request.user, network):
-        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
-    return network
+def _network(slug) -> Network:
+    return get_object_or_404(Network.objects.select_related("municipality"), slug=slug)
 
 
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 def network_members_page(request, slug):
-    network = _managed_network(request, slug)
-    memberships = list(network_members(network=network))
-    access_log_write(
-        user=request.user,
-        action="view",
-        network_id=network.pk,
-        count=len(memberships),
-        reason="member list of the BIN",
-    )
+    network = _network(slug)
+    memberships = network_members_read(user=request.user, network=network, reason="member list of the BIN")
     return render(request, "members/network_members.html", {"network": network, "memberships": memberships})
 
 
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 def member_register(request, slug):
     """A coordinator registers a resident of their BIN who has no e-mail, after a phone call."""
-    network = _managed_network(request, slug)
+    network = _network(slug)
+    if not can_manage_members(request.user, network):
+        raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
     if request.method == "POST":
         form = MemberRegisterForm(request.POST)
         if form.is_valid():
@@ -168,40 +137,25 @@ def member_register(request, slug):
 
 
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 def network_members_csv(request, slug):
-    network = _managed_network(request, slug)
-    memberships = list(
-        network_members(network=network, statuses=[Membership.Status.APPROVED, Membership.Status.PENDING])
-    )
-    access_log_write(
+    network = _network(slug)
+    memberships = network_members_read(
         user=request.user,
+        network=network,
+        statuses=[Membership.Status.APPROVED, Membership.Status.PENDING],
         action="export",
-        network_id=network.pk,
-        count=len(memberships),
         reason="CSV export of the member list",
     )
     return members_csv(network, memberships)
 
 
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 def member_detail(request, pk):
     """One member, for a coordinator of one of their networks (their other networks stay hidden)."""
     member = get_object_or_404(Member.objects.select_related("address"), pk=pk)
-    memberships = member.memberships.select_related("network")
-    if not request.user.is_superuser:
-        memberships = memberships.filter(network_id__in=coordinated_network_ids(request.user))
-    memberships = list(memberships)
-    if not memberships and not request.user.is_superuser:
-        raise PermissionDenied(_("This member is not in a BIN you coordinate."))
-    access_log_write(
-        user=request.user,
-        action="view",
-        member_id=member.pk,
-        network_id=memberships[0].network_id if len(memberships) == 1 else None,
-        reason="member detail page",
-    )
+    memberships = member_read(user=request.user, member=member, reason="member detail page")
     point = to_wgs84(member.point)
     return render(
         request,
@@ -211,7 +165,7 @@ def member_detail(request, pk):
 
 
 @never_cache
-@login_required(login_url=LOGIN_URL)
+@login_required
 def counts_page_json(request):
     """Member counts of the networks the user may see, as JSON: no names, no numbers."""
     networks = list(networks_with_counts(user=request.user))

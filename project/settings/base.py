@@ -28,11 +28,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The service's apps, lowest layer first (importlinter contract in pyproject.toml).
+    "core",
+    "access",
     "areas",
     "streets",
+    "members",
     "alerts",
     "maps",
-    "members",
+    "project",
 ]
 
 MIDDLEWARE = [
@@ -47,12 +51,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "project.urls"
+LOGIN_URL = "access:login"
+LOGIN_REDIRECT_URL = "members:dashboard"
 WSGI_APPLICATION = "project.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "project" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -96,7 +102,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
-# The cache: counters of the request limits (members/throttle.py). Redis in production (CACHE_URL=
+# The cache: counters of the request limits (core/throttle.py). Redis in production (CACHE_URL=
 # redis://host:6379/1) so that every process counts alike; the default keeps them per process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Requests per client address and per e-mail address that anyone may make without logging in.
@@ -121,8 +127,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "members.authentication.BasicAuthentication",
+        "access.authentication.BasicAuthentication",
     ],
+    # The services raise Django's ValidationError and PermissionDenied; the API answers them as 400 and
+    # 403 with their messages.
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BIN GIS API",

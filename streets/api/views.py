@@ -1,16 +1,19 @@
 """The lookup API: which networks cover an address or a point; street autocomplete; networks per street."""
 
+import csv
+
 from django.contrib.gis.geos import Point
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from areas.api.serializers import network_brief
-from areas.geometry import to_storage, to_wgs84
 from areas.models import Network
 from areas.selectors import (
     CoveringNetwork,
@@ -18,13 +21,16 @@ from areas.selectors import (
     networks_near_point,
     networks_visible,
 )
+from core.api import CSVRenderer
+from core.geometry import to_storage, to_wgs84
+from streets.coverage import network_streets, streets_coverage
 from streets.models import Street
 from streets.postal import postcodes_named
-from streets.selectors import address_lookup, municipality_ids_matching, streets_coverage, streets_search
+from streets.selectors import address_lookup, municipality_ids_matching, streets_search
 
 from .serializers import LookupQueryInput, StreetOutput, StreetSearchInput
 
-__all__ = ["LookupView", "StreetNetworksView", "StreetSearchView"]
+__all__ = ["LookupView", "NetworkStreetsView", "StreetNetworksView", "StreetSearchView"]
 
 
 def point_geojson(point: Point) -> dict:
@@ -48,7 +54,7 @@ def uncovered_json(near: list[Network]) -> dict:
     return {
         "message": _("No BIN covers this address."),
         "nearest_networks": [{**network_brief(n), "distance_m": round(n.distance.m)} for n in near],
-        "start_url": reverse("network-start"),
+        "start_url": reverse("members:network-start"),
     }
 
 
@@ -185,3 +191,49 @@ class StreetNetworksView(APIView):
                 "uncovered": uncovered,
             }
         )
+
+
+class NetworkStreetsView(APIView):
+    """The streets of a network, with the house-number ranges it covers on each side (JSON, or CSV)."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: a file")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="The streets of a network, with the house-number ranges it covers on each side",
+    )
+    def get(self, request, slug):
+        networks = networks_visible(user=request.user)
+        network = get_object_or_404(networks, slug=slug)
+        rows = network_streets(network=network, networks=networks)
+        if request.accepted_renderer.format == "csv":
+            return _streets_csv(network, rows)
+        return Response({"network": network.slug, "name": network.name, "count": len(rows), "streets": rows})
+
+
+CSV_COLUMNS = [
+    "street",
+    "name_nl",
+    "name_fr",
+    "name_de",
+    "postcode",
+    "coverage",
+    "side",
+    "from",
+    "to",
+    "count",
+]
+
+
+def _streets_csv(network, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{network.slug}-streets.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        for r in row["ranges"]:
+            writer.writerow([*(row[c] for c in CSV_COLUMNS[:6]), r["side"], r["from"], r["to"], r["count"]])
+    return response

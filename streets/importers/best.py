@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from areas.importing import ImportAborted, ImportReport
+from core.geometry import projected_extent
+from core.importing import ImportAborted, ImportReport
 
 from ..postal import postal_names_replace
 from .common import (
@@ -19,7 +20,6 @@ from .common import (
     NULL,
     Problems,
     Staging,
-    lambert72_extent,
     merge_all,
     parse_house_number,
     progress_bar,
@@ -220,7 +220,7 @@ class _RegisterImport:
         self.files = files
         self.progress = progress
         self.prefix = prefix
-        self.extent = lambert72_extent(tuple(settings.BIN_SERVICE_BBOX))
+        self.extent = projected_extent(tuple(settings.BIN_SERVICE_BBOX), LAMBERT72)
         self.postal_names: dict[str, set[str]] = {}
 
     def rows(self, kind: str, fields: int) -> Iterator[tuple[str, int, list[str]]]:
@@ -389,7 +389,7 @@ def _unreadable(name: str, reader, exc: csv.Error, report: ImportReport) -> Impo
 
 
 def _flat_import(staging: Staging, problems: Problems, path: Path, *, progress: bool, prefix: str) -> None:
-    extent = lambert72_extent(tuple(settings.BIN_SERVICE_BBOX))
+    extent = projected_extent(tuple(settings.BIN_SERVICE_BBOX), LAMBERT72)
     name = path.name
     streets: dict[str, tuple] = {}
     municipalities: dict[str, tuple] = {}

@@ -2,27 +2,23 @@
 
 import re
 import sys
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from tqdm import tqdm
 
-from areas.importing import ImportAborted, ImportReport, RecordError
+from core.importing import ImportAborted, ImportReport, RecordError
 
 __all__ = [
     "NULL",
     "ON_ERROR_CHOICES",
     "Problems",
     "Staging",
-    "lambert72_extent",
     "merge_all",
-    "normalise_name",
     "parse_house_number",
     "progress_bar",
     "read_lines",
@@ -67,33 +63,6 @@ def parse_house_number(raw: str) -> tuple[str, int | None]:
     if number > MAX_NUMBER:
         raise ValueError(f"house number {text!r} is out of range")
     return text, number
-
-
-def normalise_name(name: str) -> str:
-    """A street name folded for matching: no accents, case or extra spaces; straight apostrophes."""
-    folded = unicodedata.normalize("NFKD", name.replace("\u2019", "'").replace("\u2018", "'"))
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(folded.casefold().split())
-
-
-@lru_cache(maxsize=4)
-def lambert72_extent(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The Lambert 72 (EPSG:31370) envelope of a lon/lat box such as settings.BIN_SERVICE_BBOX."""
-    from django.contrib.gis.gdal import CoordTransform, SpatialReference
-    from django.contrib.gis.geos import LineString
-
-    west, south, east, north = bbox
-    steps = 20
-    ring = (
-        [(west + (east - west) * i / steps, south) for i in range(steps)]
-        + [(east, south + (north - south) * i / steps) for i in range(steps)]
-        + [(east - (east - west) * i / steps, north) for i in range(steps)]
-        + [(west, north - (north - south) * i / steps) for i in range(steps + 1)]
-    )
-    # The box's edges curve in Lambert 72: densify them before taking the envelope.
-    line = LineString(ring, srid=4326)
-    line.transform(CoordTransform(SpatialReference(4326), SpatialReference(LAMBERT72)))
-    return line.extent
 
 
 class Problems:

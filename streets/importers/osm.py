@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from areas.importing import ImportAborted, ImportReport
 from areas.models import Municipality
+from core.importing import ImportAborted, ImportReport
+from core.text import normalise
 
 from .common import (
     MAX_BOX_NUMBER,
@@ -19,7 +20,6 @@ from .common import (
     Problems,
     Staging,
     merge_all,
-    normalise_name,
     parse_house_number,
     progress_bar,
     run_import,
@@ -245,7 +245,7 @@ class _OsmImport:
             self.problems.add(position, str(exc))
             return
         self.seq += 1
-        key = normalise_name(street)[: MAX_SOURCE_ID - 11]
+        key = normalise(street)[: MAX_SOURCE_ID - 11]
         write_point((self.seq, f"osm:{osm_id}", lon, lat, house_number, number, box, postcode, street, key))
 
     def stage_line(self, way: str, names: list[str], coords, distinct: int, lines: list) -> None:
@@ -260,10 +260,10 @@ class _OsmImport:
             self.problems.add(self.position(way), "highway outside the service area")
             return
         main = next(n for n in names if n)
-        aliases = sorted({normalise_name(n)[: MAX_SOURCE_ID - 11] for n in names if n})
+        aliases = sorted({normalise(n)[: MAX_SOURCE_ID - 11] for n in names if n})
         self.seq += 1
         wkt = "SRID=4326;LINESTRING(" + ",".join(f"{lon!r} {lat!r}" for lon, lat in coords) + ")"
-        lines.append((self.seq, *names, normalise_name(main)[: MAX_SOURCE_ID - 11], aliases, wkt))
+        lines.append((self.seq, *names, normalise(main)[: MAX_SOURCE_ID - 11], aliases, wkt))
 
     # --- municipalities and streets, in SQL -------------------------------------------------------------
 

@@ -1,22 +1,10 @@
-"""Accent- and case-insensitive, typo-tolerant street search: a normalising SQL function and trigram indexes.
-
-unaccent() is only STABLE (its dictionary could change), so it cannot appear in an index expression; the
-usual remedy is an IMMUTABLE wrapper that names the dictionary explicitly.
-"""
+"""Accent- and case-insensitive, typo-tolerant street search: the normalising SQL functions (core/sql/
+normalise.sql, streets/sql/street_doc.sql) and trigram indexes."""
 
 from django.db import migrations
 
-NORMALISE = r"""
-CREATE OR REPLACE FUNCTION bin_normalise(text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    SELECT btrim(regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, $1)),
-                                '[^a-z0-9]+', ' ', 'g'))
-$$;
-CREATE OR REPLACE FUNCTION bin_street_doc(text, text, text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT bin_normalise(concat_ws(' ', nullif($1, ''), nullif($2, ''), nullif($3, '')))
-$$;
-"""
+from core.sql import RunSQLFile
+
 
 INDEXES = """
 CREATE INDEX streets_street_doc_trgm ON streets_street
@@ -30,9 +18,8 @@ class Migration(migrations.Migration):
     dependencies = [("streets", "0001_initial")]
 
     operations = [
-        migrations.RunSQL(
-            NORMALISE, "DROP FUNCTION IF EXISTS bin_street_doc(text, text, text); DROP FUNCTION IF EXISTS bin_normalise(text);"
-        ),
+        RunSQLFile("core", "normalise.sql", reverse_sql="DROP FUNCTION IF EXISTS bin_normalise(text);"),
+        RunSQLFile("streets", "street_doc.sql", reverse_sql="DROP FUNCTION IF EXISTS bin_street_doc(text, text, text);"),
         migrations.RunSQL(
             INDEXES,
             "DROP INDEX IF EXISTS streets_street_doc_trgm; DROP INDEX IF EXISTS streets_street_postcode; "

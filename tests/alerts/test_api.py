@@ -7,10 +7,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Role
 from alerts.backends import sms as sms_backends
 from alerts.messages import reaction_token, reaction_token_delivery_id
 from alerts.models import Alert, AlertAuditLog, Delivery, Reaction, ReactionNotice, Tip
-from members.models import Membership, Role
+from members.models import Membership
 
 from .conftest import alert_body, circle
 from .factories import member_at, police_officer
@@ -26,7 +27,7 @@ def send(api, django_capture_on_commit_callbacks):
     def _send(user, body, url=None):
         api.force_authenticate(user)
         with django_capture_on_commit_callbacks(execute=True):
-            response = api.post(url or reverse("alert-list"), body, format="json")
+            response = api.post(url or reverse("api:alert-list"), body, format="json")
         return response
 
     return _send
@@ -42,18 +43,18 @@ def test_zone_a_officer_cannot_preview_send_or_read_zone_b(town, api, send):
 
     api.force_authenticate(town.officer_a)
     body = alert_body(circle(16500, 500, 300), police_zone=town.zone_b.pk)
-    assert api.post(reverse("alert-preview"), body, format="json").status_code == 403
-    assert api.post(reverse("alert-list"), body, format="json").status_code == 403
+    assert api.post(reverse("api:alert-preview"), body, format="json").status_code == 403
+    assert api.post(reverse("api:alert-list"), body, format="json").status_code == 403
     for name in ("alert-detail", "alert-reactions", "alert-cap"):
-        response = api.get(reverse(name, args=[b_alert["id"]]))
+        response = api.get(reverse(f"api:{name}", args=[b_alert["id"]]))
         assert response.status_code == 403, name
     for name in ("alert-send", "alert-update", "alert-cancel", "alert-feedback"):
         response = api.post(
-            reverse(name, args=[b_alert["id"]]), {"message": "x", "outcome": "y"}, format="json"
+            reverse(f"api:{name}", args=[b_alert["id"]]), {"message": "x", "outcome": "y"}, format="json"
         )
         assert response.status_code == 403, name
-    assert [a["id"] for a in api.get(reverse("alert-list")).json()["results"]] == []
-    stats = api.get(reverse("alert-stats"), {"police_zone": town.zone_b.number})
+    assert [a["id"] for a in api.get(reverse("api:alert-list")).json()["results"]] == []
+    stats = api.get(reverse("api:alert-stats"), {"police_zone": town.zone_b.number})
     assert stats.status_code == 403
     assert Alert.objects.count() == 1 and Delivery.objects.count() == 1
 
@@ -67,9 +68,11 @@ def test_only_police_use_the_alert_api(town, api, who):
         if who == "municipality":
             Role.objects.create(user=user, kind=Role.Kind.MUNICIPALITY, municipality=town.a1.municipality)
         api.force_authenticate(user)
-    response = api.post(reverse("alert-preview"), alert_body(circle(500, 500, 300)), format="json")
+    response = api.post(reverse("api:alert-preview"), alert_body(circle(500, 500, 300)), format="json")
     assert response.status_code in (401, 403)
-    assert api.post(reverse("alert-list"), alert_body(circle(500, 500, 300)), format="json").status_code in (
+    assert api.post(
+        reverse("api:alert-list"), alert_body(circle(500, 500, 300)), format="json"
+    ).status_code in (
         401,
         403,
     )
@@ -81,10 +84,10 @@ def test_officer_of_two_zones_names_the_zone_or_it_is_found(town, api):
     member_at(16500, 500, town.b1)
     api.force_authenticate(officer)
     # The centre lies in zone B only: that zone is taken.
-    response = api.post(reverse("alert-preview"), alert_body(circle(16500, 500, 300)), format="json")
+    response = api.post(reverse("api:alert-preview"), alert_body(circle(16500, 500, 300)), format="json")
     assert response.status_code == 200 and response.json()["police_zone"]["id"] == town.zone_b.pk
     # A centre in neither of the officer's zones (south of both) is ambiguous: say which.
-    response = api.post(reverse("alert-preview"), alert_body(circle(14000, -6000, 2000)), format="json")
+    response = api.post(reverse("api:alert-preview"), alert_body(circle(14000, -6000, 2000)), format="json")
     assert response.status_code == 400 and "police_zone" in response.json()
 
 
@@ -148,7 +151,7 @@ def test_follow_ups_reach_the_same_recipients(town, api, send):
     update = send(
         town.officer_a,
         {"message": "De verdachte is gezien in de Molenstraat."},
-        url=reverse("alert-update", args=[original["id"]]),
+        url=reverse("api:alert-update", args=[original["id"]]),
     )
     assert update.status_code == 201, update.json()
     assert update.json()["references"] == original["id"] and update.json()["recipients"] == 2
@@ -162,14 +165,16 @@ def test_follow_ups_reach_the_same_recipients(town, api, send):
             "message": "Dank voor jullie hulp: de dader is gevat.",
             "outcome": "Dader gevat dankzij een melding.",
         },
-        url=reverse("alert-feedback", args=[original["id"]]),
+        url=reverse("api:alert-feedback", args=[original["id"]]),
     )
     assert feedback.status_code == 201
     assert set(
         Delivery.objects.filter(alert_id=feedback.json()["id"]).values_list("member_id", flat=True)
     ) == {stays.pk, leaves.pk}
     assert Alert.objects.get(pk=original["id"]).outcome == "Dader gevat dankzij een melding."
-    again = send(town.officer_a, {"message": "Nog iets"}, url=reverse("alert-update", args=[original["id"]]))
+    again = send(
+        town.officer_a, {"message": "Nog iets"}, url=reverse("api:alert-update", args=[original["id"]])
+    )
     assert again.status_code == 400 and "closed" in again.json()["detail"][0]
 
 
@@ -177,13 +182,13 @@ def test_cancel_skips_waiting_messages_and_blocks_updates(town, send):
     member_at(500, 500, town.a1)
     original = send(town.officer_a, alert_body(circle(500, 500, 300))).json()
     cancel = send(
-        town.officer_a, {"message": "Vals alarm."}, url=reverse("alert-cancel", args=[original["id"]])
+        town.officer_a, {"message": "Vals alarm."}, url=reverse("api:alert-cancel", args=[original["id"]])
     )
     assert cancel.status_code == 201 and cancel.json()["msg_type"] == "cancel"
     assert Alert.objects.get(pk=original["id"]).status == "cancelled"
-    update = send(town.officer_a, {"message": "x"}, url=reverse("alert-update", args=[original["id"]]))
+    update = send(town.officer_a, {"message": "x"}, url=reverse("api:alert-update", args=[original["id"]]))
     assert update.status_code == 400 and "cancelled" in update.json()["detail"][0]
-    empty = send(town.officer_a, {"message": " "}, url=reverse("alert-feedback", args=[original["id"]]))
+    empty = send(town.officer_a, {"message": " "}, url=reverse("api:alert-feedback", args=[original["id"]]))
     assert empty.status_code == 400 and empty.json()["message"] == ["The message is empty."]
 
 
@@ -199,18 +204,18 @@ def test_reactions_through_the_signed_link(town, client, api, send, django_captu
     first, second = Delivery.objects.order_by("pk")
     mail.outbox.clear()
 
-    page = client.get(reverse("alert-react", args=[reaction_token(first.pk)]))
+    page = client.get(reverse("alerts:react", args=[reaction_token(first.pk)]))
     assert page.status_code == 200 and "Verdachte personen" in page.content.decode()
     when = timezone.localtime().replace(second=0, microsecond=0)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("alert-react", args=[reaction_token(first.pk)]),
+            reverse("alerts:react", args=[reaction_token(first.pk)]),
             {"kind": "observation", "text": "Een witte bestelwagen", "observed_at": f"{when:%Y-%m-%dT%H:%M}"},
         )
         assert response.status_code == 200
-        client.post(reverse("alert-react", args=[reaction_token(second.pk)]), {"kind": "seen"})
+        client.post(reverse("alerts:react", args=[reaction_token(second.pk)]), {"kind": "seen"})
         client.post(
-            reverse("alert-react", args=[reaction_token(second.pk)]), {"kind": "seen"}
+            reverse("alerts:react", args=[reaction_token(second.pk)]), {"kind": "seen"}
         )  # counted once
 
     # The coordinator hears about it once for this alert and network.
@@ -218,7 +223,7 @@ def test_reactions_through_the_signed_link(town, client, api, send, django_captu
     assert ReactionNotice.objects.count() == 1
 
     api.force_authenticate(town.officer_a)
-    body = api.get(reverse("alert-reactions", args=[original["id"]])).json()
+    body = api.get(reverse("api:alert-reactions", args=[original["id"]])).json()
     assert body["counts"] == {"seen": 1, "observation": 1}
     assert [r["kind"] for r in body["results"]] == ["observation", "seen"]
     assert body["results"][0]["observed_at"] is not None
@@ -231,9 +236,9 @@ def test_reaction_link_refuses_forgery_and_empty_observations(town, client, send
     delivery = Delivery.objects.get()
     token = reaction_token(delivery.pk)
     forged = reaction_token(delivery.pk + 1)[:-1] + ("A" if token[-1] != "A" else "B")
-    assert client.get(reverse("alert-react", args=[forged])).status_code == 404
-    assert client.get(reverse("alert-react", args=["12-abc"])).status_code == 404
-    response = client.post(reverse("alert-react", args=[token]), {"kind": "observation", "text": " "})
+    assert client.get(reverse("alerts:react", args=[forged])).status_code == 404
+    assert client.get(reverse("alerts:react", args=["12-abc"])).status_code == 404
+    response = client.post(reverse("alerts:react", args=[token]), {"kind": "observation", "text": " "})
     assert response.status_code == 400 and not Reaction.objects.exists()
 
 
@@ -244,7 +249,7 @@ def test_reaction_link_expires(town, client, send, settings):
         sent_at=timezone.now() - timezone.timedelta(days=settings.BIN_REACTION_LINK_DAYS + 1)
     )
     token = reaction_token(Delivery.objects.get().pk)
-    response = client.post(reverse("alert-react", args=[token]), {"kind": "seen"})
+    response = client.post(reverse("alerts:react", args=[token]), {"kind": "seen"})
     # The page speaks the member's language (Dutch here).
     assert "te oud" in response.content.decode() and not Reaction.objects.exists()
 
@@ -260,15 +265,16 @@ def test_statistics_per_zone_and_network(town, api, client, send, settings):
     send(
         town.officer_a,
         {"message": "Afloop", "outcome": "Niets gevonden"},
-        url=reverse("alert-feedback", args=[original["id"]]),
+        url=reverse("api:alert-feedback", args=[original["id"]]),
     )
     client.post(
-        reverse("alert-react", args=[reaction_token(Delivery.objects.order_by("pk")[0].pk)]), {"kind": "seen"}
+        reverse("alerts:react", args=[reaction_token(Delivery.objects.order_by("pk")[0].pk)]),
+        {"kind": "seen"},
     )
     Delivery.objects.filter(pk=Delivery.objects.order_by("pk")[1].pk).update(status="failed")
 
     api.force_authenticate(town.officer_a)
-    body = api.get(reverse("alert-stats")).json()
+    body = api.get(reverse("api:alert-stats")).json()
     (zone,) = body["police_zones"]
     assert (zone["alerts"], zone["follow_ups"], zone["recipients"], zone["with_outcome"]) == (1, 1, 3, 1)
     assert zone["deliveries"]["failed"] == 1 and zone["reactions"]["seen"] == 1
@@ -276,14 +282,14 @@ def test_statistics_per_zone_and_network(town, api, client, send, settings):
     assert per_bin["bin-a1"]["recipients"] == 2 and per_bin["bin-a2"]["recipients"] == 1
     assert per_bin["bin-z-a"]["recipients"] == 1
     assert per_bin["bin-a1"]["outcomes"][0]["outcome"] == "Niets gevonden"
-    only = api.get(reverse("alert-stats"), {"network": "bin-a2"}).json()
+    only = api.get(reverse("api:alert-stats"), {"network": "bin-a2"}).json()
     assert [n["slug"] for n in only["networks"]] == ["bin-a2"]
 
 
 def test_detail(town, api, send):
     member_at(500, 500, town.a1)
     original = send(town.officer_a, alert_body(circle(500, 500, 300))).json()
-    body = api.get(reverse("alert-detail", args=[original["id"]])).json()
+    body = api.get(reverse("api:alert-detail", args=[original["id"]])).json()
     assert body["circle"]["radius_m"] == 300
     assert body["perimeter"]["type"] == "MultiPolygon"
     assert body["deliveries"]["sent"] == 1 and body["reactions"] == 0 and body["follow_ups"] == []
@@ -295,36 +301,36 @@ def test_tips_editable_by_police_and_municipality(town, api):
     for user in (town.officer_a, clerk):
         api.force_authenticate(user)
         created = api.post(
-            reverse("alert-tips"),
+            reverse("api:alert-tips"),
             {"category": "theft", "title": f"Fiets {user.pk}", "text_nl": "Zet uw fiets op slot."},
             format="json",
         )
         assert created.status_code == 201
         patched = api.patch(
-            reverse("alert-tip", args=[created.json()["id"]]), {"text_fr": "Cadenassez."}, format="json"
+            reverse("api:alert-tip", args=[created.json()["id"]]), {"text_fr": "Cadenassez."}, format="json"
         )
         assert patched.status_code == 200 and patched.json()["text_fr"] == "Cadenassez."
     api.force_authenticate(UserFactory())
-    assert api.get(reverse("alert-tips")).status_code == 403
+    assert api.get(reverse("api:alert-tips")).status_code == 403
     categories = set(Tip.objects.values_list("category", flat=True))
     assert {"burglary", "fire", "co_poisoning"} <= categories
 
 
 def test_officer_page(town, client):
     client.force_login(town.officer_a)
-    page = client.get(reverse("alert-new"))
+    page = client.get(reverse("alerts:new"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "smsLength" in html and reverse("alert-preview") in html
+    assert "smsLength" in html and reverse("api:alert-preview") in html
     client.force_login(UserFactory())
-    assert client.get(reverse("alert-new")).status_code == 403
+    assert client.get(reverse("alerts:new")).status_code == 403
     client.logout()
-    assert client.get(reverse("alert-new")).status_code == 302
+    assert client.get(reverse("alerts:new")).status_code == 302
 
 
 def test_openapi_schema_builds(town, api):
     api.force_authenticate(town.officer_a)
-    response = api.get(reverse("schema"))
+    response = api.get(reverse("api:schema"))
     assert response.status_code == 200
     assert b"/api/alerts/preview/" in response.content
 
@@ -332,7 +338,7 @@ def test_openapi_schema_builds(town, api):
 def test_sms_counter_is_in_preview(town, api):
     api.force_authenticate(town.officer_a)
     body = api.post(
-        reverse("alert-preview"), alert_body(circle(500, 500, 300), message="€" * 81), format="json"
+        reverse("api:alert-preview"), alert_body(circle(500, 500, 300), message="€" * 81), format="json"
     ).json()
     assert body["sms"]["message"] == {
         "encoding": "GSM-7",
@@ -369,7 +375,7 @@ def test_officer_errors_in_dutch_by_default(town):
     api = APIClient()
     api.force_authenticate(town.officer_a)
     response = api.post(
-        reverse("alert-preview"), alert_body(circle(500, 500, 300), message=" "), format="json"
+        reverse("api:alert-preview"), alert_body(circle(500, 500, 300), message=" "), format="json"
     )
     assert response.json()["message"] == ["Het bericht is leeg."]
 
@@ -386,11 +392,11 @@ def test_reaction_token_is_djangos_signature(settings):
 
 
 def test_reactions_through_one_link_are_limited(town, client, send):
-    from members.throttle import REACTION_TOKEN
+    from core.throttle import REACTION_TOKEN
 
     member_at(500, 500, town.a1)
     send(town.officer_a, alert_body(circle(500, 500, 300)))
-    url = reverse("alert-react", args=[reaction_token(Delivery.objects.get().pk)])
+    url = reverse("alerts:react", args=[reaction_token(Delivery.objects.get().pk)])
     body = {"kind": "observation", "text": "Een witte bestelwagen"}
     statuses = [client.post(url, body).status_code for _ in range(REACTION_TOKEN.count + 1)]
     assert statuses == [200] * REACTION_TOKEN.count + [429]

@@ -114,7 +114,7 @@ def polygon_lonlat(ring):
 
 
 @pytest.mark.parametrize(("name", "make", "field", "phrases"), CASES, ids=[c[0] for c in CASES])
-@pytest.mark.parametrize("url_name", ["alert-preview", "alert-list"])
+@pytest.mark.parametrize("url_name", ["api:alert-preview", "api:alert-list"])
 def test_bad_perimeter(town, api, name, make, field, phrases, url_name):
     member_at(500, 500, town.a1)
     api.force_authenticate(town.officer_a)
@@ -131,11 +131,11 @@ def test_bad_perimeter(town, api, name, make, field, phrases, url_name):
 def test_vertex_limit_is_a_setting(town, api, settings):
     settings.BIN_ALERT_MAX_VERTICES = 50
     api.force_authenticate(town.officer_a)
-    response = api.post(reverse("alert-preview"), alert_body(many_vertices(60)), format="json")
+    response = api.post(reverse("api:alert-preview"), alert_body(many_vertices(60)), format="json")
     assert response.status_code == 400
     assert "61 vertices; the limit is 50" in response.json()["perimeter"][0]
     settings.BIN_ALERT_MAX_VERTICES = 10_000
-    response = api.post(reverse("alert-preview"), alert_body(many_vertices(60)), format="json")
+    response = api.post(reverse("api:alert-preview"), alert_body(many_vertices(60)), format="json")
     assert response.status_code == 200
 
 
@@ -143,7 +143,7 @@ def test_vertex_limit_is_a_setting(town, api, settings):
 def test_empty_message(town, api, message):
     api.force_authenticate(town.officer_a)
     response = api.post(
-        reverse("alert-list"), alert_body(circle(500, 500, 300), message=message), format="json"
+        reverse("api:alert-list"), alert_body(circle(500, 500, 300), message=message), format="json"
     )
     assert response.status_code == 400
     assert response.json()["message"] == ["The message is empty."]
@@ -153,17 +153,19 @@ def test_empty_message(town, api, message):
 def test_unknown_category_and_tip(town, api):
     api.force_authenticate(town.officer_a)
     response = api.post(
-        reverse("alert-list"), alert_body(circle(500, 500, 300), category="ufo"), format="json"
+        reverse("api:alert-list"), alert_body(circle(500, 500, 300), category="ufo"), format="json"
     )
     assert response.status_code == 400 and "category" in response.json()
-    response = api.post(reverse("alert-list"), alert_body(circle(500, 500, 300), tip=999999), format="json")
+    response = api.post(
+        reverse("api:alert-list"), alert_body(circle(500, 500, 300), tip=999999), format="json"
+    )
     assert response.status_code == 400 and response.json()["tip"] == ["No such tip."]
 
 
 def test_perimeter_entirely_in_another_zone(town, api):
     member_at(16500, 500, town.b1)
     api.force_authenticate(town.officer_a)
-    response = api.post(reverse("alert-list"), alert_body(circle(16500, 500, 300)), format="json")
+    response = api.post(reverse("api:alert-list"), alert_body(circle(16500, 500, 300)), format="json")
     assert response.status_code == 403
     assert "entirely outside police zone PZ Alfa" in response.json()["detail"]
     assert not Alert.objects.exists() and sms_backends.outbox == []
@@ -173,11 +175,11 @@ def test_second_send_is_refused_and_sends_nothing(town, api, django_capture_on_c
     member_at(500, 500, town.a1)
     api.force_authenticate(town.officer_a)
     with django_capture_on_commit_callbacks(execute=True):
-        created = api.post(reverse("alert-list"), alert_body(circle(500, 500, 300)), format="json")
+        created = api.post(reverse("api:alert-list"), alert_body(circle(500, 500, 300)), format="json")
     assert created.status_code == 201
     assert len(sms_backends.outbox) == 1
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        again = api.post(reverse("alert-send", args=[created.json()["id"]]), format="json")
+        again = api.post(reverse("api:alert-send", args=[created.json()["id"]]), format="json")
     assert again.status_code == 400
     assert "already sent" in again.json()["detail"][0]
     assert callbacks == []
@@ -187,11 +189,11 @@ def test_second_send_is_refused_and_sends_nothing(town, api, django_capture_on_c
 def test_draft_then_send_once(town, api, django_capture_on_commit_callbacks):
     member_at(500, 500, town.a1)
     api.force_authenticate(town.officer_a)
-    draft = api.post(reverse("alert-list"), alert_body(circle(500, 500, 300), send=False), format="json")
+    draft = api.post(reverse("api:alert-list"), alert_body(circle(500, 500, 300), send=False), format="json")
     assert draft.status_code == 201 and draft.json()["status"] == "draft"
     assert not Delivery.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        sent = api.post(reverse("alert-send", args=[draft.json()["id"]]), format="json")
+        sent = api.post(reverse("api:alert-send", args=[draft.json()["id"]]), format="json")
     assert sent.status_code == 200 and sent.json()["recipients"] == 1
-    assert api.post(reverse("alert-send", args=[draft.json()["id"]]), format="json").status_code == 400
+    assert api.post(reverse("api:alert-send", args=[draft.json()["id"]]), format="json").status_code == 400
     assert len(sms_backends.outbox) == 1

@@ -36,7 +36,7 @@ def sent(api, town, django_capture_on_commit_callbacks):
 
 
 def cap(api, alert_id, **params):
-    response = api.get(reverse("alert-cap", args=[alert_id]), params)
+    response = api.get(reverse("api:alert-cap", args=[alert_id]), params)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/cap+xml")
     return etree.fromstring(response.content)
@@ -53,7 +53,7 @@ def test_polygon_alert(api, town, sent, schema):
 
     tip = Tip.objects.get(title="Rookmelders")
     alert = sent(
-        reverse("alert-list"),
+        reverse("api:alert-list"),
         alert_body(polygon((0, 0), (900, 0), (900, 900), (0, 900)), category="fire", tip=tip.pk),
     )
     doc = valid(schema, cap(api, alert["id"]))
@@ -77,7 +77,7 @@ def test_polygon_alert(api, town, sent, schema):
 
 def test_circle_alert_and_follow_ups(api, town, sent, schema):
     alert = sent(
-        reverse("alert-list"), alert_body(circle(500, 500, 750), urgency="non_urgent", category="theft")
+        reverse("api:alert-list"), alert_body(circle(500, 500, 750), urgency="non_urgent", category="theft")
     )
     doc = valid(schema, cap(api, alert["id"]))
     info = doc.find("cap:info", NS)
@@ -87,7 +87,9 @@ def test_circle_alert_and_follow_ups(api, town, sent, schema):
     assert radius == "0.750"
     assert info.find("cap:area/cap:polygon", NS) is None
 
-    update = sent(reverse("alert-update", args=[alert["id"]]), {"message": "Het gaat om een grijze fiets."})
+    update = sent(
+        reverse("api:alert-update", args=[alert["id"]]), {"message": "Het gaat om een grijze fiets."}
+    )
     udoc = valid(schema, cap(api, update["id"]))
     assert udoc.findtext("cap:msgType", namespaces=NS) == "Update"
     sender = doc.findtext("cap:sender", namespaces=NS)
@@ -96,7 +98,7 @@ def test_circle_alert_and_follow_ups(api, town, sent, schema):
     )
     assert udoc.findtext("cap:references", namespaces=NS) == original_ref
 
-    cancel = sent(reverse("alert-cancel", args=[alert["id"]]), {"message": "Vals alarm."})
+    cancel = sent(reverse("api:alert-cancel", args=[alert["id"]]), {"message": "Vals alarm."})
     cdoc = valid(schema, cap(api, cancel["id"]))
     assert cdoc.findtext("cap:msgType", namespaces=NS) == "Cancel"
     refs = cdoc.findtext("cap:references", namespaces=NS).split()
@@ -105,7 +107,7 @@ def test_circle_alert_and_follow_ups(api, town, sent, schema):
 
 
 def test_clipped_circle_exports_the_clipped_polygon(api, town, sent, schema):
-    alert = sent(reverse("alert-list"), alert_body(circle(14800, 500, 1000)))
+    alert = sent(reverse("api:alert-list"), alert_body(circle(14800, 500, 1000)))
     info = valid(schema, cap(api, alert["id"])).find("cap:info", NS)
     assert info.find("cap:area/cap:circle", NS) is None
     assert info.find("cap:area/cap:polygon", NS) is not None

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from alerts.models import Alert, Delivery
 from alerts.perimeter import perimeter_from_circle
-from alerts.selectors import recipients_preview, recipients_resolve
+from alerts.recipients import recipients_preview, recipients_resolve
 from members.models import Membership
 
 from .conftest import alert_body, circle, polygon
@@ -142,9 +142,9 @@ def test_preview_matches_send(town, api, django_capture_on_commit_callbacks):
         )
     api.force_authenticate(town.officer_a)
     body = alert_body(circle(600, 500, 700))
-    preview = api.post(reverse("alert-preview"), body, format="json").json()
+    preview = api.post(reverse("api:alert-preview"), body, format="json").json()
     with django_capture_on_commit_callbacks(execute=True):
-        sent = api.post(reverse("alert-list"), body, format="json")
+        sent = api.post(reverse("api:alert-list"), body, format="json")
     assert sent.status_code == 201, sent.json()
     alert = Alert.objects.get(pk=sent.json()["id"])
     assert alert.recipients == preview["recipients"] > 0
@@ -156,7 +156,7 @@ def test_preview_matches_send(town, api, django_capture_on_commit_callbacks):
 def test_preview_has_no_personal_data(town, api):
     member = member_at(500, 500, town.a1, name="Jan Peeters")
     api.force_authenticate(town.officer_a)
-    response = api.post(reverse("alert-preview"), alert_body(circle(500, 500, 300)), format="json")
+    response = api.post(reverse("api:alert-preview"), alert_body(circle(500, 500, 300)), format="json")
     assert response.status_code == 200
     text = response.content.decode()
     assert "Jan Peeters" not in text and member.mobile not in text and member.email not in text
@@ -167,7 +167,7 @@ def test_clipping_to_the_zone_warns(town, api):
     inside = member_at(14900, 500, town.a1)  # a1 is far away, but membership is what counts
     api.force_authenticate(town.officer_a)
     # A 1 km circle centred on the zone border (x = 15000): half of it lies in zone B.
-    response = api.post(reverse("alert-preview"), alert_body(circle(15000, 500, 1000)), format="json")
+    response = api.post(reverse("api:alert-preview"), alert_body(circle(15000, 500, 1000)), format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert 0.49 < body["clipped_fraction"] < 0.51
@@ -182,7 +182,7 @@ def test_polygon_perimeter(town, api):
     member_at(1500, 500, town.a2)
     api.force_authenticate(town.officer_a)
     body = alert_body(polygon((0, 0), (1000, 0), (1000, 1000), (0, 1000)))
-    response = api.post(reverse("alert-preview"), body, format="json")
+    response = api.post(reverse("api:alert-preview"), body, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["recipients"] == 1
     assert response.json()["warnings"] == []

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from alerts.sms import GSM7_BASIC, GSM7_EXTENSION, sms_length
+from alerts.sms_length import GSM7_BASIC, GSM7_EXTENSION, sms_length
 
 # text, encoding, length (septets or UTF-16 units), segments
 TABLE = [

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from areas.importers import import_municipalities, import_networks, import_police_zones, link_police_zones
-from areas.importing import ImportAborted
 from areas.models import Municipality, Network, PoliceZone
+from core.importing import ImportAborted
 from tests.factories import X0, Y0, MunicipalityFactory, NetworkFactory, PoliceZoneFactory, square
 
 pytestmark = [

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 
-from areas.geometry import to_storage_multipolygon
 from areas.models import Network
 from areas.services import network_save
+from core.geometry import to_storage_multipolygon
 from tests.factories import X0, Y0, MunicipalityFactory, NetworkFactory, square
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 
 from areas.api.serializers import NetworkBrief, network_brief
-from areas.geometry import to_storage, to_wgs84, transformed
 from areas.models import Network
 from areas.selectors import networks_covering_points
+from core.geometry import to_storage, to_wgs84, transformed
 from tests.factories import X0, Y0, MunicipalityFactory, NetworkFactory, square
 
 pytestmark = pytest.mark.django_db

@@ -124,7 +124,8 @@ def police(town):
     Alfa share the cell centred at (250, 500); two of BIN Beta share (1500, 500) and stay hidden (below
     3); one of BIN Gamma is alone; a pending member and a member of the far BIN Delta are not counted.
     """
-    from members.models import Membership, Role
+    from access.models import Role
+    from members.models import Membership
     from tests.alerts.factories import member_at, police_officer
     from tests.alerts.factories import user as saved_user
 

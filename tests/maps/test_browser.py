@@ -100,7 +100,7 @@ def test_demo_municipality_map_shows_every_published_bin_and_none_unpublished(li
     text = popup.inner_text()
     assert "BIN Halle-Centrum" in text and "active" in text and centrum.contact_email in text
     assert popup.locator("[data-join-link]").get_attribute("href") == reverse(
-        "network-join", args=["bin-halle-centrum"]
+        "members:network-join", args=["bin-halle-centrum"]
     )
     shot(page, "maps-halle-popup")
 
@@ -224,7 +224,7 @@ def test_the_resident_page_suggests_streets_as_one_types_and_answers(live_server
     Street.objects.create(
         municipality=town["muni"], name_nl="Kaartweg", postcode="9990", source_id="test:kaartweg"
     )
-    page.goto(live_server.url + reverse("resident-lookup"))
+    page.goto(live_server.url + reverse("maps:lookup"))
     page.fill("#q", "kaart")
     page.wait_for_function("() => document.querySelectorAll('#street-suggestions option').length >= 2")
     options = page.eval_on_selector_all("#street-suggestions option", "els => els.map(e => e.value)")

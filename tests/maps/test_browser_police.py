@@ -85,13 +85,13 @@ def preview_of(user, body: dict) -> dict:
     """What POST /api/alerts/preview/ answers for `body`, asked outside the browser."""
     api = APIClient()
     api.force_authenticate(user)
-    response = api.post(reverse("alert-preview"), body, format="json")
+    response = api.post(reverse("api:alert-preview"), body, format="json")
     assert response.status_code == 200, response.content
     return response.json()
 
 
 def is_preview(response) -> bool:
-    return response.url.endswith(reverse("alert-preview")) and response.request.method == "POST"
+    return response.url.endswith(reverse("api:alert-preview")) and response.request.method == "POST"
 
 
 def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page, town, police):

@@ -13,9 +13,10 @@ from django.urls import reverse
 from folium.plugins import HeatMap
 
 from areas.models import Network
+from areas.selectors import municipality_by_key
 from maps.assets import standalone_html, use_vendored_assets
 from maps.builders import KIND_COLOURS, lookup_map, municipality_map, police_zone_map
-from maps.selectors import VERTEX_BUDGET, area_layers_for_display, display_tolerance_m, municipality_by_key
+from maps.selectors import VERTEX_BUDGET, area_layers_for_display, display_tolerance_m
 from tests.factories import X0, Y0, MunicipalityFactory, UserFactory, square
 
 from .conftest import lambert
@@ -54,7 +55,7 @@ def test_municipality_map_draws_every_published_network_and_nothing_else(town):
     for network in town["published"]:
         assert network.name in html
         assert network.contact_email in html
-        assert reverse("network-join", args=[network.slug]) in html
+        assert reverse("members:network-join", args=[network.slug]) in html
     for absent in ("BIN Verborgen", "BIN Opgeheven", "BIN Gamma", "BIN Delta"):
         assert absent not in html
 

@@ -12,8 +12,8 @@ from aiosmtpd.controller import Controller
 from django.contrib.gis.geos import Point
 from django.test import Client
 
+from access.models import Role
 from areas.models import Network
-from members.models import Role
 from tests.factories import (
     SRID,
     X0,

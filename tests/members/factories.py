@@ -4,7 +4,8 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from members.models import Member, Membership, Role
+from access.models import Role
+from members.models import Member, Membership
 from tests.factories import SRID, X0, Y0, NetworkFactory, PoliceZoneFactory, UserFactory
 
 

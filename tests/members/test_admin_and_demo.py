@@ -5,8 +5,9 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
+from access.models import AccessLog, Role
 from areas.models import Network
-from members.models import AccessLog, Member, Membership, NetworkProposal, Role
+from members.models import Member, Membership, NetworkProposal
 from tests.factories import (
     AddressFactory,
     MunicipalityFactory,
@@ -43,23 +44,27 @@ def objects(town, people):
     }
 
 
-@pytest.mark.parametrize("model", ["member", "membership", "role", "networkproposal", "accesslog"])
-def test_admin_pages_load_for_a_superuser(people, objects, model):
+@pytest.mark.parametrize(
+    ("app", "model"),
+    [("members", "member"), ("members", "membership"), ("access", "role"), ("members", "networkproposal"),
+     ("access", "accesslog")],
+)  # fmt: skip
+def test_admin_pages_load_for_a_superuser(people, objects, app, model):
     client = login(people["superuser"])
-    assert client.get(reverse(f"admin:members_{model}_changelist")).status_code == 200
-    assert client.get(reverse(f"admin:members_{model}_change", args=[objects[model].pk])).status_code == 200
+    assert client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:{app}_{model}_change", args=[objects[model].pk])).status_code == 200
     if model != "accesslog":
-        assert client.get(reverse(f"admin:members_{model}_add")).status_code == 200
+        assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
 
 
 def test_staff_with_every_permission_still_sees_no_member_data(people, objects):
     staff = UserFactory(username="staff", is_staff=True)
-    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="members"))
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["members", "access"]))
     client = login(staff)
     assert client.get(reverse("admin:members_member_changelist")).status_code == 403
     assert client.get(reverse("admin:members_member_change", args=[objects["member"].pk])).status_code == 403
     assert client.get(reverse("admin:members_membership_changelist")).status_code == 403
-    assert client.get(reverse("admin:members_role_changelist")).status_code == 200
+    assert client.get(reverse("admin:access_role_changelist")).status_code == 200
     assert "Admin Adriaan" not in client.get(reverse("admin:index")).content.decode()
 
 

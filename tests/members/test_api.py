@@ -6,7 +6,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from members.models import AccessLog, Member, Membership
+from access.models import AccessLog
+from members.models import Member, Membership
 
 from .factories import MembershipFactory
 from .helpers import login
@@ -25,7 +26,7 @@ JOIN_API = {
 
 
 def test_join_through_the_api_then_confirm_and_decide(client, town, people, mailbox):
-    response = client.post(reverse("members-api:join"), JOIN_API, content_type="application/json")
+    response = client.post(reverse("api:members-join"), JOIN_API, content_type="application/json")
     assert response.status_code == 202, response.content
     assert response.json()["networks"] == ["bin-alfa"]
     assert client.get(mailbox.link("api.anna@example.be", "confirm")).status_code == 200
@@ -33,11 +34,11 @@ def test_join_through_the_api_then_confirm_and_decide(client, town, people, mail
     assert membership.status == Membership.Status.PENDING
 
     coordinator = login(people["coord_a"])
-    queue = coordinator.get(reverse("members-api:memberships-pending")).json()
+    queue = coordinator.get(reverse("api:memberships-pending")).json()
     assert [(m["id"], m["network"], m["member"]["name"]) for m in queue] == [
         (membership.pk, "bin-alfa", "Api Anna")
     ]
-    url = reverse("members-api:membership-decision", args=[membership.pk])
+    url = reverse("api:membership-decision", args=[membership.pk])
     refused = coordinator.post(url, {"approve": False}, content_type="application/json")
     assert refused.status_code == 400 and "reason" in refused.json()
     decided = coordinator.post(
@@ -69,7 +70,7 @@ def test_join_through_the_api_then_confirm_and_decide(client, town, people, mail
 )
 def test_api_join_bad_input(client, town, mailbox, change, field, message):
     response = client.post(
-        reverse("members-api:join"), {**JOIN_API, **change}, content_type="application/json"
+        reverse("api:members-join"), {**JOIN_API, **change}, content_type="application/json"
     )
     assert response.status_code == 400
     body = response.json()
@@ -82,16 +83,16 @@ def test_api_member_list_json_and_csv_are_logged(town, people):
     MembershipFactory(network=town["a"], member__name="Lijst Lid", member__mobile="+32470000009")
     MembershipFactory(network=town["a"], member__name="Weg Lid", status=Membership.Status.LEFT)
     coordinator = login(people["coord_a"])
-    listing = coordinator.get(reverse("members-api:network-members", args=["bin-alfa"]))
+    listing = coordinator.get(reverse("api:network-members", args=["bin-alfa"]))
     assert listing.status_code == 200
     assert {m["member"]["name"] for m in listing.json()} == {"Lijst Lid", "Weg Lid"}
-    approved = coordinator.get(reverse("members-api:network-members", args=["bin-alfa"]) + "?status=approved")
+    approved = coordinator.get(reverse("api:network-members", args=["bin-alfa"]) + "?status=approved")
     assert [m["member"]["mobile"] for m in approved.json()] == ["+32470000009"]
-    as_csv = coordinator.get(reverse("members-api:network-members", args=["bin-alfa"]) + "?format=csv")
+    as_csv = coordinator.get(reverse("api:network-members", args=["bin-alfa"]) + "?format=csv")
     assert as_csv.status_code == 200 and as_csv["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert [r["name"] for r in rows] == ["Lijst Lid"]
-    csv_path = coordinator.get(reverse("members-api:network-members-csv", args=["bin-alfa"]))
+    csv_path = coordinator.get(reverse("api:network-members-csv", args=["bin-alfa"]))
     assert csv_path.content == as_csv.content
     log = list(AccessLog.objects.filter(user=people["coord_a"]).order_by("pk").values_list("action", "count"))
     assert log == [("view", 2), ("view", 1), ("export", 1), ("export", 1)]
@@ -99,11 +100,11 @@ def test_api_member_list_json_and_csv_are_logged(town, people):
 
 def test_unknown_network_is_404(town, people):
     coordinator = login(people["superuser"])
-    assert coordinator.get(reverse("members-api:network-members", args=["bin-nope"])).status_code == 404
-    assert coordinator.get(reverse("members-api:network-member-counts", args=["bin-nope"])).status_code == 404
+    assert coordinator.get(reverse("api:network-members", args=["bin-nope"])).status_code == 404
+    assert coordinator.get(reverse("api:network-member-counts", args=["bin-nope"])).status_code == 404
     assert (
         coordinator.post(
-            reverse("members-api:membership-decision", args=[999999]),
+            reverse("api:membership-decision", args=[999999]),
             {"approve": True},
             content_type="application/json",
         ).status_code
@@ -112,7 +113,7 @@ def test_unknown_network_is_404(town, people):
 
 
 def test_openapi_schema_names_the_inputs(client, town):
-    response = client.get(reverse("schema"))
+    response = client.get(reverse("api:schema"))
     assert response.status_code == 200
     text = response.content.decode()
     for name in ("MemberJoinInput", "MembershipDecisionInput", "NetworkProposeInput", "/api/members/join/"):
@@ -124,5 +125,5 @@ def test_basic_credentials_with_a_nul_character_are_refused_not_a_500(client, to
     import base64
 
     header = "Basic " + base64.b64encode(credentials.encode()).decode()
-    r = client.get(reverse("members-api:memberships-pending"), HTTP_AUTHORIZATION=header)
+    r = client.get(reverse("api:memberships-pending"), HTTP_AUTHORIZATION=header)
     assert r.status_code == 403  # refused like any wrong credentials (the session class comes first)

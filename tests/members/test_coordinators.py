@@ -7,7 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from members.models import AccessLog, Membership
+from access.models import AccessLog
+from members.models import Membership
 
 from .factories import MemberFactory, MembershipFactory
 from .helpers import login
@@ -72,7 +73,7 @@ def test_coordinator_of_a_cannot_act_on_members_of_b(town, people, members, mail
     )
     assert decide.status_code == 403
     api = client.post(
-        reverse("members-api:membership-decision", args=[beta_member.pk]),
+        reverse("api:membership-decision", args=[beta_member.pk]),
         {"approve": False, "reason": "x"},
         content_type="application/json",
     )
@@ -108,14 +109,14 @@ def test_dashboard_per_role(town, people, members):
 
 
 def test_police_see_counts_per_channel_and_nothing_personal(town, people, members):
-    response = login(people["police"]).get(reverse("members-api:network-member-counts", args=["bin-alfa"]))
+    response = login(people["police"]).get(reverse("api:network-member-counts", args=["bin-alfa"]))
     assert response.status_code == 200
     body = response.json()
     assert body["approved"] == 3 and body["pending"] == 1
     assert body["channels"] == {"sms": 2, "email": 3, "voice": 1}
     text = json.dumps(body)
     assert "Anna" not in text and "+32" not in text and "@" not in text
-    everything = login(people["police"]).get(reverse("members-api:member-counts")).json()
+    everything = login(people["police"]).get(reverse("api:member-counts")).json()
     assert {row["network"] for row in everything} == {"bin-alfa", "bin-beta", "bin-z-markt"}
     web = login(people["police"]).get(reverse("members:counts"))
     assert web.status_code == 200 and "Anna" not in web.content.decode()
@@ -123,11 +124,11 @@ def test_police_see_counts_per_channel_and_nothing_personal(town, people, member
 
 def test_login_page_and_redirect(client, town, people):
     page = client.get(reverse("members:dashboard"))
-    assert page.status_code == 302 and page["Location"].startswith(reverse("members:login"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("access:login"))
     user = people["coord_a"]
     user.set_password("pw")
     user.save()
-    response = client.post(reverse("members:login"), {"username": user.username, "password": "pw"})
+    response = client.post(reverse("access:login"), {"username": user.username, "password": "pw"})
     assert response.status_code == 302 and response["Location"] == reverse("members:dashboard")
 
 

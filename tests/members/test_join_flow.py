@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from members.models import AccessLog, Member, Membership
+from access.models import AccessLog
+from members.models import Member, Membership
 
 from .helpers import JOIN, login
 
@@ -26,9 +27,13 @@ def test_address_step_offers_the_covering_bins(client, town):
 
 
 def test_network_join_url_preselects_that_bin_or_names_the_right_one(client, town):
-    ok = client.get(reverse("network-join", args=["bin-alfa"]) + "?address=Kerkstraat+5,+9990+Teststad")
+    ok = client.get(
+        reverse("members:network-join", args=["bin-alfa"]) + "?address=Kerkstraat+5,+9990+Teststad"
+    )
     assert 'value="bin-alfa" checked' in ok.content.decode()
-    wrong = client.get(reverse("network-join", args=["bin-beta"]) + "?address=Kerkstraat+5,+9990+Teststad")
+    wrong = client.get(
+        reverse("members:network-join", args=["bin-beta"]) + "?address=Kerkstraat+5,+9990+Teststad"
+    )
     assert "BIN Beta does not cover this address; it lies in BIN Alfa." in wrong.content.decode()
 
 
@@ -36,7 +41,7 @@ def test_address_outside_every_bin_offers_to_start_one(client, town):
     response = client.get(join_url(address="Veldweg 3, 9990 Teststad"))
     html = response.content.decode()
     assert "No BIN covers this address." in html
-    assert reverse("network-start") in html
+    assert reverse("members:network-start") in html
     assert '<form method="post"' not in html
 
 

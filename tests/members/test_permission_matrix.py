@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from members.models import AccessLog, Membership
+from access.models import AccessLog
+from members.models import Membership
 from members.tokens import MANAGE, token_make
 
 from .factories import MemberFactory, MembershipFactory
@@ -96,37 +97,37 @@ ENDPOINTS = {
     ),
     "API member list of A": (
         "get",
-        lambda w, r: reverse("members-api:network-members", args=["bin-alfa"]),
+        lambda w, r: reverse("api:network-members", args=["bin-alfa"]),
         row("403 403 200 403 403 403 403 200"),
     ),
     "API CSV of A": (
         "get",
-        lambda w, r: reverse("members-api:network-members-csv", args=["bin-alfa"]),
+        lambda w, r: reverse("api:network-members-csv", args=["bin-alfa"]),
         row("403 403 200 403 403 403 403 200"),
     ),
     "API member list of A as ?format=csv": (
         "get",
-        lambda w, r: reverse("members-api:network-members", args=["bin-alfa"]) + "?format=csv",
+        lambda w, r: reverse("api:network-members", args=["bin-alfa"]) + "?format=csv",
         row("403 403 200 403 403 403 403 200"),
     ),
     "API pending queue": (
         "get",
-        lambda w, r: reverse("members-api:memberships-pending"),
+        lambda w, r: reverse("api:memberships-pending"),
         row("403 403 200 200 403 403 403 200"),
     ),
     "API decision": (
         "post",
-        lambda w, r: reverse("members-api:membership-decision", args=[w["membership"].pk]),
+        lambda w, r: reverse("api:membership-decision", args=[w["membership"].pk]),
         row("403 403 200 403 403 403 403 200"),
     ),
     "API counts of A": (
         "get",
-        lambda w, r: reverse("members-api:network-member-counts", args=["bin-alfa"]),
+        lambda w, r: reverse("api:network-member-counts", args=["bin-alfa"]),
         row("403 403 200 403 200 403 200 200"),
     ),
     "API counts of every visible network": (
         "get",
-        lambda w, r: reverse("members-api:member-counts"),
+        lambda w, r: reverse("api:member-counts"),
         row("403 403 200 200 200 200 200 200"),
     ),
 }
@@ -170,7 +171,7 @@ def test_permission_matrix(world, people, endpoint, role):
         response = client.get(path)
     assert response.status_code == expected[role], response.content[:500]
     if response.status_code == 302 and role in ("anonymous", "member"):
-        assert response["Location"].startswith(reverse("members:login"))
+        assert response["Location"].startswith(reverse("access:login"))
 
     content = response.content.decode("utf-8", "replace")
     refused = expected[role] >= 400 or (role in ("anonymous", "member") and expected[role] == 302)

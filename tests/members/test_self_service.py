@@ -7,7 +7,8 @@ from django.core import signing
 from django.db import connection
 from django.urls import reverse
 
-from members.models import AccessLog, Member, Membership
+from access.models import AccessLog
+from members.models import Member, Membership
 from members.tokens import CONFIRM, MANAGE, token_make
 
 from .factories import MemberFactory, MembershipFactory

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from members.models import AccessLog, Member, Membership
+from access.models import AccessLog
+from members.models import Member, Membership
 from members.phones import phone_normalise
 from members.services import member_join, members_purge_unconfirmed
 

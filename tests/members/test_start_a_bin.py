@@ -46,7 +46,7 @@ FORM = {
 
 def test_propose_a_drawn_area(client, town, people, mailbox):
     area = wgs84_square(0, 2500, 800)  # around the Veldweg, outside every BIN
-    response = client.post(reverse("network-start"), {**FORM, "area": json.dumps(area)})
+    response = client.post(reverse("members:network-start"), {**FORM, "area": json.dumps(area)})
     assert response.status_code == 302, response.content.decode()[:2000]
     proposal = NetworkProposal.objects.get()
     network = proposal.network
@@ -72,14 +72,13 @@ def test_propose_a_drawn_area(client, town, people, mailbox):
     assert "BIN Veld" not in login(people["coord_a"]).get(reverse("members:dashboard")).content.decode()
     # Not published: the public lookup does not offer it.
     assert (
-        "BIN Veld"
-        not in client.get(reverse("resident-lookup") + "?q=Veldweg+3,+9990+Teststad").content.decode()
+        "BIN Veld" not in client.get(reverse("maps:lookup") + "?q=Veldweg+3,+9990+Teststad").content.decode()
     )
 
 
 def test_propose_from_a_list_of_street_names_without_javascript(client, town, people, mailbox):
     data = {**FORM, "municipality": str(town["muni"].pk), "streets": "Veldweg\n"}
-    response = client.post(reverse("network-start"), data)
+    response = client.post(reverse("members:network-start"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     proposal = NetworkProposal.objects.get()
     assert list(proposal.streets.all()) == [town["veld"]]
@@ -93,7 +92,7 @@ def test_propose_from_a_list_of_street_names_without_javascript(client, town, pe
 def test_streets_crossing_an_existing_bin_leave_its_part_out(client, town, people, mailbox):
     # Kerkstraat lies in Alfa; together with the Veldweg, only the Veldweg part is proposed.
     data = {**FORM, "municipality": str(town["muni"].pk), "streets": "Veldweg\nKerkstraat"}
-    response = client.post(reverse("network-start"), data)
+    response = client.post(reverse("members:network-start"), data)
     assert response.status_code == 302
     network = NetworkProposal.objects.get().network
     assert not network.boundary.intersects(town["kerk"].addresses.first().point)
@@ -103,7 +102,7 @@ def test_streets_crossing_an_existing_bin_leave_its_part_out(client, town, peopl
 
 def test_streets_all_inside_existing_bins_are_refused(client, town, mailbox):
     data = {**FORM, "municipality": str(town["muni"].pk), "streets": "Kerkstraat"}
-    response = client.post(reverse("network-start"), data)
+    response = client.post(reverse("members:network-start"), data)
     assert response.status_code == 400
     assert "These streets already lie in BIN Alfa." in response.content.decode()
     assert not NetworkProposal.objects.exists() and not Network.objects.filter(name="BIN Veld").exists()
@@ -166,7 +165,7 @@ def test_bad_proposals_get_a_clear_message_and_change_nothing(client, town, mail
     if change.get("area") == "AREA":
         change["area"] = json.dumps(wgs84_square(0, 2500, 800))
     networks = Network.objects.count()
-    response = client.post(reverse("network-start"), {**FORM, **change})
+    response = client.post(reverse("members:network-start"), {**FORM, **change})
     assert response.status_code == 400
     assert message in response.content.decode(), response.content.decode()[:4000]
     assert Network.objects.count() == networks and not NetworkProposal.objects.exists()
@@ -174,7 +173,7 @@ def test_bad_proposals_get_a_clear_message_and_change_nothing(client, town, mail
 
 
 def test_propose_through_the_api_with_street_ids_and_with_an_area(client, town, people, mailbox):
-    url = reverse("members-api:network-propose")
+    url = reverse("api:network-propose")
     by_streets = client.post(
         url,
         {
@@ -221,5 +220,5 @@ def test_drawn_area_in_lambert_is_accepted_too(client, town, mailbox):
     square.srid = 31370
     area = json.loads(square.json)
     area["crs"] = {"type": "name", "properties": {"name": "EPSG:31370"}}
-    response = client.post(reverse("network-start"), {**FORM, "area": json.dumps(area)})
+    response = client.post(reverse("members:network-start"), {**FORM, "area": json.dumps(area)})
     assert response.status_code == 302, response.content.decode()[:2000]

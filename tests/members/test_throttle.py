@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.throttle import JOIN_EMAIL, JOIN_IP, LINK_EMAIL, LINK_IP, PROPOSE_IP, client_address
 from members.models import Member
-from members.throttle import JOIN_EMAIL, JOIN_IP, LINK_EMAIL, LINK_IP, PROPOSE_IP, client_address
 
 from .helpers import JOIN
 from .test_api import JOIN_API
@@ -53,7 +53,7 @@ def test_sign_ups_per_e_mail_address_page_and_api(town, people, mailbox):
     r = c.post(reverse("members:join"), JOIN)
     assert r.status_code == 429 and "Too many requests" in r.content.decode()
     api = APIClient(REMOTE_ADDR="192.0.2.11", HTTP_ACCEPT_LANGUAGE="en")
-    r = api.post(reverse("members-api:join"), {**JOIN_API, "email": JOIN["email"]}, format="json")
+    r = api.post(reverse("api:members-join"), {**JOIN_API, "email": JOIN["email"]}, format="json")
     assert r.status_code == 429 and "Too many requests" in r.json()["detail"]
     assert r["Retry-After"] == str(JOIN_EMAIL.seconds)
     assert Member.objects.filter(email=JOIN["email"]).count() == 1
@@ -61,7 +61,7 @@ def test_sign_ups_per_e_mail_address_page_and_api(town, people, mailbox):
 
 def test_sign_ups_per_client_address(town, settings, mailbox):
     api = APIClient(REMOTE_ADDR="203.0.113.5")
-    url = reverse("members-api:join")
+    url = reverse("api:members-join")
     answers = [
         api.post(url, {**JOIN_API, "email": f"n{n}@example.be", "name": f"N {n}"}, format="json").status_code
         for n in range(JOIN_IP.count + 1)
@@ -74,7 +74,7 @@ def test_sign_ups_per_client_address(town, settings, mailbox):
 
 def test_proposals_per_client_address(town, people, mailbox):
     api = APIClient(REMOTE_ADDR="203.0.113.9")
-    url = reverse("members-api:network-propose")
+    url = reverse("api:network-propose")
     answers = [api.post(url, {}, format="json").status_code for _ in range(PROPOSE_IP.count + 1)]
     assert answers == [400] * PROPOSE_IP.count + [429]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from core.text import normalise
 from streets.address_text import (
     AddressTextError,
     ParsedAddress,
     clean_query,
     expand_abbreviations,
-    normalise_name,
     parse_address,
 )
 
@@ -246,27 +246,6 @@ def test_expand_abbreviations(street, expanded):
 
 
 @pytest.mark.parametrize(
-    ("name", "normalised"),
-    [
-        ("Rue de la Loi", "rue de la loi"),
-        ("Sint-Jansstraat", "sint jansstraat"),
-        ("Sint Jansstraat", "sint jansstraat"),
-        ("Chaussée de Mons", "chaussee de mons"),
-        ("Rue d'Or", "rue d or"),
-        ("  Rue   du 17 décembre 1944 ", "rue du 17 decembre 1944"),
-        ("Rue du Cœur", "rue du coeur"),
-        ("Bahnhofstraße", "bahnhofstrasse"),
-        ("Rue Saint-Géréon", "rue saint gereon"),
-        ("Place Sainte-Catherine", "place sainte catherine"),
-        ("A.B.C", "a b c"),
-        ("---", ""),
-    ],
-)
-def test_normalise_name(name, normalised):
-    assert normalise_name(name) == normalised
-
-
-@pytest.mark.parametrize(
     ("text", "cleaned"),
     [
         ("  Kerkstraat   12  ", "Kerkstraat 12"),
@@ -339,7 +318,7 @@ def assert_consistent(parsed: ParsedAddress) -> None:
     for text in (parsed.street, parsed.municipality, parsed.house_number, parsed.box):
         assert text == text.strip() and "  " not in text and "," not in text
     key = parsed.street_key()
-    assert key == normalise_name(key)
+    assert key == normalise(key)
 
 
 @pytest.mark.parametrize(("text", "expected"), PARSES, ids=[text for text, _ in PARSES])
@@ -408,7 +387,7 @@ def test_register_addresses_read_back():
             text = forms[index % len(forms)]
             parsed = parse_address(text)
             if (
-                parsed.street_key() != normalise_name(street)
+                parsed.street_key() != normalise(street)
                 or parsed.house_number.replace(" ", "").upper() != row["housenumber"].upper()
                 or (parsed.box, parsed.postcode) != (row["boxnumber"], row["postcode"])
             ):

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 
-from areas.importing import ImportAborted
 from areas.models import Municipality
+from core.importing import ImportAborted
 from streets.importers import import_best_flat, import_best_register, import_osm
 from streets.importers.best import parse_wkb_point
 from streets.importers.common import parse_house_number

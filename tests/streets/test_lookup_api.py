@@ -215,7 +215,7 @@ def test_address_in_no_bin_gives_nearest_bins_and_how_to_start_one(client, town)
     assert nearest[0]["slug"] == "bin-alfa"
     assert nearest[0]["distance_m"] == 2000  # from y=3000 down to the top edge y=1000
     assert "bin-verborgen" not in [n["slug"] for n in nearest]
-    assert top["start_url"] == reverse("network-start")
+    assert top["start_url"] == reverse("members:network-start")
 
 
 def test_point_lookup(client, town, django_assert_max_num_queries):
@@ -383,7 +383,7 @@ def test_staff_see_unpublished(admin_client, town):
 
 
 def test_openapi_schema_lists_every_endpoint(client):
-    r = client.get(reverse("schema"), {"format": "json"})
+    r = client.get(reverse("api:schema"), {"format": "json"})
     assert r.status_code == 200
     paths = r.json()["paths"]
     for path in [
@@ -402,7 +402,7 @@ def test_documentation_page_loads_swagger_ui_from_our_own_static_files(client):
 
     from django.contrib.staticfiles import finders
 
-    r = client.get(reverse("api-docs"))
+    r = client.get(reverse("api:docs"))
     assert r.status_code == 200
     html = r.content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
@@ -423,23 +423,23 @@ def test_openapi_schema_validates():
 
 
 def test_resident_page_answers_without_javascript(client, town):
-    r = client.get(reverse("resident-lookup"), {"q": "Kerkstraat 3, Teststad"})
+    r = client.get(reverse("maps:lookup"), {"q": "Kerkstraat 3, Teststad"})
     html = r.content.decode()
     assert r.status_code == 200
     assert "BIN Alfa" in html
-    assert reverse("network-join", args=["bin-alfa"]) in html
+    assert reverse("members:network-join", args=["bin-alfa"]) in html
 
 
 def test_resident_page_no_bin_and_languages(client, town):
     html = client.get(
-        reverse("resident-lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="nl"
+        reverse("maps:lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="nl"
     ).content
     assert "Geen BIN" in html.decode()
     html = client.get(
-        reverse("resident-lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="fr"
+        reverse("maps:lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="fr"
     ).content
     assert "Aucun BIN" in html.decode() or "Aucun RIQ" in html.decode()
-    r = client.get(reverse("resident-lookup"), {"q": "\x00"})
+    r = client.get(reverse("maps:lookup"), {"q": "\x00"})
     assert r.status_code == 400
 
 

@@ -118,7 +118,7 @@ def test_an_unknown_place_is_said(client, village):
 
 
 def test_the_resident_page_answers_for_a_village(client, village):
-    page = client.get(reverse("resident-lookup"), {"q": "Kerkstraat 3, Kerkdorp"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(reverse("maps:lookup"), {"q": "Kerkstraat 3, Kerkdorp"}, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and "BIN Alfa" in page.content.decode()
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from areas.importing import ImportAborted, ImportReport
+from core.importing import ImportAborted, ImportReport
 
 __all__ = ["ImportCommand"]
 

@@ -8,9 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from areas.models import PoliceZone
+from areas.selectors import municipality_by_key
 from maps.assets import standalone_html
 from maps.builders import municipality_map, municipality_name, police_zone_map
-from maps.selectors import municipality_by_key
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from areas.importing import ImportAborted, ImportReport
+from core.importing import ImportAborted, ImportReport
 from streets.importers import import_best_flat, import_best_register
 from streets.importers.best import FLAT_COLUMNS, REGISTER_FILES
 from streets.importers.common import ON_ERROR_CHOICES

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from areas.importing import ImportAborted
+from core.importing import ImportAborted
 from streets.importers import import_osm
 from streets.importers.common import ON_ERROR_CHOICES
 

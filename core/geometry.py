@@ -1,14 +1,25 @@
-"""Geometry checks and conversions shared by the importers, the admin and the API."""
+"""Geometry checks and conversions shared by every app: the storage CRS, EPSG:4326 at the edges, and the
+service area (settings.BIN_SERVICE_BBOX) that every input is checked against."""
 
 import threading
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-__all__ = ["coord_transform", "to_storage", "to_storage_multipolygon", "to_wgs84", "transformed"]
+__all__ = [
+    "coord_transform",
+    "in_service_area",
+    "projected_extent",
+    "service_area_polygon",
+    "to_storage",
+    "to_storage_multipolygon",
+    "to_wgs84",
+    "transformed",
+]
 
 _local = threading.local()
 
@@ -77,3 +88,36 @@ def to_storage_multipolygon(geom: GEOSGeometry, *, srid: int | None = None) -> M
                 % {"srid": settings.BIN_STORAGE_SRID, "reason": geom.valid_reason}
             )
     return geom
+
+
+# --- the service area -------------------------------------------------------------------------------------
+
+
+def in_service_area(lon: float, lat: float) -> bool:
+    """Whether a position in EPSG:4326 degrees lies in the service area (settings.BIN_SERVICE_BBOX)."""
+    west, south, east, north = settings.BIN_SERVICE_BBOX
+    return west <= lon <= east and south <= lat <= north
+
+
+def service_area_polygon(srid: int | None = None) -> Polygon:
+    """The service area as a polygon in EPSG:`srid` (default: the storage CRS)."""
+    area = Polygon.from_bbox(settings.BIN_SERVICE_BBOX)
+    area.srid = 4326
+    return transformed(area, srid or settings.BIN_STORAGE_SRID)
+
+
+@lru_cache(maxsize=4)
+def projected_extent(bbox: tuple[float, float, float, float], srid: int) -> tuple[float, float, float, float]:
+    """The envelope in EPSG:`srid` of a lon/lat box such as settings.BIN_SERVICE_BBOX."""
+    west, south, east, north = bbox
+    steps = 20
+    ring = (
+        [(west + (east - west) * i / steps, south) for i in range(steps)]
+        + [(east, south + (north - south) * i / steps) for i in range(steps)]
+        + [(east - (east - west) * i / steps, north) for i in range(steps)]
+        + [(west, north - (north - south) * i / steps) for i in range(steps + 1)]
+    )
+    # The box's edges curve in a projected CRS: densify them before taking the envelope.
+    line = LineString(ring, srid=4326)
+    line.transform(CoordTransform(SpatialReference(4326), SpatialReference(srid)))
+    return line.extent

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from areas.importers import import_municipalities, import_networks, import_police_zones, link_police_zones
-from areas.importing import ImportAborted
 from areas.models import Network
+from core.importing import ImportAborted
 from streets.importers import import_best_flat
 from streets.models import Address
 from streets.postal import postal_names_import

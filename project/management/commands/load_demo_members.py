@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from access.models import Role
 from areas.models import Municipality, Network, PoliceZone
 from members import conf
-from members.models import Member, Membership, NetworkProposal, Role
+from members.models import Member, Membership, NetworkProposal
 from members.services import member_confirm_email, member_join, membership_decide, network_propose
 from members.tokens import CONFIRM, token_make
 from streets.models import Address, Street

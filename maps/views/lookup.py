@@ -3,10 +3,10 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from maps.builders import lookup_map
+from streets.address_text import AddressTextError, clean_query
+from streets.selectors import address_lookup
 
-from .address_text import AddressTextError, clean_query
-from .selectors import address_lookup
+from ..builders import lookup_map
 
 MATCH_LABELS = {
     "exact": _("address found"),
@@ -17,6 +17,9 @@ MATCH_LABELS = {
 }
 
 
+__all__ = ["resident_lookup"]
+
+
 def resident_lookup(request):
     query = request.GET.get("q", "")
     context = {"query": query[:200]}
@@ -25,7 +28,7 @@ def resident_lookup(request):
             text = clean_query(query)
         except AddressTextError as exc:
             context["error"] = str(exc)
-            return render(request, "streets/lookup.html", context, status=400)
+            return render(request, "maps/lookup.html", context, status=400)
         result = address_lookup(text=text, user=request.user, max_candidates=3)
         for m in result.matches:
             m.match_label = MATCH_LABELS.get(m.match, m.match)
@@ -33,4 +36,4 @@ def resident_lookup(request):
                 lookup_map(point=m.point, networks=[c.network for c in m.networks]).get_root()._repr_html_()
             )
         context["result"] = result
-    return render(request, "streets/lookup.html", context)
+    return render(request, "maps/lookup.html", context)

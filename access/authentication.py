@@ -20,4 +20,4 @@ class BasicAuthentication(authentication.BasicAuthentication):
 class BasicAuthenticationScheme(BasicScheme):
     """The OpenAPI security scheme of BasicAuthentication: HTTP Basic, as drf-spectacular says DRF's is."""
 
-    target_class = "members.authentication.BasicAuthentication"
+    target_class = "access.authentication.BasicAuthentication"

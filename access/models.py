@@ -1,0 +1,73 @@
+"""Who may do what where (roles), and the log of who saw whose personal data."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["AccessLog", "Role"]
+
+
+class Role(models.Model):
+    # Permissions are object-level: a coordinator acts on the members of the networks whose
+    # `Network.coordinators` name them (that many-to-many is the one record of coordinators), a police
+    # officer on the alerts and counts of the police zone of their role, municipality staff on the areas
+    # and maps of the municipality of their role. Staff status alone grants nothing here; administrators
+    # are superusers. access/permissions.py is the one module that decides from these rows.
+    #
+    # The scope is a foreign key into the areas app's tables, named by string: access sits below areas in
+    # the layering (every app asks it), so its code imports nothing from there.
+    """What one police officer or municipality employee may do, and where."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", _("police officer")
+        MUNICIPALITY = "municipality", _("municipality staff")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="bin_roles", on_delete=models.CASCADE)
+    kind = models.CharField(_("role"), max_length=12, choices=Kind.choices)
+    network = models.ForeignKey(
+        "areas.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    police_zone = models.ForeignKey(
+        "areas.PoliceZone", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    municipality = models.ForeignKey(
+        "areas.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="role_has_its_scope",
+                condition=(
+                    models.Q(kind="police", police_zone__isnull=False, municipality__isnull=True)
+                    | models.Q(kind="municipality", municipality__isnull=False, police_zone__isnull=True)
+                ),
+            )
+        ]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        scope = self.police_zone or self.municipality
+        return f"{self.user} · {self.get_kind_display()} · {scope}"
+
+
+class AccessLog(models.Model):
+    """Who looked at or exported whose personal data, when and why. Kept after the member is erased."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)  # "view", "export", "approve", "erase", …
+    # Plain ids, not foreign keys: the log must outlive an erased member without holding their data.
+    member_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    network_id = models.BigIntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=1, help_text=_("How many members the action touched."))
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} ({self.count})"

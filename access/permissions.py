@@ -1,0 +1,230 @@
+"""Every permission decision of the service, in one module: views, selectors, services, the admin and the
+map pages ask here and decide nothing themselves.
+
+Who there is: anonymous · member (through a signed link, no account) · coordinator (the networks whose
+coordinators name them) · police officer (one police zone per role) · municipality staff (one municipality
+per role) · administrator (an active superuser). Staff status alone grants nothing but the sight of
+unpublished networks.
+
+Decisions about one object are `can_*` functions returning a bool. Decisions about many come as a `Scope`:
+what a user's roles reach (everything, or these zones, municipalities, networks), which the selectors turn
+into a query with the areas app's rules (`NetworkQuerySet.in_scope`).
+"""
+
+from dataclasses import dataclass
+
+from .models import Role
+
+__all__ = [
+    "Scope",
+    "alert_scope",
+    "can_evaluate",
+    "can_manage_areas",
+    "can_manage_members",
+    "can_see_member",
+    "can_see_member_counts",
+    "can_see_proposal",
+    "can_send_alerts",
+    "can_use_member_admin",
+    "can_work_with_tips",
+    "coordinated_network_ids",
+    "coordinator_scope",
+    "is_administrator",
+    "is_coordinator",
+    "is_police",
+    "member_counts_scope",
+    "municipality_ids",
+    "police_zone_ids",
+    "proposal_readers",
+    "proposals_scope",
+    "sees_unpublished_networks",
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's roles reach: everything (administrators) or the objects with these ids."""
+
+    everything: bool = False
+    police_zones: frozenset[int] = frozenset()
+    municipalities: frozenset[int] = frozenset()
+    networks: frozenset[int] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.police_zones or self.municipalities or self.networks)
+
+
+EVERYTHING = Scope(everything=True)
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_administrator(user) -> bool:
+    """An active superuser: every permission, everywhere."""
+    return _active(user) and user.is_superuser
+
+
+def police_zone_ids(user) -> set[int]:
+    """The police zones a user acts for as a police officer."""
+    if not _active(user):
+        return set()
+    return set(Role.objects.filter(user=user, kind=Role.Kind.POLICE).values_list("police_zone_id", flat=True))
+
+
+def municipality_ids(user) -> set[int]:
+    """The municipalities a user works for."""
+    if not _active(user):
+        return set()
+    return set(
+        Role.objects.filter(user=user, kind=Role.Kind.MUNICIPALITY).values_list("municipality_id", flat=True)
+    )
+
+
+def coordinated_network_ids(user) -> set[int]:
+    """The networks a user coordinates."""
+    if not _active(user):
+        return set()
+    return set(user.coordinated_networks.values_list("pk", flat=True))
+
+
+def _coordinates(user, network) -> bool:
+    return network.coordinators.filter(pk=user.pk).exists()
+
+
+# --- networks ------------------------------------------------------------------------------------------
+
+
+def sees_unpublished_networks(user) -> bool:
+    """Staff see unpublished and dissolved networks in every list, map and lookup; others the public ones."""
+    return user is not None and user.is_authenticated and user.is_staff
+
+
+def can_manage_areas(user, municipality_id: int) -> bool:
+    """Municipality staff of the municipality and administrators."""
+    if not _active(user):
+        return False
+    return user.is_superuser or municipality_id in municipality_ids(user)
+
+
+def can_see_proposal(user, municipality) -> bool:
+    """Proposals for a new BIN: staff of the municipality, police of its zone, administrators."""
+    if not _active(user):
+        return False
+    return (
+        user.is_superuser
+        or municipality.pk in municipality_ids(user)
+        or (municipality.police_zone_id is not None and municipality.police_zone_id in police_zone_ids(user))
+    )
+
+
+def proposal_readers(municipality) -> list:
+    """The users who see the proposals of `municipality` (told of each new one): its municipality staff and
+    the police of its zone. Administrators see them too but are not told."""
+    roles = Role.objects.filter(kind=Role.Kind.MUNICIPALITY, municipality=municipality)
+    if municipality.police_zone_id:
+        roles |= Role.objects.filter(kind=Role.Kind.POLICE, police_zone_id=municipality.police_zone_id)
+    return [r.user for r in roles.select_related("user").order_by("kind", "pk")]
+
+
+def proposals_scope(user) -> Scope:
+    """Whose proposals `user` sees: their municipalities' and their police zones' municipalities'."""
+    if is_administrator(user):
+        return EVERYTHING
+    return Scope(
+        police_zones=frozenset(police_zone_ids(user)), municipalities=frozenset(municipality_ids(user))
+    )
+
+
+# --- members -------------------------------------------------------------------------------------------
+
+
+def can_manage_members(user, network) -> bool:
+    """Members' personal data and decisions: coordinators of the network and administrators; not police,
+    not municipality staff."""
+    if not _active(user):
+        return False
+    return user.is_superuser or _coordinates(user, network)
+
+
+def is_coordinator(user) -> bool:
+    """Whether `user` manages the members of any network (their own, or all as an administrator)."""
+    return is_administrator(user) or bool(coordinated_network_ids(user))
+
+
+def coordinator_scope(user) -> Scope:
+    """The networks whose members `user` manages."""
+    if is_administrator(user):
+        return EVERYTHING
+    return Scope(networks=frozenset(coordinated_network_ids(user)))
+
+
+def can_see_member(user, member_network_ids) -> bool:
+    """One member's data: a coordinator of one of the member's networks, or an administrator."""
+    if is_administrator(user):
+        return True
+    return bool(set(member_network_ids) & coordinated_network_ids(user))
+
+
+def can_use_member_admin(user) -> bool:
+    """The admin's member and membership pages (all members' data at once): administrators only."""
+    return is_administrator(user)
+
+
+def can_see_member_counts(user, network) -> bool:
+    """Counts (no names, no numbers): coordinators, police of the zone, municipality staff, administrators."""
+    if not _active(user):
+        return False
+    if user.is_superuser or _coordinates(user, network):
+        return True
+    return network.effective_zone_id in police_zone_ids(user) or network.municipality_id in municipality_ids(
+        user
+    )
+
+
+def member_counts_scope(user) -> Scope:
+    """The networks whose member counts `user` sees: coordinated, of their police zones or municipalities."""
+    if is_administrator(user):
+        return EVERYTHING
+    return Scope(
+        police_zones=frozenset(police_zone_ids(user)),
+        municipalities=frozenset(municipality_ids(user)),
+        networks=frozenset(coordinated_network_ids(user)),
+    )
+
+
+# --- alerts --------------------------------------------------------------------------------------------
+
+
+def is_police(user) -> bool:
+    """Police officers (of any zone) and administrators: who works with alerts at all."""
+    return is_administrator(user) or bool(police_zone_ids(user))
+
+
+def can_send_alerts(user, police_zone_id: int | None) -> bool:
+    """Alerts of a zone (sending, reading, following up, its alert map): its police and administrators."""
+    if not _active(user) or police_zone_id is None:
+        return False
+    return user.is_superuser or police_zone_id in police_zone_ids(user)
+
+
+def alert_scope(user) -> Scope:
+    """The police zones whose alerts `user` sends and reads."""
+    if is_administrator(user):
+        return EVERYTHING
+    return Scope(police_zones=frozenset(police_zone_ids(user)))
+
+
+def can_evaluate(user, police_zone) -> bool:
+    """The evaluation of a zone's alerts: its police, staff of a municipality in the zone, administrators."""
+    if can_send_alerts(user, police_zone.pk):
+        return True
+    mine = municipality_ids(user)
+    return bool(mine) and police_zone.municipalities.filter(pk__in=mine).exists()
+
+
+def can_work_with_tips(user) -> bool:
+    """The library of preventive tips: police and municipality staff read and edit it, and administrators."""
+    return is_administrator(user) or bool(police_zone_ids(user)) or bool(municipality_ids(user))

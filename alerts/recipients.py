@@ -1,0 +1,223 @@
+"""Who an alert reaches: the recipients of a perimeter (in one PostGIS statement, for the outbox and the
+preview), the recipients of a follow-up, and the members per square of a zone for the police map.
+
+The members' side of these statements comes from members.reach; this module adds what an alert decides:
+the channel for the urgency and the quiet hours.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.gis.geos import MultiPolygon
+from django.db import connection
+from django.utils import timezone
+
+from areas.models import Network
+from members.reach import contacts_join_sql, reachable_sql
+
+from .models import Delivery
+
+__all__ = [
+    "DENSITY_CELL_M",
+    "DENSITY_MIN_COUNT",
+    "FOLLOW_UP_RECIPIENTS",
+    "RECIPIENTS",
+    "DensityGrid",
+    "Preview",
+    "Recipient",
+    "reach_density",
+    "recipients_params",
+    "recipients_preview",
+    "recipients_resolve",
+]
+
+# The recipients of a perimeter, as SQL: the members an alert of the police zone reaches (members.reach:
+# an approved membership in a live network of the zone) whose point lies inside the perimeter, once each
+# (a member of two BINs is one row, with both networks), with the channel the urgency asks for and, for a
+# non-urgent message, the end of the member's quiet hours when the message would arrive during them.
+#
+# The connections run with JIT compilation off (DATABASE_JIT in the settings): these statements' row
+# estimates are large enough to trigger it, and compiling took 7 of the 8 seconds of a 20 km perimeter.
+_QUIET = """
+    CASE WHEN NOT %(urgent)s
+              AND m.quiet_hours_start IS NOT NULL AND m.quiet_hours_end IS NOT NULL
+              AND m.quiet_hours_start <> m.quiet_hours_end
+              AND CASE WHEN m.quiet_hours_start < m.quiet_hours_end
+                       THEN %(local_time)s >= m.quiet_hours_start AND %(local_time)s < m.quiet_hours_end
+                       ELSE %(local_time)s >= m.quiet_hours_start OR %(local_time)s < m.quiet_hours_end END
+         THEN ((%(local_date)s::date + CASE WHEN %(local_time)s < m.quiet_hours_end THEN 0 ELSE 1 END)
+               + m.quiet_hours_end) AT TIME ZONE %(tz)s
+    END
+"""
+_CHANNEL = f"""
+    CASE WHEN m.mobile = '' AND m.email = '' THEN NULL
+         WHEN (%(urgent)s AND m.mobile <> '') OR m.email = '' THEN '{Delivery.Channel.SMS}'
+         ELSE '{Delivery.Channel.EMAIL}' END
+"""
+
+RECIPIENTS = f"""
+    SELECT m.member_id, m.network_ids, {_CHANNEL} AS channel, {_QUIET} AS not_before
+    FROM ({reachable_sql(area="ST_GeomFromEWKB(%(perimeter)s)")}) m
+"""
+
+
+# Follow-ups reach the members of the original's deliveries, on the same channel, whatever their
+# memberships say now; only an erased member (member_id NULL) drops out.
+FOLLOW_UP_RECIPIENTS = f"""
+    SELECT d.member_id, d.network_ids, d.channel, {_QUIET} AS not_before
+    FROM alerts_delivery d
+    {contacts_join_sql(on="d.member_id")}
+    WHERE d.alert_id = %(original)s AND d.status <> '{Delivery.Status.SKIPPED}'
+"""
+
+
+def recipients_params(*, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime) -> dict:
+    local = timezone.localtime(now)
+    return {
+        "zone": police_zone_id,
+        "perimeter": bytes(perimeter.ewkb),
+        "urgent": urgent,
+        "local_time": local.time().replace(tzinfo=None),
+        "local_date": local.date(),
+        "tz": settings.TIME_ZONE,
+    }
+
+
+class Recipient(NamedTuple):
+    # A tuple, not a frozen dataclass: 113,000 of them for a 20 km perimeter, three times as fast to make.
+    member_id: int
+    network_ids: tuple[int, ...]
+    channel: str | None
+    not_before: datetime | None
+
+
+def recipients_resolve(
+    *, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime | None = None
+) -> list[Recipient]:
+    """The members an alert with this perimeter reaches (channel None: no mobile and no e-mail)."""
+    params = recipients_params(
+        police_zone_id=police_zone_id, perimeter=perimeter, urgent=urgent, now=now or timezone.now()
+    )
+    with connection.cursor() as cur:
+        cur.execute(RECIPIENTS, params)
+        return [Recipient(m, tuple(n), c, t) for m, n, c, t in cur.fetchall()]
+
+
+@dataclass
+class Preview:
+    total: int = 0
+    channels: dict[str, int] = field(default_factory=dict)  # sms, email
+    no_contact: int = 0  # members inside with neither a mobile number nor an e-mail address
+    deferred: int = 0  # non-urgent messages held until the end of the member's quiet hours
+    networks: list[dict] = field(default_factory=list)  # per BIN: id, name, slug, kind, total, sms, email
+
+
+def recipients_preview(
+    *, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime | None = None
+) -> Preview:
+    """How many members a perimeter reaches, per BIN and per channel, in one statement; no names."""
+    params = recipients_params(
+        police_zone_id=police_zone_id, perimeter=perimeter, urgent=urgent, now=now or timezone.now()
+    )
+    sql = f"""
+        WITH r AS ({RECIPIENTS})
+        SELECT 'network', nid, r.channel, count(*) FROM r CROSS JOIN unnest(r.network_ids) AS nid
+            WHERE r.channel IS NOT NULL GROUP BY nid, r.channel
+        UNION ALL
+        SELECT 'channel', NULL, r.channel, count(*) FROM r GROUP BY r.channel
+        UNION ALL
+        SELECT 'deferred', NULL, NULL, count(*) FROM r
+            WHERE r.channel IS NOT NULL AND r.not_before IS NOT NULL
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    preview = Preview(channels={"sms": 0, "email": 0})
+    per_network: dict[int, dict[str, int]] = {}
+    for kind, nid, channel, count in rows:
+        if kind == "network":
+            per_network.setdefault(nid, {"sms": 0, "email": 0})[channel] = count
+        elif kind == "channel":
+            if channel is None:
+                preview.no_contact = count
+            else:
+                preview.channels[channel] = count
+        else:
+            preview.deferred = count
+    preview.total = sum(preview.channels.values())
+    networks = Network.objects.in_bulk(list(per_network))
+    for nid, counts in sorted(per_network.items(), key=lambda kv: networks[kv[0]].name):
+        n = networks[nid]
+        preview.networks.append(
+            {
+                "id": n.pk,
+                "slug": n.slug,
+                "name": n.name,
+                "kind": n.kind,
+                "total": counts["sms"] + counts["email"],
+                **counts,
+            }
+        )
+    return preview
+
+
+# --- member density ----------------------------------------------------------------------------------
+
+# The police map shows where members live as counts per square cell, never as points. A cell of 250 m
+# holds a few streets; a cell with fewer than DENSITY_MIN_COUNT members is left out, so no shown number
+# stands for one or two households that a neighbour could name.
+DENSITY_CELL_M = 250
+DENSITY_MIN_COUNT = 3
+# Six decimals of a degree are 0.11 m: finer than any square is drawn.
+DENSITY_DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class DensityGrid:
+    """Members per cell of the police zone, as GeoJSON squares in EPSG:4326 with a `count` property."""
+
+    cells: list[dict]
+    cell_m: int
+    min_count: int
+    # Members in cells below min_count: counted in no cell, only in this total.
+    hidden: int
+
+    @property
+    def shown(self) -> int:
+        return sum(c["properties"]["count"] for c in self.cells)
+
+
+# ST_SnapToGrid in the metric storage CRS moves each point to the nearest multiple of cell_m, the centre of
+# its cell; ST_Expand by half a cell makes the square around it. Only the cells' corners leave the database.
+DENSITY_SQL = f"""
+    WITH cells AS (
+        SELECT ST_SnapToGrid(m.point, %(cell)s) AS centre, count(*) AS n
+        FROM ({reachable_sql()}) m
+        GROUP BY 1
+    )
+    SELECT CASE WHEN n >= %(k)s
+                THEN ST_AsGeoJSON(ST_Transform(ST_Expand(centre, %(half)s), 4326), %(decimals)s) END,
+           n
+    FROM cells
+    ORDER BY ST_Y(centre) DESC, ST_X(centre)
+"""
+
+
+def reach_density(
+    *, police_zone_id: int, cell_m: int = DENSITY_CELL_M, min_count: int = DENSITY_MIN_COUNT
+) -> DensityGrid:
+    """Counts of the members an alert of the zone could reach, per `cell_m` square; no member's position."""
+    params = {"cell": float(cell_m), "half": cell_m / 2, "zone": police_zone_id, "k": min_count}
+    with connection.cursor() as cur:
+        cur.execute(DENSITY_SQL, {**params, "decimals": DENSITY_DECIMALS})
+        rows = cur.fetchall()
+    cells, hidden = [], 0
+    for geojson, count in rows:
+        if geojson is None:
+            hidden += count
+            continue
+        cells.append({"type": "Feature", "geometry": json.loads(geojson), "properties": {"count": count}})
+    return DensityGrid(cells=cells, cell_m=cell_m, min_count=min_count, hidden=hidden)

@@ -1,0 +1,173 @@
+"""What alerts reached and what came back, per police zone and per BIN: one implementation for the API
+(/api/alerts/stats/) and the evaluation page, with or without a period.
+
+A period selects threads: the original alerts sent in it, with their follow-ups, deliveries and reactions
+whenever those came. Without a period every thread of the zones counts.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from areas.models import Network, PoliceZone
+
+from .models import Alert, Delivery, Reaction
+
+__all__ = ["alert_statistics", "period_bounds"]
+
+ALERT, DRAFT, CANCELLED = Alert.MsgType.ALERT, Alert.Status.DRAFT, Alert.Status.CANCELLED
+
+# The threads (original alerts) of the zones and the period; a delivery or reaction belongs to its root.
+_ROOTS = f"""
+    SELECT id FROM alerts_alert
+    WHERE police_zone_id = ANY(%(zones)s) AND msg_type = '{ALERT}' AND status <> '{DRAFT}'
+      AND (%(since)s::timestamptz IS NULL OR sent_at >= %(since)s)
+      AND (%(until)s::timestamptz IS NULL OR sent_at < %(until)s)
+"""
+_THREAD = f"coalesce(a.references_id, a.id) IN ({_ROOTS})"
+_NETWORK = "(%(network)s::bigint IS NULL OR nid = %(network)s)"
+
+ZONES_SQL = f"""
+    SELECT a.police_zone_id,
+           count(*) FILTER (WHERE a.msg_type = '{ALERT}'),
+           count(*) FILTER (WHERE a.msg_type <> '{ALERT}'),
+           coalesce(sum(a.recipients) FILTER (WHERE a.msg_type = '{ALERT}'), 0),
+           count(*) FILTER (WHERE a.status = '{CANCELLED}'),
+           count(*) FILTER (WHERE a.outcome <> '' AND a.msg_type = '{ALERT}')
+    FROM alerts_alert a WHERE {_THREAD}
+    GROUP BY a.police_zone_id
+"""
+ZONE_DELIVERIES_SQL = f"""
+    SELECT a.police_zone_id, d.status, count(*)
+    FROM alerts_delivery d JOIN alerts_alert a ON a.id = d.alert_id
+    WHERE {_THREAD} GROUP BY 1, 2
+"""
+ZONE_REACTIONS_SQL = f"""
+    SELECT a.police_zone_id, r.kind, count(*)
+    FROM alerts_reaction r JOIN alerts_alert a ON a.id = r.alert_id
+    WHERE r.alert_id IN ({_ROOTS}) GROUP BY 1, 2
+"""
+# Per BIN: a member of two BINs counts in both; original alerts only for alerts and recipients.
+NETWORKS_SQL = f"""
+    SELECT nid,
+           count(DISTINCT d.alert_id) FILTER (WHERE a.msg_type = '{ALERT}'),
+           count(*) FILTER (WHERE a.msg_type = '{ALERT}'),
+           count(*) FILTER (WHERE d.status = '{Delivery.Status.FAILED}'),
+           count(*) FILTER (WHERE d.status = '{Delivery.Status.SENT}')
+    FROM alerts_delivery d
+    JOIN alerts_alert a ON a.id = d.alert_id
+    CROSS JOIN unnest(d.network_ids) AS nid
+    WHERE {_THREAD} AND {_NETWORK}
+    GROUP BY nid
+"""
+NETWORK_REACTIONS_SQL = f"""
+    SELECT nid, r.kind, count(*)
+    FROM alerts_reaction r CROSS JOIN unnest(r.network_ids) AS nid
+    WHERE r.alert_id IN ({_ROOTS}) AND {_NETWORK}
+    GROUP BY 1, 2
+"""
+NETWORK_OUTCOMES_SQL = f"""
+    SELECT DISTINCT nid, a.id, a.category, a.sent_at, a.outcome
+    FROM alerts_alert a
+    JOIN alerts_delivery d ON d.alert_id = a.id
+    CROSS JOIN unnest(d.network_ids) AS nid
+    WHERE a.id IN ({_ROOTS}) AND a.outcome <> '' AND {_NETWORK}
+    ORDER BY a.sent_at
+"""
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in the service's time zone: both days are included."""
+    tz = timezone.get_default_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )
+
+
+def _reactions(counts: dict) -> dict:
+    return {kind: counts.get(kind, 0) for kind in Reaction.Kind.values}
+
+
+def _zone_rows(cur, params) -> dict[int, dict]:
+    rows = {}
+    cur.execute(ZONES_SQL, params)
+    for zone, alerts, follow_ups, recipients, cancelled, with_outcome in cur.fetchall():
+        rows[zone] = _zone_row(alerts, follow_ups, recipients, cancelled, with_outcome)
+    cur.execute(ZONE_DELIVERIES_SQL, params)
+    for zone, status, count in cur.fetchall():
+        rows[zone]["deliveries"][status] = count
+    cur.execute(ZONE_REACTIONS_SQL, params)
+    for zone, kind, count in cur.fetchall():
+        rows[zone]["reactions"][kind] = count
+    return rows
+
+
+def _zone_row(alerts=0, follow_ups=0, recipients=0, cancelled=0, with_outcome=0) -> dict:
+    return {
+        "alerts": alerts,
+        "follow_ups": follow_ups,
+        "recipients": recipients,
+        "cancelled": cancelled,
+        "with_outcome": with_outcome,
+        "deliveries": dict.fromkeys(Delivery.Status.values, 0),
+        "reactions": _reactions({}),
+    }
+
+
+def _network_rows(cur, params) -> dict[int, dict]:
+    def empty():
+        return {"alerts": 0, "recipients": 0, "failed": 0, "sent": 0, "reactions": {}, "outcomes": []}
+
+    cur.execute(NETWORKS_SQL, params)
+    rows = {
+        nid: {**empty(), "alerts": al, "recipients": rc, "failed": fl, "sent": st}
+        for nid, al, rc, fl, st in cur
+    }
+    cur.execute(NETWORK_REACTIONS_SQL, params)
+    for nid, kind, count in cur.fetchall():
+        rows.setdefault(nid, empty())["reactions"][kind] = count
+    cur.execute(NETWORK_OUTCOMES_SQL, params)
+    for nid, alert_id, category, sent_at, outcome in cur.fetchall():
+        rows[nid]["outcomes"].append(
+            {"alert": alert_id, "category": category, "sent_at": sent_at, "outcome": outcome}
+        )
+    return rows
+
+
+def alert_statistics(
+    *,
+    police_zone_ids: list[int],
+    network_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict:
+    """Per police zone and per BIN: alerts sent, recipients, deliveries, reactions, outcomes; of the
+    threads sent between `start` and `end` (both days included) when given, else of all of them."""
+    since, until = period_bounds(start, end) if start and end else (None, None)
+    params = {"zones": list(police_zone_ids), "network": network_id, "since": since, "until": until}
+    with connection.cursor() as cur:
+        zone_rows = _zone_rows(cur, params)
+        per_network = _network_rows(cur, params)
+    zones = PoliceZone.objects.in_bulk(list(police_zone_ids))
+    networks = Network.objects.only("slug", "name").in_bulk(list(per_network))
+    return {
+        "police_zones": [
+            {"id": z.pk, "number": z.number, "name": z.name, **zone_rows.get(z.pk, _zone_row())}
+            for z in sorted(zones.values(), key=lambda z: z.name)
+        ],
+        "networks": [
+            {
+                "id": nid,
+                "slug": networks[nid].slug,
+                "name": networks[nid].name,
+                **{k: v for k, v in row.items() if k != "reactions"},
+                "reactions": _reactions(row["reactions"]),
+            }
+            for nid, row in sorted(
+                per_network.items(), key=lambda kv: networks[kv[0]].name if kv[0] in networks else ""
+            )
+            if nid in networks
+        ],
+    }

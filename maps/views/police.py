@@ -1,0 +1,134 @@
+"""The police pages: the alert map an officer draws on, an alert's page, and the evaluation of a period.
+Who may open them is asked of access.permissions; what they show comes from the alerts app's selectors."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.permissions import can_evaluate, can_send_alerts
+from alerts.models import Alert
+from alerts.selectors import alert_thread, alerts_in_period
+from alerts.statistics import alert_statistics
+from areas.models import PoliceZone
+
+from ..police import alert_map, evaluation_map, police_alert_map
+from .public import map_parts
+
+__all__ = ["alert_page", "evaluation_page", "police_alert_page"]
+
+POLICE_MAP_HEIGHT = "100%"  # the page sizes the map's frame
+EVALUATION_DAYS = 90  # the period shown when none is asked for: about a quarter
+
+
+@login_required
+def police_alert_page(request, number):
+    """The officer's alert map: draw, preview, send. Police of the zone and administrators."""
+    zone = get_object_or_404(PoliceZone, number=number)
+    if not can_send_alerts(request.user, zone.pk):
+        raise PermissionDenied(_("You do not send alerts for this police zone."))
+    m = police_alert_map(police_zone=zone, height=POLICE_MAP_HEIGHT, panel_target="#alert-panel")
+    get_token(request)  # the map's script reads the CSRF token from its cookie
+    return render(
+        request,
+        "maps/police_alert_page.html",
+        {
+            "title": _("New alert in police zone %(name)s") % {"name": zone.name},
+            "police_zone": zone,
+            **map_parts(m),
+        },
+    )
+
+
+@login_required
+def alert_page(request, pk):
+    """An alert: its perimeter and incident, deliveries, the reactions over time, follow-ups, outcome."""
+    alert = get_object_or_404(Alert.objects.select_related("police_zone", "tip", "references"), pk=pk)
+    if not can_send_alerts(request.user, alert.police_zone_id):
+        raise PermissionDenied(_("This alert belongs to another police zone."))
+    if alert.references_id:  # a follow-up is shown with the alert it follows
+        return redirect("maps:alert", alert.references_id)
+    thread = alert_thread(alert=alert)
+    title = _("Alert %(id)s: %(category)s") % {"id": alert.pk, "category": alert.get_category_display()}
+    return render(
+        request,
+        "maps/alert_page.html",
+        {
+            "title": title,
+            "alert": alert,
+            "messages_sent": thread["messages"],
+            "timeline": thread["timeline"],
+            "reactions_per_network": thread["reactions_per_network"],
+            "counts": thread["counts"],
+            **map_parts(alert_map(alert=alert, height=POLICE_MAP_HEIGHT)),
+        },
+    )
+
+
+def _period(request) -> tuple[date, date]:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included; ValueError with a message when they are wrong."""
+    today = timezone.localdate()
+    values = {}
+    for key, default in (("to", today), ("from", None)):
+        raw = request.GET.get(key, "").strip()
+        if not raw:
+            values[key] = default
+            continue
+        try:
+            values[key] = date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": raw[:20]}
+            ) from None
+    end = values["to"]
+    start = values["from"] or end - timedelta(days=EVALUATION_DAYS - 1)
+    if start > end:
+        raise ValueError(_("The period starts after it ends."))
+    return start, end
+
+
+@login_required
+def evaluation_page(request, number):
+    """The alerts of a period on the zone's map, and per BIN what they reached and what came back."""
+    zone = get_object_or_404(PoliceZone, number=number)
+    if not can_evaluate(request.user, zone):
+        raise PermissionDenied(_("The evaluation is for the police and municipalities of this zone."))
+    context = {
+        "title": _("Alerts in police zone %(name)s") % {"name": zone.name},
+        "police_zone": zone,
+        "from": request.GET.get("from", ""),
+        "to": request.GET.get("to", ""),
+    }
+    try:
+        start, end = _period(request)
+    except ValueError as exc:
+        context["error"] = str(exc)
+        return render(request, "maps/evaluation_page.html", context, status=400)
+    alerts = alerts_in_period(police_zone=zone, start=start, end=end)
+    police = can_send_alerts(request.user, zone.pk)
+    m = evaluation_map(police_zone=zone, alerts=alerts, alert_links=police, height=POLICE_MAP_HEIGHT)
+    statistics = alert_statistics(police_zone_ids=[zone.pk], start=start, end=end)
+    context.update(
+        {
+            "start": start,
+            "end": end,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "alerts": alerts,
+            "alert_links": police,
+            "networks": statistics["networks"],
+            "totals": {
+                "alerts": len(alerts),
+                "recipients": sum(a["recipients"] for a in alerts),
+                "seen": sum(a["reactions"]["seen"] for a in alerts),
+                "observation": sum(a["reactions"]["observation"] for a in alerts),
+                "with_outcome": sum(1 for a in alerts if a["outcome"]),
+            },
+            **map_parts(m),
+        }
+    )
+    return render(request, "maps/evaluation_page.html", context)

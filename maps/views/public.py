@@ -1,0 +1,113 @@
+"""The public map pages: a full page per municipality or police zone with the map, its BINs and an iframe
+snippet, and a bare page of the map for other sites to embed."""
+
+import re
+
+import folium
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from areas.models import Municipality, PoliceZone
+from areas.selectors import municipality_by_key, networks_visible
+
+from ..builders import municipality_map, municipality_name, police_zone_map
+from ..selectors import POPUP_FIELDS
+
+__all__ = [
+    "map_parts",
+    "municipality_embed",
+    "municipality_page",
+    "police_zone_embed",
+    "police_zone_page",
+]
+
+PAGE_MAP_HEIGHT = "70vh"
+# folium's header forbids zooming the page on phones; the page keeps its own viewport tag instead.
+_VIEWPORT_META = re.compile(r"<meta name=\"viewport\"[^>]*>", re.S)
+
+
+def _municipality_or_404(key: str) -> Municipality:
+    municipality = municipality_by_key(key)
+    if municipality is None:
+        raise Http404(_("No municipality “%(key)s”.") % {"key": key})
+    return municipality
+
+
+def map_parts(m: folium.Map) -> dict:
+    """The map split for a Django template: what goes in <head>, the map's <div>, and its script."""
+    figure = m.get_root()
+    figure.render()
+    return {
+        "map_header": _VIEWPORT_META.sub("", figure.header.render()),
+        "map_html": figure.html.render(),
+        "map_script": figure.script.render(),
+    }
+
+
+def _embed_response(m: folium.Map, title: str) -> HttpResponse:
+    figure = m.get_root()
+    figure.title = escape(title)
+    return HttpResponse(figure.render())
+
+
+def _page(request, *, m, title, networks, embed_url, extra=None):
+    embed_src = request.build_absolute_uri(embed_url)
+    snippet = (
+        f'<iframe src="{escape(embed_src)}" title="{escape(title)}" width="100%" height="500" '
+        'style="border:0" loading="lazy"></iframe>'
+    )
+    context = {
+        "title": title,
+        "networks": networks.select_related(None).only(*POPUP_FIELDS).order_by("kind", "name"),
+        "embed_url": embed_url,
+        "embed_snippet": snippet,
+        **map_parts(m),
+        **(extra or {}),
+    }
+    return render(request, "maps/area_page.html", context)
+
+
+def municipality_page(request, key):
+    municipality = _municipality_or_404(key)
+    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
+    return _page(
+        request,
+        m=municipality_map(municipality=municipality, user=request.user, height=PAGE_MAP_HEIGHT),
+        title=title,
+        networks=networks_visible(user=request.user).filter(municipality=municipality),
+        embed_url=reverse("maps:municipality-embed", args=[municipality.nis_code]),
+        extra={"municipality": municipality},
+    )
+
+
+@xframe_options_exempt
+def municipality_embed(request, key):
+    """The bare map for an iframe on another site: public networks only, whoever is logged in here."""
+    municipality = _municipality_or_404(key)
+    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
+    return _embed_response(municipality_map(municipality=municipality), title)
+
+
+def police_zone_page(request, number):
+    zone = get_object_or_404(PoliceZone, number=number)
+    title = _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
+    return _page(
+        request,
+        m=police_zone_map(police_zone=zone, user=request.user, height=PAGE_MAP_HEIGHT),
+        title=title,
+        networks=networks_visible(user=request.user).in_police_zones([zone.pk]),
+        embed_url=reverse("maps:police-zone-embed", args=[zone.number]),
+        extra={"police_zone": zone},
+    )
+
+
+@xframe_options_exempt
+def police_zone_embed(request, number):
+    """The bare zone map for an iframe; public networks only."""
+    zone = get_object_or_404(PoliceZone, number=number)
+    title = _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
+    return _embed_response(police_zone_map(police_zone=zone), title)

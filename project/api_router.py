@@ -1,0 +1,26 @@
+"""The one API: every app's endpoints under /api/, in the namespace "api", on one router; the OpenAPI schema
+and its documentation page beside them."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from alerts.api import urls as alerts
+from areas.api import urls as areas
+from members.api import urls as members
+from streets.api import urls as streets
+
+router = DefaultRouter()
+for prefix, viewset, basename in areas.VIEWSETS:
+    router.register(prefix, viewset, basename=basename)
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *streets.urlpatterns,
+    *members.urlpatterns,
+    *alerts.urlpatterns,
+    path("", include(router.urls)),
+]
