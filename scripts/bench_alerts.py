@@ -1,7 +1,7 @@
 """Benchmark the alerts: recipient resolution on 1 M members, and 100,000 deliveries through Celery + Redis.
 
     eval "$(BIN_DBNAME=bin_gis_bench_alerts bash scripts/dev.sh env)"; export DATABASE_URL
-    .venv/bin/python scripts/bench_alerts.py [--members 1000000] [--deliveries 100000] [--keep]
+    .venv/bin/python scripts/bench_alerts.py [--members 1000000] [--deliveries 100000] [--reuse]
 
 It needs its own database (the name must contain "bench": the script empties the alert, member and area
 tables) and Redis at BENCH_BROKER_URL (default redis://127.0.0.1:6379/6, emptied). It builds a synthetic
@@ -109,6 +109,7 @@ def insert_select(model, exprs: dict[str, str], source: str, params: dict | None
 
 
 def build_country(members: int) -> None:
+    """Empty the tables and build the synthetic country: areas, then members and their memberships."""
     t = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute(
@@ -117,8 +118,25 @@ def build_country(members: int) -> None:
             " areas_network_coordinators, areas_network, areas_municipality, areas_policezone"
             " RESTART IDENTITY CASCADE"
         )
+        # random() draws the members' points and memberships from this seed.
         cur.execute("SELECT setseed(0.42)")
     p = {"x0": X0, "y0": Y0, "srid": SRID}
+    build_areas(p)
+    build_members(members, p)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE members_member; ANALYZE members_membership; ANALYZE areas_network")
+        cur.execute("SELECT count(*) FROM members_member")
+        n_members = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM members_membership")
+        n_ships = cur.fetchone()[0]
+    print(
+        f"synthetic country: {n_members:,} members, {n_ships:,} memberships, "
+        f"{Network.objects.count():,} networks in 4 police zones, built in {time.perf_counter() - t:.0f} s"
+    )
+
+
+def build_areas(p: dict) -> None:
+    """Four police zones of 50 km x 50 km, a municipality for each, and the networks on a grid."""
     insert_select(
         PoliceZone,
         {
@@ -163,6 +181,10 @@ def build_country(members: int) -> None:
             f" WHERE z.code = 'bench-' || (ix * {step} / 50000) || '-' || (iy * {step} / 50000))",
             p,
         )
+
+
+def build_members(members: int, p: dict) -> None:
+    """`members` members spread uniformly, each in their BIN (90 % approved), 5 % also in their BIN-Z."""
     insert_select(
         Member,
         {
@@ -199,16 +221,6 @@ def build_country(members: int) -> None:
             f" WHERE random() < {share}",
             {**p, "kind": kind},
         )
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE members_member; ANALYZE members_membership; ANALYZE areas_network")
-        cur.execute("SELECT count(*) FROM members_member")
-        n_members = cur.fetchone()[0]
-        cur.execute("SELECT count(*) FROM members_membership")
-        n_ships = cur.fetchone()[0]
-    print(
-        f"synthetic country: {n_members:,} members, {n_ships:,} memberships, "
-        f"{Network.objects.count():,} networks in 4 police zones, built in {time.perf_counter() - t:.0f} s"
-    )
 
 
 def median_time(fn, runs=7) -> tuple[float, object]:
@@ -239,9 +251,7 @@ def bench_resolution(zone: PoliceZone) -> None:
     bare_conn.execute("SET jit = off")
     center = to_wgs84(zone.boundary.centroid)
     print("\nrecipient resolution, median of 7 warm runs (ms)")
-    print(
-        f"{'':>18}{'rows into Python':^28}  {'inside PostgreSQL (count)':^34}  {'preview':>8}"
-    )
+    print(f"{'':>18}{'rows into Python':^28}  {'inside PostgreSQL (count)':^34}  {'preview':>8}")
     print(
         f"{'radius':>7} {'recipients':>10} {'resolve':>9} {'bare SQL':>9} {'ratio':>6}"
         f"  {'recipients':>11} {'spatial only':>13} {'ratio':>6}  {'selector':>8}"
