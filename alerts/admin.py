@@ -1,4 +1,9 @@
+"""Admin for alerts. Tips are edited here; alerts, deliveries, reactions and the audit log are written by the
+services only, so the admin shows them read-only."""
+
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Alert, AlertAuditLog, Delivery, Reaction, Tip
 
@@ -15,20 +20,8 @@ class TipAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    # Alerts are written by the services only (outbox, audit): the admin looks, it does not edit.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdmin):
+class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "msg_type", "category", "urgency", "status", "police_zone", "sent_at", "recipients"]
     list_filter = ["msg_type", "status", "category", "urgency", "police_zone"]
     list_select_related = ["police_zone"]
@@ -36,19 +29,19 @@ class AlertAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "alert", "channel", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "channel"]
     raw_id_fields = ["alert", "member"]
 
 
 @admin.register(Reaction)
-class ReactionAdmin(ReadOnlyAdmin):
+class ReactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "alert", "kind", "observed_at", "created_at"]
     list_filter = ["kind"]
 
 
 @admin.register(AlertAuditLog)
-class AlertAuditLogAdmin(ReadOnlyAdmin):
+class AlertAuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "alert", "police_zone", "recipients"]
     list_filter = ["action", "police_zone"]

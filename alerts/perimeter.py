@@ -15,7 +15,7 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.geometry import to_storage, to_storage_multipolygon
+from core.geometry import in_service_area, to_storage, to_storage_multipolygon
 
 __all__ = ["Perimeter", "perimeter_from_circle", "perimeter_from_geojson", "point_from_lonlat"]
 
@@ -33,14 +33,9 @@ def _bbox_text() -> str:
     return _("longitude %(w)s to %(e)s, latitude %(s)s to %(n)s") % {"w": w, "e": e, "s": s, "n": n}
 
 
-def _inside(lon: float, lat: float) -> bool:
-    w, s, e, n = settings.BIN_SERVICE_BBOX
-    return w <= lon <= e and s <= lat <= n
-
-
 def _check_service_area(positions: list[tuple[float, float]], what: str) -> None:
     """Refuse coordinates outside the service area, and say when they look swapped or projected."""
-    outside = [p for p in positions if not _inside(*p)]
+    outside = [p for p in positions if not in_service_area(*p)]
     if not outside:
         return
     lon, lat = outside[0]
@@ -50,7 +45,7 @@ def _check_service_area(positions: list[tuple[float, float]], what: str) -> None
         "lon": lon,
         "lat": lat,
     }
-    if all(_inside(lat, lon) for lon, lat in positions):
+    if all(in_service_area(lat, lon) for lon, lat in positions):
         hint = _(
             "Longitude and latitude look swapped: GeoJSON wants [longitude, latitude], "
             "e.g. [%(lat)s, %(lon)s]."

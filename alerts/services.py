@@ -74,64 +74,61 @@ def _zone_for(*, user, police_zone_id: int | None, probe: Point) -> PoliceZone:
     raise ValidationError({"police_zone": _("Say for which police zone you send this alert (police_zone).")})
 
 
-def alert_prepare(
-    *,
-    user,
-    category: str,
-    urgency: str,
-    message: str,
-    polygon=None,
-    center=None,
-    radius_m=None,
-    location=None,
-    tip_id: int | None = None,
-    police_zone_id: int | None = None,
-) -> AlertInput:
-    """Check an alert's input, find the officer's zone, clip the perimeter to it; raise if anything is off."""
-    if not is_police(user):
-        raise PermissionDenied(_("Only police officers send alerts."))
+def _message_checked(*, message: str | None, max_chars: int | None = None) -> str:
+    """The message without surrounding blanks; ValidationError when it is empty or over `max_chars`."""
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("The message is empty.")})
-    limit = settings.BIN_ALERT_MAX_MESSAGE_CHARS
-    if len(message) > limit:
+    if max_chars is not None and len(message) > max_chars:
         raise ValidationError(
             {
                 "message": _("The message has %(n)s characters; the limit is %(limit)s.")
-                % {"n": len(message), "limit": limit}
+                % {"n": len(message), "limit": max_chars}
             }
         )
-    if category not in Category.values:
-        raise ValidationError({"category": _("Unknown category %(c)r.") % {"c": category}})
-    if urgency not in Alert.Urgency.values:
-        raise ValidationError({"urgency": _("Urgency is 'urgent' or 'non_urgent'.")})
+    return message
+
+
+def _tip_checked(*, tip_id: int | None) -> Tip | None:
+    """The active tip `tip_id`, None when none is asked for; ValidationError when there is no such tip."""
+    if tip_id is None:
+        return None
+    tip = Tip.objects.filter(pk=tip_id, active=True).first()
+    if tip is None:
+        raise ValidationError({"tip": _("No such tip.")})
+    return tip
+
+
+def _perimeter_from_input(*, polygon, center, radius_m) -> Perimeter:
+    """The perimeter from the input as it came (GeoJSON, or a circle's [lon, lat] and metres), checked;
+    what is wrong goes under "perimeter"."""
     if polygon is not None and center is not None:
         raise ValidationError({"perimeter": _("Give a polygon or a circle, not both.")})
     try:
         if polygon is not None:
-            perimeter = perimeter_from_geojson(polygon)
-        elif center is not None or radius_m is not None:
+            return perimeter_from_geojson(polygon)
+        if center is not None or radius_m is not None:
             if center is None or radius_m is None:
                 raise ValidationError(_("A circle needs both center [lon, lat] and radius_m."))
-            perimeter = perimeter_from_circle(center, radius_m)
-        else:
-            raise ValidationError(_("Draw a perimeter (GeoJSON polygon) or give a centre and a radius."))
+            return perimeter_from_circle(center, radius_m)
+        raise ValidationError(_("Draw a perimeter (GeoJSON polygon) or give a centre and a radius."))
     except ValidationError as exc:
         raise ValidationError({"perimeter": exc.messages}) from exc
-    if location is not None:
-        try:
-            point = point_from_lonlat(location, what=_("The incident location"))
-        except ValidationError as exc:
-            raise ValidationError({"location": exc.messages}) from exc
-    else:
-        point = perimeter.center or perimeter.geom.point_on_surface
-    tip = None
-    if tip_id is not None:
-        tip = Tip.objects.filter(pk=tip_id, active=True).first()
-        if tip is None:
-            raise ValidationError({"tip": _("No such tip.")})
 
-    zone = _zone_for(user=user, police_zone_id=police_zone_id, probe=point)
+
+def _incident_point(*, location, perimeter: Perimeter) -> Point:
+    """Where the incident happened: `location` ([lon, lat]) when given, else the middle of the perimeter."""
+    if location is None:
+        return perimeter.center or perimeter.geom.point_on_surface
+    try:
+        return point_from_lonlat(location, what=_("The incident location"))
+    except ValidationError as exc:
+        raise ValidationError({"location": exc.messages}) from exc
+
+
+def _perimeter_in_zone(*, perimeter: Perimeter, zone: PoliceZone) -> tuple[Perimeter, float, list[str]]:
+    """The perimeter clipped to the zone, the fraction of it cut off and the warning that says so;
+    PermissionDenied when nothing of it lies in the zone."""
     clipped = perimeter_clip(perimeter=perimeter.geom, police_zone=zone)
     if clipped.geom is None:
         raise PermissionDenied(
@@ -152,9 +149,38 @@ def alert_prepare(
                 "km2": f"{(clipped.requested_m2 - clipped.kept_m2) / 1e6:.2f}",
             }
         )
-    perimeter = Perimeter(
+    kept = Perimeter(
         geom=clipped.geom, kind=perimeter.kind, center=perimeter.center, radius_m=perimeter.radius_m
     )
+    return kept, fraction, warnings
+
+
+def alert_prepare(
+    *,
+    user,
+    category: str,
+    urgency: str,
+    message: str,
+    polygon=None,
+    center=None,
+    radius_m=None,
+    location=None,
+    tip_id: int | None = None,
+    police_zone_id: int | None = None,
+) -> AlertInput:
+    """Check an alert's input, find the officer's zone, clip the perimeter to it; raise if anything is off."""
+    if not is_police(user):
+        raise PermissionDenied(_("Only police officers send alerts."))
+    message = _message_checked(message=message, max_chars=settings.BIN_ALERT_MAX_MESSAGE_CHARS)
+    if category not in Category.values:
+        raise ValidationError({"category": _("Unknown category %(c)r.") % {"c": category}})
+    if urgency not in Alert.Urgency.values:
+        raise ValidationError({"urgency": _("Urgency is 'urgent' or 'non_urgent'.")})
+    perimeter = _perimeter_from_input(polygon=polygon, center=center, radius_m=radius_m)
+    point = _incident_point(location=location, perimeter=perimeter)
+    tip = _tip_checked(tip_id=tip_id)
+    zone = _zone_for(user=user, police_zone_id=police_zone_id, probe=point)
+    perimeter, fraction, warnings = _perimeter_in_zone(perimeter=perimeter, zone=zone)
     return AlertInput(
         police_zone=zone,
         perimeter=perimeter,
@@ -205,7 +231,7 @@ def _write_outbox(*, alert: Alert, sql: str, params: dict) -> list[tuple]:
 
 def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: str = "") -> Alert:
     channels: dict[str, int] = {}
-    for _id, _nb, channel in rows:
+    for _delivery_id, _not_before, channel in rows:
         channels[channel] = channels.get(channel, 0) + 1
     alert.status = Alert.Status.SENT
     alert.sent_at = timezone.now()
@@ -221,7 +247,8 @@ def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: 
         channels=channels,
         detail=detail or alert.message[:500],
     )
-    transaction.on_commit(partial(deliveries_enqueue, [(r[0], r[1]) for r in rows]))
+    due = [(delivery_id, not_before) for delivery_id, not_before, _channel in rows]
+    transaction.on_commit(partial(deliveries_enqueue, due))
     return alert
 
 
@@ -248,24 +275,29 @@ def alert_send(*, alert: Alert, user) -> Alert:
     return alert
 
 
+# A follow-up goes to the area of the alert it follows: these fields are copied from it.
+_AREA_FIELDS = (
+    "location",
+    "perimeter",
+    "perimeter_kind",
+    "circle_center",
+    "circle_radius_m",
+    "clipped_fraction",
+)
+
+
 def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_id=None, outcome="") -> Alert:
     """Send an update, a cancel or the feedback to the original's recipients, on the same channels."""
     original = original.root
     if not can_send_alerts(user, original.police_zone_id):
         raise PermissionDenied(_("You do not send alerts for this police zone."))
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError({"message": _("The message is empty.")})
+    message = _message_checked(message=message)
     if msg_type not in (Alert.MsgType.UPDATE, Alert.MsgType.CANCEL, Alert.MsgType.FEEDBACK):
         raise ValidationError({"msg_type": _("A follow-up is an update, a cancel or feedback.")})
     outcome = (outcome or "").strip()
     if msg_type == Alert.MsgType.FEEDBACK and not outcome:
         raise ValidationError({"outcome": _("Say what the outcome was.")})
-    tip = None
-    if tip_id is not None:
-        tip = Tip.objects.filter(pk=tip_id, active=True).first()
-        if tip is None:
-            raise ValidationError({"tip": _("No such tip.")})
+    tip = _tip_checked(tip_id=tip_id)
     with transaction.atomic():
         original = Alert.objects.select_for_update().get(pk=original.pk)
         if original.status == Alert.Status.DRAFT:
@@ -285,13 +317,8 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
             urgency=urgency,
             message=message,
             tip=tip,
-            location=original.location,
-            perimeter=original.perimeter,
-            perimeter_kind=original.perimeter_kind,
-            circle_center=original.circle_center,
-            circle_radius_m=original.circle_radius_m,
-            clipped_fraction=original.clipped_fraction,
             outcome=outcome if msg_type == Alert.MsgType.FEEDBACK else "",
+            **{name: getattr(original, name) for name in _AREA_FIELDS},
         )
         if msg_type == Alert.MsgType.CANCEL:
             # Messages of the original still waiting (quiet hours, retries) are not sent any more, and

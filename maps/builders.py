@@ -7,6 +7,7 @@ may see what: the view asks access.permissions and hands over the networks to dr
 """
 
 import json
+from typing import TypedDict, Unpack
 
 import folium
 from django.conf import settings
@@ -27,6 +28,7 @@ from .selectors import DisplayLayers, area_layers_for_display
 
 __all__ = [
     "KIND_COLOURS",
+    "AreaMapOptions",
     "add_address_search",
     "add_area_boundary",
     "add_legend",
@@ -253,15 +255,30 @@ def area_map_base(
 # --- public maps -------------------------------------------------------------------------------------
 
 
+class AreaMapOptions(TypedDict, total=False):
+    """How municipality_map and police_zone_map draw: each option may be left out.
+
+    simplify_tolerance_m: None (the default) picks one from the area's size; 0 draws the stored geometry.
+    address_search: the address search box on the map (default True).
+    site_url: prefix of the join links ("", the default, for links relative to this site; None for none).
+    height: of the map in CSS ("100%" by default).
+    """
+
+    simplify_tolerance_m: float | None
+    address_search: bool
+    site_url: str | None
+    height: str
+
+
 def _area_map(
     *,
     area: Municipality | PoliceZone,
     area_label: str,
     networks: QuerySet[Network],
-    simplify_tolerance_m: float | None,
-    address_search: bool,
-    site_url: str | None,
-    height: str,
+    simplify_tolerance_m: float | None = None,
+    address_search: bool = True,
+    site_url: str | None = "",
+    height: str = "100%",
 ) -> folium.Map:
     layers = area_layers_for_display(area=area, networks=networks, tolerance_m=simplify_tolerance_m)
     features = layers.features
@@ -280,46 +297,22 @@ def _area_map(
 
 
 def municipality_map(
-    *,
-    municipality: Municipality,
-    user=None,
-    simplify_tolerance_m: float | None = None,
-    address_search: bool = True,
-    site_url: str | None = "",
-    height: str = "100%",
+    *, municipality: Municipality, user=None, **options: Unpack[AreaMapOptions]
 ) -> folium.Map:
-    """The published BINs and BIN-Zs of a municipality (all of them for staff), on OpenStreetMap.
-
-    simplify_tolerance_m: None picks one from the municipality's size; 0 draws the stored geometry.
-    site_url: prefix of the join links ("" for links relative to this site, None for none).
-    """
+    """The published BINs and BIN-Zs of a municipality (all of them for staff), on OpenStreetMap."""
     return _area_map(
         area=municipality,
         area_label=_("Municipality %(name)s") % {"name": municipality_name(municipality)},
         networks=networks_visible(user=user).filter(municipality=municipality),
-        simplify_tolerance_m=simplify_tolerance_m,
-        address_search=address_search,
-        site_url=site_url,
-        height=height,
+        **options,
     )
 
 
-def police_zone_map(
-    *,
-    police_zone: PoliceZone,
-    user=None,
-    simplify_tolerance_m: float | None = None,
-    address_search: bool = True,
-    site_url: str | None = "",
-    height: str = "100%",
-) -> folium.Map:
-    """The published BINs and BIN-Zs of every municipality of a police zone; arguments as municipality_map."""
+def police_zone_map(*, police_zone: PoliceZone, user=None, **options: Unpack[AreaMapOptions]) -> folium.Map:
+    """The published BINs and BIN-Zs of every municipality of a police zone (all of them for staff)."""
     return _area_map(
         area=police_zone,
         area_label=_("Police zone %(name)s") % {"name": police_zone.name},
         networks=networks_visible(user=user).in_police_zones([police_zone.pk]),
-        simplify_tolerance_m=simplify_tolerance_m,
-        address_search=address_search,
-        site_url=site_url,
-        height=height,
+        **options,
     )

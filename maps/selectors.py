@@ -10,6 +10,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db.models import F, Func, QuerySet, Value
 from django.db.models.fields import FloatField
 
+from areas.api.serializers import network_labels
 from areas.models import Municipality, Network, PoliceZone
 
 __all__ = [
@@ -82,12 +83,7 @@ def _network_features(*, networks: QuerySet[Network], tolerance_m: float) -> tup
                 "id": network.slug,
                 "geometry": json.loads(network.display_geojson),
                 "properties": {
-                    "slug": network.slug,
-                    "name": network.name,
-                    "kind": network.kind,
-                    "kind_label": str(network.get_kind_display()),
-                    "status": network.status,
-                    "status_label": str(network.get_status_display()),
+                    **network_labels(network),
                     "contact_email": network.contact_email,
                     "published": network.published,
                 },

@@ -207,12 +207,13 @@ def _run(sql: str, params: dict) -> list[Street]:
         rows = cur.fetchall()
     municipalities: dict[int, Municipality] = {}
     streets = []
-    for stage, *values, score in rows:
-        street = Street.from_db("default", _STREET_COLUMNS, values[:7])
-        municipality_id = values[1]
+    # A row: the stage, the street's columns, the municipality's names (MUNICIPALITY_NAMES_SQL), the score.
+    for stage, *street_values, nis_code, m_name_nl, m_name_fr, m_name_de, score in rows:
+        street = Street.from_db("default", _STREET_COLUMNS, street_values)
+        municipality_id = street.municipality_id
         if municipality_id not in municipalities:
             municipalities[municipality_id] = Municipality.from_db(
-                "default", _MUNICIPALITY_COLUMNS, [municipality_id, *values[7:]]
+                "default", _MUNICIPALITY_COLUMNS, [municipality_id, nis_code, m_name_nl, m_name_fr, m_name_de]
             )
         street.municipality = municipalities[municipality_id]
         street.score = round(float(score), 3)

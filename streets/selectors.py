@@ -116,7 +116,8 @@ def _candidates(streets: list[Street]) -> dict[int, list[_Candidate]]:
     with connection.cursor() as cur:
         cur.execute(ADDRESSES_SQL, {"streets": [s.pk for s in streets]})
         for row in cur.fetchall():
-            by_street[row[1]].append(_Candidate(*row))
+            candidate = _Candidate(*row)
+            by_street[candidate.street_id].append(candidate)
     return by_street
 
 

@@ -20,7 +20,7 @@ from ..messages import sample_link, sms_text
 from ..models import Alert, Delivery, Reaction, Tip
 from ..recipients import recipients_preview
 from ..selectors import alerts_visible
-from ..services import alert_create, alert_follow_up, alert_prepare, alert_send
+from ..services import AlertInput, alert_create, alert_follow_up, alert_prepare, alert_send
 from ..sms_length import sms_length
 from ..statistics import alert_statistics
 from .serializers import (
@@ -62,9 +62,12 @@ class WorksWithTips(RulePermission):
     message = "Police and municipality staff only."
 
 
-def _perimeter_data(request):
+def _alert_prepared(request, *, input_class: type[AlertPreviewInput]) -> tuple[AlertInput, dict]:
+    """The request's alert as alert_prepare checks and scopes it, and the validated input."""
     advice = f"A perimeter has at most {settings.BIN_ALERT_MAX_VERTICES:,} vertices; simplify the drawing."
-    return request_data(request, field="perimeter", advice=advice)
+    data = input_class(data=request_data(request, field="perimeter", advice=advice))
+    data.is_valid(raise_exception=True)
+    return alert_prepare(user=request.user, **data.service_kwargs()), data.validated_data
 
 
 def _alert_for(user, pk: int) -> Alert:
@@ -88,11 +91,12 @@ def _sms_info(prepared) -> dict:
     }
 
 
-def _delivery_counts(alert: Alert) -> dict:
+def _output_with_deliveries(alert: Alert, **kwargs) -> dict:
+    """alert_output with the alert's deliveries counted per status."""
     counts = dict.fromkeys(Delivery.Status.values, 0)
     for row in alert.deliveries.values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
-    return counts
+    return alert_output(alert, delivery_counts=counts, **kwargs)
 
 
 class AlertPreviewView(APIView):
@@ -102,9 +106,7 @@ class AlertPreviewView(APIView):
 
     @extend_schema(request=AlertPreviewInput, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request):
-        data = AlertPreviewInput(data=_perimeter_data(request))
-        data.is_valid(raise_exception=True)
-        prepared = alert_prepare(user=request.user, **data.service_kwargs())
+        prepared, _data = _alert_prepared(request, input_class=AlertPreviewInput)
         preview = recipients_preview(
             police_zone_id=prepared.police_zone.pk,
             perimeter=prepared.perimeter.geom,
@@ -137,13 +139,11 @@ class AlertListCreateView(APIView):
 
     @extend_schema(request=AlertCreateInput, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request):
-        data = AlertCreateInput(data=_perimeter_data(request))
-        data.is_valid(raise_exception=True)
-        prepared = alert_prepare(user=request.user, **data.service_kwargs())
+        prepared, data = _alert_prepared(request, input_class=AlertCreateInput)
         alert = alert_create(user=request.user, data=prepared)
-        if data.validated_data["send"]:
+        if data["send"]:
             alert = alert_send(alert=alert, user=request.user)
-        body = alert_output(alert, delivery_counts=_delivery_counts(alert))
+        body = _output_with_deliveries(alert)
         body["warnings"] = prepared.warnings
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -156,11 +156,7 @@ class AlertDetailView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
         alert = _alert_for(request.user, pk)
-        body = alert_output(
-            alert,
-            delivery_counts=_delivery_counts(alert),
-            reactions=Reaction.objects.filter(alert=alert.root).count(),
-        )
+        body = _output_with_deliveries(alert, reactions=Reaction.objects.filter(alert=alert.root).count())
         body["follow_ups"] = [
             {"id": f.pk, "msg_type": f.msg_type, "sent_at": f.sent_at, "recipients": f.recipients}
             for f in alert.root.follow_ups.order_by("pk")
@@ -177,7 +173,7 @@ class AlertSendView(APIView):
     def post(self, request, pk: int):
         alert = _alert_for(request.user, pk)
         alert = alert_send(alert=alert, user=request.user)
-        return Response(alert_output(alert, delivery_counts=_delivery_counts(alert)))
+        return Response(_output_with_deliveries(alert))
 
 
 class AlertFollowUpView(APIView):
@@ -200,10 +196,7 @@ class AlertFollowUpView(APIView):
             tip_id=d.get("tip"),
             outcome=d.get("outcome", ""),
         )
-        return Response(
-            alert_output(follow_up, delivery_counts=_delivery_counts(follow_up)),
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(_output_with_deliveries(follow_up), status=status.HTTP_201_CREATED)
 
 
 class AlertReactionsView(APIView):

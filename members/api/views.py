@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -44,6 +44,9 @@ __all__ = [
 ]
 
 
+_COUNTS_REFUSED = "You see the counts of your own networks, police zone or municipality only."
+
+
 def _throttle(request, *limits) -> None:
     """429 with a message when one of the limits is exceeded (core/throttle.py)."""
     limit = throttle_check(list(limits))
@@ -51,15 +54,18 @@ def _throttle(request, *limits) -> None:
         raise Throttled(wait=limit.seconds, detail=throttle_message(limit))
 
 
+def _anonymous_post(*, request: type[serializers.Serializer], accepted: int):
+    """The schema of a POST anyone may send: its input, the answer, a 400 and the 429 of the limits."""
+    responses = {accepted: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT}
+    return extend_schema(request=request, responses=responses)
+
+
 class MemberJoinView(APIView):
     """Sign up for one or more BINs. The member confirms with the link e-mailed to them."""
 
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        request=MemberJoinInput,
-        responses={202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
-    )
+    @_anonymous_post(request=MemberJoinInput, accepted=202)
     def post(self, request):
         email = request.data.get("email", "") if isinstance(request.data, dict) else ""
         _throttle(request, (JOIN_IP, client_address(request)), (JOIN_EMAIL, str(email)))
@@ -120,9 +126,7 @@ class NetworkMemberCountsView(APIView):
     def get(self, request, slug):
         network = get_object_or_404(Network.objects.select_related("municipality"), slug=slug)
         if not can_see_member_counts(request.user, network):
-            raise PermissionDenied(
-                "You see the counts of your own networks, police zone or municipality only."
-            )
+            raise PermissionDenied(_COUNTS_REFUSED)
         (row,) = counts_json([network], network_member_counts(networks=[network]))
         return Response(MemberCountsOutput(row).data)
 
@@ -136,9 +140,7 @@ class MemberCountsView(APIView):
     def get(self, request):
         networks = list(networks_with_counts(user=request.user))
         if not networks:
-            raise PermissionDenied(
-                "You see the counts of your own networks, police zone or municipality only."
-            )
+            raise PermissionDenied(_COUNTS_REFUSED)
         rows = counts_json(networks, network_member_counts(networks=networks))
         return Response(MemberCountsOutput(rows, many=True).data)
 
@@ -173,10 +175,7 @@ class NetworkProposeView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        request=NetworkProposeInput,
-        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
-    )
+    @_anonymous_post(request=NetworkProposeInput, accepted=201)
     def post(self, request):
         _throttle(request, (PROPOSE_IP, client_address(request)))
         data = NetworkProposeInput(data=request.data)

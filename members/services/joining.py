@@ -141,6 +141,57 @@ class JoinResult:
     networks_refused: list[Network] = field(default_factory=list)
 
 
+_Errors = defaultdict[str, list[str]]
+
+
+def _clean_reach(
+    errors: _Errors, *, mobile: str, email: str, landline: str, registered_by
+) -> tuple[str, str, str]:
+    """The channels, normalised; online an e-mail address is needed, by phone any one channel will do."""
+    mobile, email, landline = _clean_channels(errors, mobile=mobile, email=email, landline=landline)
+    if registered_by is None and not email and not errors["email"]:
+        errors["email"].append(
+            _(
+                "An e-mail address is needed to confirm your sign-up and to send you the link to manage it. "
+                "No e-mail? Ask the coordinator of your BIN to register you by phone."
+            )
+        )
+    if registered_by is not None and not (email or mobile or landline) and not errors["mobile"]:
+        errors["mobile"].append(_("Give at least one way to reach the member: mobile, e-mail or landline."))
+    return mobile, email, landline
+
+
+def _clean_business(
+    errors: _Errors, *, kind: str, name: str, business_name: str, business_type: str, contact_person: str
+) -> tuple[str, str, str]:
+    """A business's name, type and contact person (the member's name by default); blank for a resident."""
+    if kind not in Member.Kind.values:
+        errors["kind"].append(_("Choose resident or business."))
+    if kind != Member.Kind.BUSINESS:
+        return "", "", ""
+    business_name = " ".join((business_name or "").split())
+    if not business_name:
+        errors["business_name"].append(_("Give the name of the business."))
+    if business_type not in Member.BusinessType.values:
+        errors["business_type"].append(_("Choose the type of business."))
+    return business_name, business_type, " ".join((contact_person or "").split()) or name
+
+
+def _check_consent(errors: _Errors, *, consent_version: str) -> None:
+    if consent_version != conf.consent_version():
+        errors["consent"].append(
+            _("Read and accept the privacy statement (version %(version)s).")
+            % {"version": conf.consent_version()}
+        )
+
+
+def _check_coordinator(*, registered_by, networks: list[Network]) -> None:
+    """A coordinator registers members in the networks they coordinate only."""
+    for network in networks:
+        if not can_manage_members(registered_by, network):
+            raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
+
+
 def member_join(
     *,
     address_text: str,
@@ -165,47 +216,31 @@ def member_join(
 
     `registered_by`: the coordinator registering a member who has no e-mail (see the module docstring).
     """
-    errors = defaultdict(list)
+    errors: _Errors = defaultdict(list)
     name = " ".join((name or "").split())
     if not name:
         errors["name"].append(_("Give your name."))
-    mobile, email, landline = _clean_channels(errors, mobile=mobile, email=email, landline=landline)
-    if registered_by is None and not email and not errors["email"]:
-        errors["email"].append(
-            _(
-                "An e-mail address is needed to confirm your sign-up and to send you the link to manage it. "
-                "No e-mail? Ask the coordinator of your BIN to register you by phone."
-            )
-        )
-    if registered_by is not None and not (email or mobile or landline) and not errors["mobile"]:
-        errors["mobile"].append(_("Give at least one way to reach the member: mobile, e-mail or landline."))
+    mobile, email, landline = _clean_reach(
+        errors, mobile=mobile, email=email, landline=landline, registered_by=registered_by
+    )
     _clean_preferences(
         errors, language=language, quiet_hours_start=quiet_hours_start, quiet_hours_end=quiet_hours_end
     )
-    if kind not in Member.Kind.values:
-        errors["kind"].append(_("Choose resident or business."))
-    if kind == Member.Kind.BUSINESS:
-        business_name = " ".join((business_name or "").split())
-        if not business_name:
-            errors["business_name"].append(_("Give the name of the business."))
-        if business_type not in Member.BusinessType.values:
-            errors["business_type"].append(_("Choose the type of business."))
-        contact_person = " ".join((contact_person or "").split()) or name
-    else:
-        business_name = business_type = contact_person = ""
-    if consent_version != conf.consent_version():
-        errors["consent"].append(
-            _("Read and accept the privacy statement (version %(version)s).")
-            % {"version": conf.consent_version()}
-        )
+    business_name, business_type, contact_person = _clean_business(
+        errors,
+        kind=kind,
+        name=name,
+        business_name=business_name,
+        business_type=business_type,
+        contact_person=contact_person,
+    )
+    _check_consent(errors, consent_version=consent_version)
     resolved = _resolve_address(errors, address_text=address_text or "", free_point=free_point)
     networks = _networks_for_point(
         errors, slugs=network_slugs, point=resolved.point if resolved else None, kind=kind
     )
     if registered_by is not None:
-        for network in networks:
-            if not can_manage_members(registered_by, network):
-                raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
+        _check_coordinator(registered_by=registered_by, networks=networks)
     _raise(errors)
 
     fields = {
@@ -228,29 +263,44 @@ def member_join(
         "consent_version": consent_version,
         "registered_by": registered_by,
     }
+    return _join_save(fields=fields, networks=networks, registered_by=registered_by, notify=notify)
+
+
+def _join_save(*, fields: dict, networks: list[Network], registered_by, notify: bool) -> JoinResult:
+    """Store the member (or find them again), ask for the memberships, send the e-mail, log a registration."""
     with transaction.atomic():
-        member, created = _member_for_join(email=email, mobile=mobile, fields=fields)
+        member, created = _member_for_join(email=fields["email"], mobile=fields["mobile"], fields=fields)
         refused = []
         if not created and member.email_confirmed_at is not None:
-            # A confirmed member keeps the address we hold; networks must cover that one.
-            (covering,) = networks_covering_points(points=[member.point])
-            ids = {c.network.pk for c in covering}
-            refused = [n for n in networks if n.pk not in ids]
-            networks = [n for n in networks if n.pk in ids]
+            networks, refused = _networks_covering_member(member=member, networks=networks)
         memberships = [_membership_request(member, n, registered_by) for n in networks]
         sent = ""
         if notify and member.email:
             sent = _join_email(member, memberships, refused, registered_by)
     if registered_by is not None:
-        for m in memberships:
-            access_log_write(
-                user=registered_by,
-                action="register",
-                member_id=member.pk,
-                network_id=m.network_id,
-                reason="coordinator registered a member by phone",
-            )
+        _log_registrations(registered_by=registered_by, member=member, memberships=memberships)
     return JoinResult(member, memberships, created, sent, refused)
+
+
+def _networks_covering_member(
+    *, member: Member, networks: list[Network]
+) -> tuple[list[Network], list[Network]]:
+    """The networks that cover the member's address, and those that do not: a confirmed member keeps the
+    address we hold, and the networks must cover that one."""
+    (covering,) = networks_covering_points(points=[member.point])
+    ids = {c.network.pk for c in covering}
+    return [n for n in networks if n.pk in ids], [n for n in networks if n.pk not in ids]
+
+
+def _log_registrations(*, registered_by, member: Member, memberships: list[Membership]) -> None:
+    for m in memberships:
+        access_log_write(
+            user=registered_by,
+            action="register",
+            member_id=member.pk,
+            network_id=m.network_id,
+            reason="coordinator registered a member by phone",
+        )
 
 
 def _member_for_join(*, email: str, mobile: str, fields: dict) -> tuple[Member, bool]:

@@ -2,19 +2,14 @@
 
 import math
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from core.geometry import in_service_area
 from streets.address_text import AddressTextError, clean_query
 
 __all__ = ["LookupQueryInput", "StreetOutput", "StreetSearchInput"]
-
-
-def _in_service_area(lon: float, lat: float) -> bool:
-    west, south, east, north = settings.BIN_SERVICE_BBOX
-    return west <= lon <= east and south <= lat <= north
 
 
 class FiniteFloat(serializers.FloatField):
@@ -53,8 +48,8 @@ class LookupQueryInput(serializers.Serializer):
             raise serializers.ValidationError(_("Give an address (address=…) or a position (lat=…&lon=…)."))
         if has_lat:
             lat, lon = attrs["lat"], attrs["lon"]
-            if not _in_service_area(lon, lat):
-                if _in_service_area(lat, lon):
+            if not in_service_area(lon, lat):
+                if in_service_area(lat, lon):
                     raise serializers.ValidationError(
                         _(
                             "lat=%(lat)s, lon=%(lon)s lies outside the service area, but the swapped point "

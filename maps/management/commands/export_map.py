@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from areas.models import PoliceZone
 from areas.selectors import municipality_by_key
 from maps.assets import standalone_html
-from maps.builders import municipality_map, municipality_name, police_zone_map
+from maps.builders import AreaMapOptions, municipality_map, municipality_name, police_zone_map
 
 
 class Command(BaseCommand):
@@ -56,7 +56,11 @@ class Command(BaseCommand):
             self.stdout.write("No --site-url: the popups have no join links.")
 
     def build(self, municipality, zone, site_url, tolerance) -> tuple[str, str]:
-        common = {"simplify_tolerance_m": tolerance, "address_search": False, "site_url": site_url}
+        common: AreaMapOptions = {
+            "simplify_tolerance_m": tolerance,
+            "address_search": False,
+            "site_url": site_url,
+        }
         if zone is not None:
             police_zone = PoliceZone.objects.filter(number=zone).first()
             if police_zone is None:
