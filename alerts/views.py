@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.permissions import alert_scope, is_police
 from areas.models import PoliceZone
-from core.throttle import REACTION_TOKEN, throttle_check, throttle_message
+from core.throttle import REACTION_TOKEN, form_over_limit
 from members.models import Member
 
 from .messages import member_language, reaction_token_delivery_id
@@ -81,13 +81,11 @@ def alert_react(request, token: str):
             "expired": expired,
             "done": None,
         }
-        limit = throttle_check([(REACTION_TOKEN, token)]) if request.method == "POST" else None
-        if limit is not None:
+        if request.method == "POST":
             form = ReactionForm(request.POST)
-            form.is_valid()
-            form.add_error(None, throttle_message(limit))
-            context["form"] = form
-            return render(request, "alerts/react.html", context, status=429)
+            if form_over_limit(form, limits=[(REACTION_TOKEN, token)]):
+                context["form"] = form
+                return render(request, "alerts/react.html", context, status=429)
         if request.method == "POST" and not expired:
             form = ReactionForm(request.POST)
             if form.is_valid():

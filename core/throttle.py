@@ -22,6 +22,7 @@ __all__ = [
     "REACTION_TOKEN",
     "Limit",
     "client_address",
+    "form_over_limit",
     "throttle_check",
     "throttle_message",
 ]
@@ -91,3 +92,14 @@ def throttle_message(limit: Limit) -> str:
         "Too many requests from here in a short time (at most %(count)s in %(minutes)s minutes). "
         "Please try again later."
     ) % {"count": limit.count, "minutes": minutes}
+
+
+def form_over_limit(form, *, limits: list[tuple[Limit, str]]) -> bool:
+    """Count a page's POST against `limits`; when one is exceeded, the form says so (with its own errors
+    too) and the page answers 429."""
+    limit = throttle_check(limits)
+    if limit is None:
+        return False
+    form.is_valid()
+    form.add_error(None, throttle_message(limit))
+    return True

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 
 from areas.admin import MapAdmin
 
@@ -27,4 +26,4 @@ class AddressAdmin(MapAdmin):
     show_full_result_count = False
 
 
-__all__ = ["AddressAdmin", "GISModelAdmin", "StreetAdmin"]
+__all__ = ["AddressAdmin", "StreetAdmin"]

@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -20,10 +19,8 @@ from core.throttle import (
     LINK_EMAIL,
     LINK_IP,
     PROPOSE_IP,
-    Limit,
     client_address,
-    throttle_check,
-    throttle_message,
+    form_over_limit,
 )
 from streets.address_text import AddressTextError, clean_query
 from streets.search import streets_search
@@ -61,17 +58,6 @@ def link_page(view):
         return response
 
     return wrapped
-
-
-def _over_limit(form: forms.Form, *, limits: list[tuple[Limit, str]]) -> bool:
-    """Count the request against `limits` (core/throttle.py); when one is exceeded, the form says so (its
-    own errors shown as well) and the page answers 429."""
-    limit = throttle_check(limits)
-    if limit is None:
-        return False
-    form.is_valid()
-    form.add_error(None, throttle_message(limit))
-    return True
 
 
 MATCH_NOTES = {
@@ -136,7 +122,7 @@ def join(request, slug=None):
     if request.method == "POST":
         form = MemberJoinForm(request.POST)
         limits = [(JOIN_IP, client_address(request)), (JOIN_EMAIL, request.POST.get("email", ""))]
-        if _over_limit(form, limits=limits):
+        if form_over_limit(form, limits=limits):
             context = _lookup(request.POST.get("address", ""))
             return _join_render(request, form, context, network, status=429)
         if form.is_valid():
@@ -297,7 +283,7 @@ def request_link(request):
     if request.method == "POST":
         form = RequestLinkForm(request.POST)
         limits = [(LINK_IP, client_address(request)), (LINK_EMAIL, request.POST.get("email", ""))]
-        if _over_limit(form, limits=limits):
+        if form_over_limit(form, limits=limits):
             return render(request, "members/request_link.html", {"form": form}, status=429)
         if form.is_valid():
             member_request_link(email=form.cleaned_data["email"])
@@ -329,7 +315,7 @@ def network_start(request):
     """Propose a new BIN: an area drawn on the map (JavaScript) or a list of street names (no JavaScript)."""
     if request.method == "POST":
         form = NetworkProposeForm(request.POST)
-        if _over_limit(form, limits=[(PROPOSE_IP, client_address(request))]):
+        if form_over_limit(form, limits=[(PROPOSE_IP, client_address(request))]):
             return render(request, "members/network_start.html", {"form": form}, status=429)
         if form.is_valid():
             d = form.cleaned_data

@@ -1,5 +1,6 @@
 """The SQL files (core/sql, streets/sql, members/sql): each is the current definition of its functions and
-triggers, so running it again must work and change nothing; and the status values they name are the models'."""
+triggers, so running it again must work and change nothing; and the status values they name are the
+models'."""
 
 import re
 from pathlib import Path
@@ -30,7 +31,8 @@ def _functions() -> dict[str, str]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT p.oid::regprocedure::text, pg_get_functiondef(p.oid) FROM pg_proc p "
-            "JOIN pg_namespace s ON s.oid = p.pronamespace WHERE s.nspname = 'public' AND p.proname LIKE 'bin%%'"
+            "JOIN pg_namespace s ON s.oid = p.pronamespace "
+            "WHERE s.nspname = 'public' AND p.proname LIKE 'bin%%'"
         )
         return dict(cur.fetchall())
 
