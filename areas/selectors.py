@@ -23,8 +23,11 @@ __all__ = [
     "area_free_of_networks",
     "covering_params",
     "municipality_by_key",
+    "municipality_containing",
+    "municipality_containing_sql",
     "municipality_ids_matching",
     "municipality_join_sql",
+    "municipality_nis_join_sql",
     "networks_covering_points",
     "networks_near_point",
     "networks_near_points",
@@ -281,3 +284,32 @@ def area_free_of_networks(*, area: MultiPolygon, municipality: Municipality, kin
     if boundary is not None:
         boundary.srid = settings.BIN_STORAGE_SRID
     return FreeArea(boundary, list(names or []))
+
+
+# --- the municipality of a place ------------------------------------------------------------------------
+# A place belongs to the municipality whose boundary contains it; where boundaries overlap (two editions,
+# slivers of rounding), the lowest NIS code wins. ST_Contains uses the boundary's spatial index.
+
+
+def municipality_containing(*, point: Point) -> Municipality | None:
+    """The municipality whose boundary contains `point` (in the storage CRS), with its police zone."""
+    return (
+        Municipality.objects.select_related("police_zone")
+        .filter(boundary__contains=point)
+        .order_by("nis_code")
+        .first()
+    )
+
+
+def municipality_containing_sql(*, point: str, column: str = "nis_code") -> str:
+    """A scalar subquery: `column` of the municipality containing the SQL expression `point` (a geometry in
+    the storage CRS), or NULL; for statements of other apps that place their rows set-wise."""
+    return f"""(
+        SELECT m.{column} FROM areas_municipality m
+        WHERE ST_Contains(m.boundary, {point}) ORDER BY m.nis_code LIMIT 1
+    )"""
+
+
+def municipality_nis_join_sql(*, nis: str) -> str:
+    """JOIN the municipality whose NIS code is the expression `nis`, as `m`."""
+    return f"JOIN areas_municipality m ON m.nis_code = {nis}"

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Area, Intersection
 from django.contrib.gis.geos import MultiPolygon
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import Network
 
 __all__ = [
+    "municipalities_create_missing",
     "network_boundary_check",
     "network_boundary_errors",
     "network_save",
@@ -123,3 +124,30 @@ def network_boundary_check(*, network: Network, also_exclude: Iterable[int] = ()
     )
     if errors:
         raise ValidationError({"boundary": errors})
+
+
+# --- municipalities that the street imports need -----------------------------------------------------------
+
+
+def municipalities_create_missing(*, nis_sql: str, names_table: str) -> tuple[int, int]:
+    """Create the municipalities whose NIS codes the query `nis_sql` selects (one column, `nis`) and that are
+    not stored, named as in the table `names_table` (columns nis, name_nl, name_fr, name_de); without
+    boundary. Returns (created, already stored). Stored municipalities keep their names and boundary."""
+    # For the street importers, which stage municipalities with their streets in temporary tables.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH needed AS ({nis_sql}),
+            ins AS (
+                INSERT INTO areas_municipality (nis_code, name_nl, name_fr, name_de)
+                SELECT m.nis, m.name_nl, m.name_fr, m.name_de
+                FROM {names_table} m JOIN needed USING (nis)
+                ORDER BY m.nis
+                ON CONFLICT (nis_code) DO NOTHING
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM needed)
+            """
+        )
+        created, needed = cursor.fetchone()
+    return created, needed - created

@@ -1,32 +1,29 @@
-"""What the street and address importers share: parsing of house numbers, staging tables, set-based merges."""
+"""What the street and address importers share: field limits, house numbers, `;`-separated files, the run."""
 
 import re
-import sys
-import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
-from tqdm import tqdm
+from django.utils.translation import gettext as _
 
-from core.importing import ImportAborted, ImportReport, RecordError
+from core.importing import ImportRun, progress_bar, read_lines
 
 __all__ = [
+    "LAMBERT72",
+    "MAX_BOX_NUMBER",
+    "MAX_HOUSE_NUMBER",
+    "MAX_NAME",
+    "MAX_NUMBER",
+    "MAX_POSTCODE",
+    "MAX_SOURCE_ID",
     "NULL",
-    "ON_ERROR_CHOICES",
-    "Problems",
-    "Staging",
-    "merge_all",
+    "SRID",
     "parse_house_number",
-    "progress_bar",
-    "read_lines",
-    "run_import",
-    "say",
+    "postcode_too_long",
+    "separated_rows",
 ]
 
-ON_ERROR_CHOICES = ("skip", "stop")
 NULL = "\\N"  # in COPY text
 SRID = settings.BIN_STORAGE_SRID
 LAMBERT72 = 31370
@@ -50,342 +47,52 @@ def parse_house_number(raw: str) -> tuple[str, int | None]:
         return raw, int(raw)
     text = " ".join(raw.split())
     if not text:
-        raise ValueError("empty house number")
+        raise ValueError(_("empty house number"))
     if len(text) > MAX_HOUSE_NUMBER:
-        raise ValueError(f"house number {text!r} is longer than {MAX_HOUSE_NUMBER} characters")
+        raise ValueError(
+            _("house number %(number)s is longer than %(max)s characters")
+            % {"number": repr(text), "max": MAX_HOUSE_NUMBER}
+        )
     if not _HOUSE_NUMBER.fullmatch(text):
-        raise ValueError(f"house number {text!r} has unexpected characters")
+        raise ValueError(_("house number %(number)s has unexpected characters") % {"number": repr(text)})
     # "10A", "10 bis", "12-14" and "12/2" all sort and answer as 12-ish: the first run of digits.
     digits = _FIRST_DIGITS.search(text)
     if digits is None:
-        raise ValueError(f"house number {text!r} has no digit")
+        raise ValueError(_("house number %(number)s has no digit") % {"number": repr(text)})
     number = int(digits.group())
     if number > MAX_NUMBER:
-        raise ValueError(f"house number {text!r} is out of range")
+        raise ValueError(_("house number %(number)s is out of range") % {"number": repr(text)})
     return text, number
 
 
-class Problems:
-    """Collects the bad records of one import; with on_error='stop' the first one aborts it."""
-
-    def __init__(self, report: ImportReport, on_error: str):
-        if on_error not in ON_ERROR_CHOICES:
-            raise ValueError(f"on_error must be one of {ON_ERROR_CHOICES}, not {on_error!r}")
-        self.report = report
-        self.stop = on_error == "stop"
-
-    def add(self, position: str, reason: str) -> None:
-        self.report.errors.append(RecordError(position=position, reason=reason))
-        if self.stop:
-            raise ImportAborted(f"{position}: {reason}; nothing was imported", self.report)
+def postcode_too_long(postcode: str) -> str:
+    return _("postcode %(postcode)s is longer than %(max)s characters") % {
+        "postcode": repr(postcode),
+        "max": MAX_POSTCODE,
+    }
 
 
-def read_lines(path: Path, bar: tqdm) -> Iterator[tuple[int, bytes]]:
-    """Yield (line number, raw line) of a file, moving the progress bar by bytes every 1 MiB or so."""
-    done = 0
-    with open(path, "rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            done += len(line)
-            if done >= 1 << 20:
-                bar.update(done)
-                done = 0
-            yield number, line
-    bar.update(done)
-
-
-def say(progress: bool, message: str) -> None:
-    """A step of a long import, on stderr beside the progress bars."""
-    if progress:
-        tqdm.write(message, file=sys.stderr)
-
-
-def progress_bar(*, path: Path, progress: bool) -> tqdm:
-    """A progress bar over the bytes of `path` on stderr, or a silent one."""
-    return tqdm(
-        total=path.stat().st_size,
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        desc=path.name,
-        file=sys.stderr,
-        disable=not progress,
-        leave=False,
-    )
-
-
-def run_import(
-    *, source: str, dry_run: bool, on_error: str, work: Callable[["Staging", Problems], None]
-) -> ImportReport:
-    """Run `work` in one transaction with fresh staging tables; roll back on dry runs and on any abort."""
-    report = ImportReport(source=source, dry_run=dry_run)
-    problems = Problems(report, on_error)
-    try:
-        with transaction.atomic():
-            with Staging.create() as staging:
-                work(staging, problems)
-            if dry_run:
-                transaction.set_rollback(True)
-    except DatabaseError as exc:
-        # Validation should catch every value the database refuses; if one slips through, say so plainly.
-        message = f"{source}: the database refused the import ({exc}); nothing was imported"
-        raise ImportAborted(message, report) from exc
-    return report
-
-
-# A street's postcode is the one most of its addresses in this import have (ties: the lowest).
-_STREET_POSTCODES = """
-    SELECT DISTINCT ON (street_source_id) street_source_id, postcode
-    FROM (
-        SELECT street_source_id, postcode, count(*) AS n FROM {address}
-        WHERE postcode <> '' GROUP BY street_source_id, postcode
-    ) counted
-    ORDER BY street_source_id, n DESC, postcode
-"""
-
-
-class Staging:
-    # Every importer parses and checks its file row by row in Python while streaming the rows with COPY into
-    # three staging tables (municipalities, streets, addresses), then merges them into the real tables with
-    # a few set-based statements: INSERT ... SELECT ... ON CONFLICT (source_id) DO UPDATE ... WHERE
-    # <something changed> for streets (`xmax = 0` on a returned row means inserted, not updated); for the
-    # addresses, the millions, an UPDATE of the rows that changed and an INSERT of the new ones.
-    # That is what makes a country take minutes instead of hours, and it is what makes a re-import of the
-    # same file an update: rows are matched on source_id, and a row whose values did not change is not
-    # written at all (no dead tuple, no index churn), so it counts as unchanged.
-    #
-    # The staging tables are temporary (private to the session, nothing global is created), created inside
-    # the import's transaction and dropped at its end; their names are unique so that an import nested in
-    # another's transaction (load_demo, the tests) never meets a leftover.
-    """Temporary staging tables of one import, and the set-based merges from them into the real tables."""
-
-    def __init__(self, cursor):
-        self.cursor = cursor
-        suffix = uuid.uuid4().hex[:12]
-        self.municipality = f"bin_stage_municipality_{suffix}"
-        self.street = f"bin_stage_street_{suffix}"
-        self.address = f"bin_stage_address_{suffix}"
-        self.raw = cursor.connection  # the psycopg 3 connection under Django's cursor, for COPY
-
-    @classmethod
-    @contextmanager
-    def create(cls):
-        with connection.cursor() as cursor:
-            staging = cls(cursor)
-            staging._create_tables()
-            yield staging
-            # On an exception the transaction's rollback removes the tables.
-            staging._drop_tables()
-
-    def _create_tables(self) -> None:
-        # Sorting and grouping a country's addresses in memory rather than on disk; not waiting for the WAL
-        # flush at commit is safe here (a crash loses the import, not consistency).
-        self.execute("SET LOCAL synchronous_commit = off")
-        self.execute("SET LOCAL work_mem = '256MB'")
-        self.execute(
-            f"""
-            CREATE TEMPORARY TABLE {self.municipality} (
-                nis text PRIMARY KEY, name_nl text, name_fr text, name_de text
-            ) ON COMMIT DROP;
-            CREATE TEMPORARY TABLE {self.street} (
-                line integer, source_id text, nis text, name_nl text, name_fr text, name_de text,
-                geometry geometry(MultiLineString, {SRID})
-            ) ON COMMIT DROP;
-            CREATE TEMPORARY TABLE {self.address} (
-                line integer, source_id text, street_source_id text, house_number text, number integer,
-                box_number text, postcode text, x double precision, y double precision
-            ) ON COMMIT DROP;
-            """
-        )
-
-    def _drop_tables(self) -> None:
-        # ON COMMIT DROP only fires at the outer commit; inside a caller's transaction (tests, load_demo)
-        # the tables must go now so that the next import in the same transaction starts clean.
-        self.execute(f"DROP TABLE IF EXISTS {self.municipality}, {self.street}, {self.address}")
-
-    def execute(self, sql: str, params: Iterable | None = None) -> list[tuple]:
-        self.cursor.execute(sql, params)
-        return self.cursor.fetchall() if self.cursor.description else []
-
-    @contextmanager
-    def copy(self, table: str, columns: Iterable[str]):
-        """COPY rows into a staging table: `with staging.copy(...) as write: write(row)`."""
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with connection.wrap_database_errors, self.raw.cursor() as cursor, cursor.copy(sql) as copy:
-            yield copy.write_row
-
-    @contextmanager
-    def copy_text(self, table: str, columns: Iterable[str]):
-        """COPY lines of text (tab-separated, escaped by the caller) into a staging table, in batches."""
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        buffer: list[str] = []
-        with connection.wrap_database_errors, self.raw.cursor() as cursor, cursor.copy(sql) as copy:
-
-            def write(text: str) -> None:
-                buffer.append(text)
-                if len(buffer) >= 2000:
-                    copy.write("".join(buffer))
-                    buffer.clear()
-
-            yield write
-            copy.write("".join(buffer))
-
-    def analyze(self) -> None:
-        # Temporary tables are never analysed by autovacuum; without statistics the joins below go wrong.
-        self.execute(f"ANALYZE {self.municipality}, {self.street}, {self.address}")
-
-    # --- checks on the staged rows ----------------------------------------------------------------------
-
-    def duplicate_addresses(self) -> list[tuple[str, list[int]]]:
-        """Source ids that occur more than once, with their lines; all but the first line are removed."""
-        # Grouping a million ids is quick in memory; the lines are looked up only when there are duplicates.
-        rows = self.execute(
-            f"""
-            WITH duplicate AS (SELECT source_id FROM {self.address} GROUP BY source_id HAVING count(*) > 1)
-            SELECT source_id, array_agg(line ORDER BY line)
-            FROM {self.address} JOIN duplicate USING (source_id)
-            GROUP BY source_id ORDER BY min(line)
-            """
-        )
-        if rows:
-            self.delete_address_lines([line for _, lines in rows for line in lines[1:]])
-        return rows
-
-    def unknown_streets(self) -> list[tuple[int, str, str]]:
-        """Staged addresses whose street is not stored (run after merge_streets); removed from the stage."""
-        rows = self.execute(
-            f"""
-            SELECT a.line, a.source_id, a.street_source_id FROM {self.address} a
-            WHERE NOT EXISTS (SELECT 1 FROM streets_street s WHERE s.source_id = a.street_source_id)
-            ORDER BY a.line
-            """
-        )
-        if rows:
-            self.delete_address_lines([line for line, *_ in rows])
-        return rows
-
-    def delete_address_lines(self, lines: list[int]) -> None:
-        self.execute(f"DELETE FROM {self.address} WHERE line = ANY(%s)", [lines])
-
-    # --- merges into the real tables --------------------------------------------------------------------
-
-    def merge_municipalities(self) -> tuple[int, int]:
-        """Create the staged municipalities that streets need and that do not exist; (created, existing)."""
-        created, needed = self.execute(
-            f"""
-            WITH needed AS (SELECT DISTINCT nis FROM {self.street}),
-            ins AS (
-                INSERT INTO areas_municipality (nis_code, name_nl, name_fr, name_de)
-                SELECT m.nis, m.name_nl, m.name_fr, m.name_de
-                FROM {self.municipality} m JOIN needed USING (nis)
-                ORDER BY m.nis
-                ON CONFLICT (nis_code) DO NOTHING
-                RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM needed)
-            """
-        )[0]
-        return created, needed - created
-
-    def merge_streets(self) -> tuple[int, int, int]:
-        """Insert or update the staged streets; (created, updated, unchanged)."""
-        # An import without addresses for a street, or without geometry, keeps what is stored.
-        created, updated, staged = self.execute(
-            f"""
-            WITH postcodes AS ({_STREET_POSTCODES.format(address=self.address)}),
-            ins AS (
-                INSERT INTO streets_street AS t
-                    (municipality_id, name_nl, name_fr, name_de, postcode, geometry, source_id)
-                SELECT m.id, s.name_nl, s.name_fr, s.name_de, coalesce(p.postcode, ''), s.geometry,
-                       s.source_id
-                FROM {self.street} s
-                JOIN areas_municipality m ON m.nis_code = s.nis
-                LEFT JOIN postcodes p ON p.street_source_id = s.source_id
-                ORDER BY s.source_id
-                ON CONFLICT (source_id) DO UPDATE SET
-                    municipality_id = excluded.municipality_id,
-                    name_nl = excluded.name_nl,
-                    name_fr = excluded.name_fr,
-                    name_de = excluded.name_de,
-                    postcode = coalesce(nullif(excluded.postcode, ''), t.postcode),
-                    geometry = coalesce(excluded.geometry, t.geometry)
-                WHERE (t.municipality_id, t.name_nl, t.name_fr, t.name_de) IS DISTINCT FROM
-                        (excluded.municipality_id, excluded.name_nl, excluded.name_fr, excluded.name_de)
-                    OR (excluded.postcode <> '' AND excluded.postcode <> t.postcode)
-                    OR (excluded.geometry IS NOT NULL AND t.geometry IS DISTINCT FROM excluded.geometry)
-                RETURNING t.xmax = 0 AS created
-            )
-            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
-                   (SELECT count(*) FROM {self.street})
-            FROM ins
-            """
-        )[0]
-        return created, updated, staged - created - updated
-
-    def merge_addresses(self, *, srid: int) -> tuple[int, int, int]:
-        """Update the stored addresses that changed, insert the new ones; (created, updated, unchanged)."""
-        # Two statements rather than INSERT ... ON CONFLICT: a country is mostly inserts the first time, and
-        # the speculative insertion behind ON CONFLICT costs a third more CPU per row than a plain INSERT
-        # after an anti-join (measured on a million rows with the table's six indexes). A concurrent import
-        # of the same ids then fails on the unique index instead of waiting: the import is aborted, whole.
-        point = "ST_SetSRID(ST_MakePoint(a.x, a.y), %s)"
-        if srid != SRID:
-            point = f"ST_Transform({point}, {SRID})"
-        staged = f"""
-            SELECT s.id AS street_id, a.house_number, a.number, a.box_number, a.postcode, {point} AS point,
-                   a.source_id
-            FROM {self.address} a JOIN streets_street s ON s.source_id = a.street_source_id
-        """
-        self.cursor.execute(
-            f"""
-            UPDATE streets_address t SET
-                street_id = n.street_id, house_number = n.house_number, number = n.number,
-                box_number = n.box_number, postcode = n.postcode, point = n.point
-            FROM ({staged}) n
-            WHERE t.source_id = n.source_id
-              AND (t.street_id, t.house_number, t.number, t.box_number, t.postcode, t.point)
-                  IS DISTINCT FROM (n.street_id, n.house_number, n.number, n.box_number, n.postcode, n.point)
-            """,
-            [srid],
-        )
-        updated = self.cursor.rowcount
-        self.cursor.execute(
-            f"""
-            INSERT INTO streets_address
-                (street_id, house_number, number, box_number, postcode, point, source_id)
-            SELECT n.* FROM ({staged}) n
-            WHERE NOT EXISTS (SELECT 1 FROM streets_address e WHERE e.source_id = n.source_id)
-            """,
-            [srid],
-        )
-        created = self.cursor.rowcount
-        (total,) = self.execute(f"SELECT count(*) FROM {self.address}")[0]
-        return created, updated, total - created - updated
-
-
-def merge_all(
-    staging: Staging, problems: Problems, *, srid: int, position: Callable[[int, str], str]
-) -> None:
-    """The shared end of every importer: drop duplicates and orphans, merge, and count into the report."""
-    staging.analyze()
-    for source_id, lines in staging.duplicate_addresses():
-        for line in lines[1:]:
-            problems.add(
-                position(line, source_id),
-                f"duplicate address id {source_id} (first at {position(lines[0], source_id)}); "
-                "the first one is kept",
-            )
-    report = problems.report
-    m_created, m_existing = staging.merge_municipalities()
-    s_created, s_updated, s_unchanged = staging.merge_streets()
-    for line, source_id, street in staging.unknown_streets():
-        problems.add(position(line, source_id), f"unknown street id {street}")
-    a_created, a_updated, a_unchanged = staging.merge_addresses(srid=srid)
-    report.created += m_created + s_created + a_created
-    report.updated += s_updated + a_updated
-    report.unchanged += m_existing + s_unchanged + a_unchanged
-    verb = "would be" if report.dry_run else "were"
-    report.changes += [
-        f"municipalities: {m_created} {verb} created, {m_existing} already present",
-        f"streets: {s_created} {verb} created, {s_updated} {verb} updated, {s_unchanged} unchanged",
-        f"addresses: {a_created} {verb} created, {a_updated} {verb} updated, {a_unchanged} unchanged",
-    ]
+def separated_rows(
+    path: Path, fields: int, run: ImportRun, *, progress: bool
+) -> Iterator[tuple[str, int, list[str]]]:
+    """(position, line, values) of each line of a `;`-separated file without header (BeST's own layout)
+    that has `fields` values; the other lines are bad records, blank lines are passed over."""
+    with progress_bar(path=path, progress=progress) as bar:
+        for line, raw in read_lines(path, bar):
+            position = f"{path.name} line {line}"
+            try:
+                text = raw.decode("utf-8-sig" if line == 1 else "utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                run.problem(position, _("not UTF-8 text"))
+                continue
+            if not text.strip():
+                continue
+            values = text.split(";")
+            if len(values) != fields:
+                run.problem(
+                    position,
+                    _("expected %(expected)s fields separated by ';', found %(found)s")
+                    % {"expected": fields, "found": len(values)},
+                )
+                continue
+            yield position, line, values

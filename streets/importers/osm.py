@@ -6,9 +6,20 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from areas.models import Municipality
-from core.importing import ImportAborted, ImportReport
+from areas.selectors import municipality_containing_sql
+from core.importing import (
+    CountingFile,
+    ImportAborted,
+    ImportReport,
+    ImportRun,
+    check_on_error,
+    progress_bar,
+    require_file,
+    say,
+)
 from core.text import normalise
 
 from .common import (
@@ -17,14 +28,10 @@ from .common import (
     MAX_POSTCODE,
     MAX_SOURCE_ID,
     SRID,
-    Problems,
-    Staging,
-    merge_all,
     parse_house_number,
-    progress_bar,
-    run_import,
-    say,
+    postcode_too_long,
 )
+from .staging import Staging, merge_all, run_staged
 
 __all__ = ["import_osm"]
 
@@ -68,40 +75,33 @@ def import_osm(
     progress: bool = False,
 ) -> ImportReport:
     """Import the addresses and named streets of an OpenStreetMap XML file."""
-    path = Path(path)
-    if not path.is_file():
-        raise ImportAborted(f"{path}: no such file")
+    check_on_error(on_error)
+    path = require_file(path)
     if path.suffix.lower() == ".pbf":
         xml = path.name.removesuffix(".pbf").removesuffix(".osm") + ".osm"
         raise ImportAborted(
-            f"{path}: a PBF file; convert it to OSM XML first: osmium cat {path.name} -o {xml}; "
-            "nothing was imported"
+            _(
+                "%(path)s: a PBF file; convert it to OSM XML first: osmium cat %(name)s -o %(xml)s; "
+                "nothing was imported"
+            )
+            % {"path": path, "name": path.name, "xml": xml}
         )
     if municipality is not None and not Municipality.objects.filter(nis_code=municipality).exists():
-        raise ImportAborted(f"{path}: no municipality with NIS code {municipality}; nothing was imported")
+        raise ImportAborted(
+            _("%(path)s: no municipality with NIS code %(nis)s; nothing was imported")
+            % {"path": path, "nis": municipality}
+        )
 
-    def work(staging: Staging, problems: Problems) -> None:
-        _OsmImport(staging, problems, path, municipality=municipality, progress=progress).run()
+    def work(staging: Staging, run: ImportRun) -> None:
+        _OsmImport(staging, run, path, municipality=municipality, progress=progress).execute()
 
-    return run_import(source=str(path), dry_run=dry_run, on_error=on_error, work=work)
-
-
-class _CountingFile:
-    """A binary file that moves a progress bar as it is read."""
-
-    def __init__(self, fh, bar):
-        self.fh, self.bar = fh, bar
-
-    def read(self, size=-1):
-        data = self.fh.read(size)
-        self.bar.update(len(data))
-        return data
+    return run_staged(source=str(path), dry_run=dry_run, on_error=on_error, work=work)
 
 
 class _OsmImport:
-    def __init__(self, staging: Staging, problems: Problems, path: Path, *, municipality, progress):
+    def __init__(self, staging: Staging, run: ImportRun, path: Path, *, municipality, progress):
         self.staging = staging
-        self.problems = problems
+        self.run = run
         self.path = path
         self.municipality = municipality
         self.progress = progress
@@ -114,7 +114,7 @@ class _OsmImport:
     def position(self, osm_id: str) -> str:
         return f"{self.path.name} {osm_id}"
 
-    def run(self) -> None:
+    def execute(self) -> None:
         self.staging.execute(
             f"""
             CREATE TEMPORARY TABLE {self.points} (
@@ -129,11 +129,11 @@ class _OsmImport:
             """
         )
         self.parse()
-        say(self.progress, "finding municipalities and streets")
+        say(self.progress, _("finding municipalities and streets"))
         self.resolve()
         merge_all(
             self.staging,
-            self.problems,
+            self.run,
             srid=OSM_SRID,
             position=lambda _line, source_id: self.position(source_id.removeprefix("osm:")),
         )
@@ -154,13 +154,14 @@ class _OsmImport:
         ):
             root = None
             try:
-                for event, elem in ET.iterparse(_CountingFile(fh, bar), events=("start", "end")):
+                for event, elem in ET.iterparse(CountingFile(fh, bar), events=("start", "end")):
                     if root is None:
                         root = elem
                         if elem.tag != "osm":
                             raise ImportAborted(
-                                f"{self.path}: not OpenStreetMap XML (root element <{elem.tag}>)",
-                                self.problems.report,
+                                _("%(path)s: not OpenStreetMap XML (root element <%(tag)s>)")
+                                % {"path": self.path, "tag": elem.tag},
+                                self.run.report,
                             )
                         continue
                     if event != "end" or elem.tag not in ("node", "way", "relation"):
@@ -172,7 +173,9 @@ class _OsmImport:
                     root.clear()  # the element and its tags are done with
             except ET.ParseError as exc:
                 raise ImportAborted(
-                    f"{self.path}: not readable as XML ({exc}); nothing was imported", self.problems.report
+                    _("%(path)s: not readable as XML (%(error)s); nothing was imported")
+                    % {"path": self.path, "error": exc},
+                    self.run.report,
                 ) from None
         line_columns = ("seq", "name", "name_nl", "name_fr", "name_de", "key", "aliases", "geom")
         with self.staging.copy(self.lines, line_columns) as write_line:
@@ -185,7 +188,7 @@ class _OsmImport:
             lon, lat = float(elem.get("lon")), float(elem.get("lat"))
         except (TypeError, ValueError):
             if any(t.get("k") == "addr:housenumber" for t in elem.iterfind("tag")):
-                self.problems.add(self.position(f"node/{elem.get('id')}"), "node without id or coordinates")
+                self.run.problem(self.position(f"node/{elem.get('id')}"), _("node without id or coordinates"))
             return
         nodes[node_id] = (lon, lat)
         tags = {t.get("k"): t.get("v") or "" for t in elem.iterfind("tag")}
@@ -205,11 +208,13 @@ class _OsmImport:
             coords = [nodes[int(ref)] for ref in refs]
         except (KeyError, TypeError, ValueError):
             missing = next((r for r in refs if not r or not r.isdigit() or int(r) not in nodes), "?")
-            self.problems.add(self.position(way), f"node {missing} is not in the file (a cut extract?)")
+            self.run.problem(
+                self.position(way), _("node %(node)s is not in the file (a cut extract?)") % {"node": missing}
+            )
             return
         distinct = list(dict.fromkeys(coords))
         if not distinct:
-            self.problems.add(self.position(way), "way without nodes")
+            self.run.problem(self.position(way), _("way without nodes"))
             return
         if is_address:
             lon = math.fsum(c[0] for c in distinct) / len(distinct)
@@ -229,20 +234,27 @@ class _OsmImport:
         box = tags.get("addr:unit", "").strip()
         try:
             if ";" in raw_number:
-                raise ValueError(f"several house numbers in one tag: {raw_number!r}")
+                raise ValueError(
+                    _("several house numbers in one tag: %(value)s") % {"value": repr(raw_number)}
+                )
             house_number, number = parse_house_number(raw_number)
             if not street:
-                raise ValueError("no addr:street")
+                raise ValueError(_("no addr:street"))
             if len(street) > MAX_NAME:
-                raise ValueError(f"addr:street is longer than {MAX_NAME} characters")
+                raise ValueError(_("addr:street is longer than %(max)s characters") % {"max": MAX_NAME})
             if len(postcode) > MAX_POSTCODE:
-                raise ValueError(f"postcode {postcode!r} is longer than {MAX_POSTCODE} characters")
+                raise ValueError(postcode_too_long(postcode))
             if len(box) > MAX_BOX_NUMBER:
-                raise ValueError(f"addr:unit {box!r} is longer than {MAX_BOX_NUMBER} characters")
+                raise ValueError(
+                    _("addr:unit %(unit)s is longer than %(max)s characters")
+                    % {"unit": repr(box), "max": MAX_BOX_NUMBER}
+                )
             if not (west <= lon <= east and south <= lat <= north):
-                raise ValueError(f"position ({lon}, {lat}) is outside the service area")
+                raise ValueError(
+                    _("position (%(lon)s, %(lat)s) is outside the service area") % {"lon": lon, "lat": lat}
+                )
         except ValueError as exc:
-            self.problems.add(position, str(exc))
+            self.run.problem(position, str(exc))
             return
         self.seq += 1
         key = normalise(street)[: MAX_SOURCE_ID - 11]
@@ -250,14 +262,14 @@ class _OsmImport:
 
     def stage_line(self, way: str, names: list[str], coords, distinct: int, lines: list) -> None:
         if distinct < 2:
-            self.problems.add(self.position(way), "highway with fewer than two distinct nodes")
+            self.run.problem(self.position(way), _("highway with fewer than two distinct nodes"))
             return
         if any(len(n) > MAX_NAME for n in names):
-            self.problems.add(self.position(way), f"name longer than {MAX_NAME} characters")
+            self.run.problem(self.position(way), _("name longer than %(max)s characters") % {"max": MAX_NAME})
             return
         west, south, east, north = self.bbox
         if not all(west <= lon <= east and south <= lat <= north for lon, lat in coords):
-            self.problems.add(self.position(way), "highway outside the service area")
+            self.run.problem(self.position(way), _("highway outside the service area"))
             return
         main = next(n for n in names if n)
         aliases = sorted({normalise(n)[: MAX_SOURCE_ID - 11] for n in names if n})
@@ -268,47 +280,43 @@ class _OsmImport:
     # --- municipalities and streets, in SQL -------------------------------------------------------------
 
     def resolve(self) -> None:
+        self.staging.execute(f"ANALYZE {self.points}, {self.lines}")
+        self.locate()
+        self.stage_streets()
+        self.stage_addresses()
+
+    def locate(self) -> None:
+        """Give each point and line its municipality's NIS code; those in none are bad records or left out."""
         points, lines, stage = self.points, self.lines, self.staging
-        stage.execute(f"ANALYZE {points}, {lines}")
         if self.municipality is not None:
             stage.execute(f"UPDATE {points} SET nis = %s", [self.municipality])
             stage.execute(f"UPDATE {lines} SET nis = %s", [self.municipality])
         else:
-            # ST_Contains uses the boundary's spatial index; with overlapping boundaries the lowest NIS wins.
             point = f"ST_Transform(ST_SetSRID(ST_MakePoint(p.lon, p.lat), {OSM_SRID}), {SRID})"
-            stage.execute(
-                f"""
-                UPDATE {points} p SET nis = (
-                    SELECT m.nis_code FROM areas_municipality m
-                    WHERE ST_Contains(m.boundary, {point}) ORDER BY m.nis_code LIMIT 1
-                )
-                """
-            )
+            stage.execute(f"UPDATE {points} p SET nis = {municipality_containing_sql(point=point)}")
             midpoint = f"ST_LineInterpolatePoint(ST_Transform(l.geom, {SRID}), 0.5)"
-            stage.execute(
-                f"""
-                UPDATE {lines} l SET nis = (
-                    SELECT m.nis_code FROM areas_municipality m
-                    WHERE ST_Contains(m.boundary, {midpoint}) ORDER BY m.nis_code LIMIT 1
-                )
-                """
-            )
+            stage.execute(f"UPDATE {lines} l SET nis = {municipality_containing_sql(point=midpoint)}")
         for source_id, lon, lat in stage.execute(
             f"SELECT source_id, lon, lat FROM {points} WHERE nis IS NULL ORDER BY seq"
         ):
-            self.problems.add(
+            self.run.problem(
                 self.position(source_id.removeprefix("osm:")),
-                f"unknown municipality: no municipality boundary contains ({lon}, {lat})",
+                _("unknown municipality: no municipality boundary contains (%(lon)s, %(lat)s)")
+                % {"lon": lon, "lat": lat},
             )
         stage.execute(f"DELETE FROM {points} WHERE nis IS NULL")
         (outside,) = stage.execute(
             f"WITH d AS (DELETE FROM {lines} WHERE nis IS NULL RETURNING 1) SELECT count(*) FROM d"
         )[0]
         if outside:
-            self.problems.report.changes.append(
-                f"{outside} highways outside every municipality boundary were not imported"
+            self.run.report.changes.append(
+                _("%(count)s highways outside every municipality boundary were not imported")
+                % {"count": outside}
             )
 
+    def stage_streets(self) -> None:
+        """The streets: the highways of one name in one municipality merged, then addr:streets without one."""
+        points, lines, stage = self.points, self.lines, self.staging
         language = LANGUAGE_SQL.format(nis="nis")
 
         def named(column: str, lang: str, source: str) -> str:
@@ -358,11 +366,14 @@ class _OsmImport:
             ORDER BY street_source_id, seq
             """
         )
+
+    def stage_addresses(self) -> None:
+        stage = self.staging
         stage.execute(
             f"""
             INSERT INTO {stage.address}
                 (line, source_id, street_source_id, house_number, number, box_number, postcode, x, y)
             SELECT seq, source_id, street_source_id, house_number, number, box_number, postcode, lon, lat
-            FROM {points}
+            FROM {self.points}
             """
         )

@@ -460,7 +460,9 @@ def test_on_error_stop_writes_nothing(tmp_path, layout):
         path = edited(FLAT, tmp_path, {301: _flat_field(301, 4, "")})
         run = lambda: import_best_flat(path=path, on_error="stop")  # noqa: E731
         where = "best_flat.csv line 301"
-    with pytest.raises(ImportAborted, match=f"{where}: empty house number; nothing was imported") as exc:
+    # The one message of every importer on on_error="stop" (core.importing.ImportRun).
+    stopped = r"\. Stopped at the first bad record \(on_error=stop\): nothing was written\."
+    with pytest.raises(ImportAborted, match=f"{where}: empty house number{stopped}") as exc:
         run()
     assert exc.value.report.skipped == 1
     assert not Address.objects.exists()
@@ -563,7 +565,7 @@ def test_osm_outside_every_boundary_is_an_unknown_municipality():
 def test_osm_dry_run_and_stop(halle):
     report = import_osm(path=OSM, dry_run=True)
     assert report.created == 8 and not Address.objects.exists()
-    with pytest.raises(ImportAborted, match="node/201: no addr:street; nothing was imported"):
+    with pytest.raises(ImportAborted, match=r"node/201: no addr:street\. Stopped .*: nothing was written\."):
         import_osm(path=OSM, on_error="stop")
     assert not Street.objects.exists()
 
@@ -654,3 +656,17 @@ def test_import_osm_command(halle, tmp_path):
         run_command("import_osm", str(OSM), "--municipality", "99999")
     with pytest.raises(CommandError, match=r"aborted: .*node/201: no addr:street"):
         run_command("import_osm", str(OSM), "--on-error", "stop")
+
+
+def test_the_commands_take_the_options_every_import_command_has(halle, capsys):
+    # --progress forces the bars and the steps on stderr (without it: only when stderr is a terminal).
+    out = StringIO()
+    call_command("import_best", str(FLAT), "--progress", "--dry-run", stdout=out)
+    assert "merging into the database" in capsys.readouterr().err
+    assert "would be created" in out.getvalue()
+    out = StringIO()
+    call_command("import_osm", str(OSM), "--verbosity=0", "--no-progress", stdout=out)
+    # Verbosity 0: the bad records and the summary, without the per-table lines.
+    assert "lembeek.osm node/201: no addr:street" in out.getvalue()
+    assert "addresses:" not in out.getvalue()
+    assert out.getvalue().splitlines()[-1] == f"{OSM}: 8 were created, 0 were updated, 1 unchanged, 5 skipped"

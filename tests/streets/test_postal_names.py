@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from streets.importers import import_best_flat, import_best_register
+from streets.importers import import_best_flat, import_best_register, import_postal_names
 from streets.models import PostalName
 from streets.postal import postal_name_variants, postal_names_replace, postcodes_named
 
@@ -71,6 +71,33 @@ def test_a_postcode_listed_without_names_keeps_its_names(tmp_path):
     f.write_text("WP/4960/1;4960;;;\nVP/1502/1;1502;Lembeek;;\n", encoding="utf-8")
     call_command("import_postal_names", str(f), stdout=io.StringIO())
     assert names("4960") == {"Malmedy"} and names("1502") == {"Lembeek"}
+
+
+def test_the_importer_counts_postcodes_and_a_dry_run_writes_nothing(tmp_path):
+    postal_names_replace({"1502": ["Lembeek"], "1500": ["Halle"]})
+    f = tmp_path / "postals.csv"
+    f.write_text(
+        "VP/1502/1;1502;Lembeek;;\nVP/1500/1;1500;Halle;Hal;\n"
+        "BP/1130/1;1130;Brussel (Haren);Bruxelles (Haren);\nWP/4960/1;4960;;;\n",
+        encoding="utf-8",
+    )
+    report = import_postal_names(path=f, dry_run=True)
+    # 1130 is new, 1500 gets a French name, 1502 keeps its name, 4960 is listed without names.
+    assert (report.created, report.updated, report.unchanged, report.skipped) == (1, 1, 2, 0)
+    assert report.changes == ["8 names for 3 postcodes"]
+    assert names("1130") == set() and names("1500") == {"Halle"}
+    import_postal_names(path=f)
+    assert names("1500") == {"Halle", "Hal"} and "Haren" in names("1130")
+
+
+def test_the_command_skips_bad_lines_when_asked(tmp_path):
+    bad = tmp_path / "postals.csv"
+    bad.write_text("VP/1502/1;1502;Lembeek-Nieuw;;\nVP/15/1;15;Kort;;\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_postal_names", str(bad), "--on-error=skip", "--no-progress", stdout=out)
+    assert "postals.csv line 2: '15' is not a Belgian postcode" in out.getvalue()
+    assert "1 were created, 0 were updated, 0 unchanged, 1 skipped" in out.getvalue()
+    assert names("1502") == {"Lembeek-Nieuw"}
 
 
 @pytest.mark.parametrize("layout", ["register", "flat"])

@@ -1,13 +1,13 @@
 from areas.importers import import_municipalities
 
-from ._common import ImportCommand
+from ._common import VectorImportCommand
 
 
-class Command(ImportCommand):
+class Command(VectorImportCommand):
     help = "Create or update municipalities from a polygon file, matched on their NIS code."
 
     def add_arguments(self, parser):
-        self.add_source_arguments(parser)
+        super().add_arguments(parser)
         parser.add_argument("--nis-field", required=True, help="Field with the NIS code, e.g. geoitem.")
         parser.add_argument("--name-nl-field", help="Field with the Dutch name, e.g. naam.")
         parser.add_argument("--name-fr-field", help="Field with the French name.")

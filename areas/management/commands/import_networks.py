@@ -3,17 +3,17 @@ from argparse import BooleanOptionalAction
 from areas.importers import import_networks
 from areas.models import Network
 
-from ._common import ImportCommand
+from ._common import VectorImportCommand
 
 
-class Command(ImportCommand):
+class Command(VectorImportCommand):
     help = (
         "Create or update networks (BIN, BIN-Z…) from a polygon file. Each feature is checked as in the "
         "admin (valid polygon, no overlap with another residential BIN); bad ones are listed by position."
     )
 
     def add_arguments(self, parser):
-        self.add_source_arguments(parser)
+        super().add_arguments(parser)
         fields = parser.add_argument_group("fields of the file")
         fields.add_argument(
             "--name-field", default="name", help="Field with the network's name (default: name)."

@@ -1,13 +1,13 @@
 from areas.importers import import_police_zones
 
-from ._common import ImportCommand
+from ._common import VectorImportCommand
 
 
-class Command(ImportCommand):
+class Command(VectorImportCommand):
     help = "Create or update police zones from a polygon file, matched on their source code (e.g. ipz32)."
 
     def add_arguments(self, parser):
-        self.add_source_arguments(parser)
+        super().add_arguments(parser)
         parser.add_argument(
             "--code-field", required=True, help="Field with the zone's code, e.g. politiezon."
         )

@@ -12,9 +12,8 @@ from django.db import transaction
 from areas.importers import import_municipalities, import_networks, import_police_zones, link_police_zones
 from areas.models import Network
 from core.importing import ImportAborted
-from streets.importers import import_best_flat
+from streets.importers import import_best_flat, import_postal_names
 from streets.models import Address
-from streets.postal import postal_names_import
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_NIS = ["23027", "21004", "63049"]
@@ -78,8 +77,8 @@ class Command(BaseCommand):
         report = import_best_flat(path=DEMO / "best_addresses.csv", progress=False)
         self.stdout.write(report.summary())
         # The place names of every Belgian postcode (the flat file has only its own three).
-        postcodes, names = postal_names_import(DEMO / "postal_names.csv")
-        self.stdout.write(f"postal_names.csv: {names} names for {postcodes} postcodes")
+        report = import_postal_names(path=DEMO / "postal_names.csv")
+        self.stdout.write(report.summary())
         report = import_networks(
             path=DEMO / "networks.geojson",
             name_field="name",

@@ -1,28 +1,21 @@
 """manage.py import_postal_names <postals.csv>: the place names of the postcodes, from the BeST register."""
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from streets.postal import PostalFileError, postal_names_import
+from core.importing import ImportCommand
+from streets.importers import import_postal_names
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Replace the postal names of the postcodes listed in a BeST postals.csv (identifier;postcode;nameNL;"
         "nameFR;nameDE, ';'-separated, no header). The address lookup then knows that Lembeek is 1502. "
         "The BeST importers do this too for the files they read."
     )
+    # The names of a postcode are replaced as a whole: a bad line stops the import unless told otherwise.
+    default_on_error = "stop"
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="postals.csv of the BeST Address download")
+        super().add_arguments(parser)
 
     def handle(self, *args, path, **options):
-        path = Path(path)
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        try:
-            postcodes, names = postal_names_import(path)
-        except PostalFileError as exc:
-            raise CommandError(f"{exc}; nothing was imported") from exc
-        self.stdout.write(f"{path.name}: {names} names for {postcodes} postcodes")
+        self.run_import(import_postal_names, options, path=path)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 __all__ = ["ImportAborted", "ImportReport", "RecordError"]
 
 
@@ -34,15 +36,33 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RecordError] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)  # human-readable lines, filled on dry runs
+    changes: list[str] = field(default_factory=list)  # human-readable lines: what changed, or would
 
     @property
     def skipped(self) -> int:
         return len(self.errors)
 
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        counts = {
+            "source": self.source,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
+        # Two whole sentences rather than a verb put in: a translation may need other words around it.
+        if self.dry_run:
+            return (
+                _(
+                    "%(source)s: %(created)s would be created, %(updated)s would be updated, "
+                    "%(unchanged)s unchanged, %(skipped)s skipped"
+                )
+                % counts
+            )
         return (
-            f"{self.source}: {self.created} {verb} created, {self.updated} {verb} updated, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped"
+            _(
+                "%(source)s: %(created)s were created, %(updated)s were updated, %(unchanged)s unchanged, "
+                "%(skipped)s skipped"
+            )
+            % counts
         )
