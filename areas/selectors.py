@@ -164,9 +164,12 @@ def _partial(model, columns: list[str], values) -> object:
 
 
 def _network_from_row(values: list) -> Network:
-    network = _partial(Network, _NETWORK_COLUMNS, values[:8])
-    municipality_id, municipality, zone_id, zone = values[7:]
-    network.municipality = _partial(Municipality, _MUNICIPALITY_COLUMNS, [municipality_id, *municipality])
+    """A network from the columns of _NETWORK_SQL, with its municipality and police zone attached."""
+    *own, municipality, zone_id, zone = values
+    network = _partial(Network, _NETWORK_COLUMNS, own)
+    network.municipality = _partial(
+        Municipality, _MUNICIPALITY_COLUMNS, [network.municipality_id, *municipality]
+    )
     network.police_zone = None if zone_id is None else _partial(PoliceZone, _ZONE_COLUMNS, [zone_id, *zone])
     return network
 
