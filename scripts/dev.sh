@@ -215,6 +215,8 @@ cmd_test() {
   "$VENV/bin/ruff" check .
   log "import-linter: the layering and no import cycles (pyproject.toml)"
   "$VENV/bin/lint-imports"
+  log "sizes: no module over 500 lines, no function over 80"
+  "$VENV/bin/python" scripts/check_sizes.py
   log "manage.py check / makemigrations --check"
   manage check --fail-level WARNING
   manage makemigrations --check --dry-run -v 1 >/dev/null

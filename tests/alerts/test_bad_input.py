@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from alerts.backends import sms as sms_backends
 from alerts.models import Alert, Delivery
+from tests.factories import circle, lonlat, member_at, polygon
 
-from .conftest import alert_body, circle, polygon
-from .factories import lonlat, member_at
+from .helpers import alert_body
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +116,8 @@ def polygon_lonlat(ring):
 @pytest.mark.parametrize(("name", "make", "field", "phrases"), CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("url_name", ["api:alert-preview", "api:alert-list"])
 def test_bad_perimeter(town, api, name, make, field, phrases, url_name):
-    member_at(500, 500, town.a1)
-    api.force_authenticate(town.officer_a)
+    member_at(500, 500, town.alfa)
+    api.force_authenticate(town.police)
     response = api.post(reverse(url_name), alert_body(make()), format="json")
     assert response.status_code == 400, response.json()
     message = " ".join(response.json()[field])
@@ -130,7 +130,7 @@ def test_bad_perimeter(town, api, name, make, field, phrases, url_name):
 
 def test_vertex_limit_is_a_setting(town, api, settings):
     settings.BIN_ALERT_MAX_VERTICES = 50
-    api.force_authenticate(town.officer_a)
+    api.force_authenticate(town.police)
     response = api.post(reverse("api:alert-preview"), alert_body(many_vertices(60)), format="json")
     assert response.status_code == 400
     assert "61 vertices; the limit is 50" in response.json()["perimeter"][0]
@@ -141,7 +141,7 @@ def test_vertex_limit_is_a_setting(town, api, settings):
 
 @pytest.mark.parametrize("message", ["", "   \n "])
 def test_empty_message(town, api, message):
-    api.force_authenticate(town.officer_a)
+    api.force_authenticate(town.police)
     response = api.post(
         reverse("api:alert-list"), alert_body(circle(500, 500, 300), message=message), format="json"
     )
@@ -151,7 +151,7 @@ def test_empty_message(town, api, message):
 
 
 def test_unknown_category_and_tip(town, api):
-    api.force_authenticate(town.officer_a)
+    api.force_authenticate(town.police)
     response = api.post(
         reverse("api:alert-list"), alert_body(circle(500, 500, 300), category="ufo"), format="json"
     )
@@ -163,17 +163,17 @@ def test_unknown_category_and_tip(town, api):
 
 
 def test_perimeter_entirely_in_another_zone(town, api):
-    member_at(16500, 500, town.b1)
-    api.force_authenticate(town.officer_a)
-    response = api.post(reverse("api:alert-list"), alert_body(circle(16500, 500, 300)), format="json")
+    member_at(12500, 500, town.elders)
+    api.force_authenticate(town.police)
+    response = api.post(reverse("api:alert-list"), alert_body(circle(12500, 500, 300)), format="json")
     assert response.status_code == 403
-    assert "entirely outside police zone PZ Alfa" in response.json()["detail"]
+    assert "entirely outside police zone PZ Testzone" in response.json()["detail"]
     assert not Alert.objects.exists() and sms_backends.outbox == []
 
 
 def test_second_send_is_refused_and_sends_nothing(town, api, django_capture_on_commit_callbacks):
-    member_at(500, 500, town.a1)
-    api.force_authenticate(town.officer_a)
+    member_at(500, 500, town.alfa)
+    api.force_authenticate(town.police)
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post(reverse("api:alert-list"), alert_body(circle(500, 500, 300)), format="json")
     assert created.status_code == 201
@@ -187,8 +187,8 @@ def test_second_send_is_refused_and_sends_nothing(town, api, django_capture_on_c
 
 
 def test_draft_then_send_once(town, api, django_capture_on_commit_callbacks):
-    member_at(500, 500, town.a1)
-    api.force_authenticate(town.officer_a)
+    member_at(500, 500, town.alfa)
+    api.force_authenticate(town.police)
     draft = api.post(reverse("api:alert-list"), alert_body(circle(500, 500, 300), send=False), format="json")
     assert draft.status_code == 201 and draft.json()["status"] == "draft"
     assert not Delivery.objects.exists()

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 
-from .conftest import alert_body, circle, polygon
-from .factories import member_at
+from tests.factories import circle, member_at, polygon
+
+from .helpers import alert_body
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,8 @@ def schema():
 
 @pytest.fixture
 def sent(api, town, django_capture_on_commit_callbacks):
-    member_at(500, 500, town.a1)
-    api.force_authenticate(town.officer_a)
+    member_at(500, 500, town.alfa)
+    api.force_authenticate(town.police)
 
     def _post(url, body):
         with django_capture_on_commit_callbacks(execute=True):
@@ -60,7 +61,7 @@ def test_polygon_alert(api, town, sent, schema):
     assert doc.findtext("cap:status", namespaces=NS) == "Actual"
     assert doc.findtext("cap:msgType", namespaces=NS) == "Alert"
     assert doc.findtext("cap:scope", namespaces=NS) == "Restricted"
-    assert "PZ Alfa" in doc.findtext("cap:restriction", namespaces=NS)
+    assert "PZ Testzone" in doc.findtext("cap:restriction", namespaces=NS)
     assert doc.findtext("cap:identifier", namespaces=NS) == f"urn:uuid:{alert['identifier']}"
     info = doc.find("cap:info", NS)
     assert info.findtext("cap:category", namespaces=NS) == "Fire"
@@ -107,7 +108,7 @@ def test_circle_alert_and_follow_ups(api, town, sent, schema):
 
 
 def test_clipped_circle_exports_the_clipped_polygon(api, town, sent, schema):
-    alert = sent(reverse("api:alert-list"), alert_body(circle(14800, 500, 1000)))
+    alert = sent(reverse("api:alert-list"), alert_body(circle(9800, 500, 1000)))
     info = valid(schema, cap(api, alert["id"])).find("cap:info", NS)
     assert info.find("cap:area/cap:circle", NS) is None
     assert info.find("cap:area/cap:polygon", NS) is not None

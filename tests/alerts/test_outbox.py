@@ -12,25 +12,16 @@ from alerts.backends.sms import FileBackend, HttpGatewayBackend
 from alerts.models import Delivery
 from alerts.outbox import backoff_seconds, deliveries_process
 from alerts.perimeter import perimeter_from_circle
-from alerts.services import alert_create, alert_prepare, alert_send
+from tests.factories import alert_sent, lonlat, member_at
 
-from .factories import lonlat, member_at
-from .servers import Gateway
+from .servers import Gateway, free_port
 
 pytestmark = pytest.mark.django_db
 
 
 def queued_alert(town, *, urgency="urgent"):
     """Send an alert without running the on-commit fan-out: the deliveries stay queued."""
-    data = alert_prepare(
-        user=town.officer_a,
-        category="burglary",
-        urgency=urgency,
-        message="Inbraak in de Kerkstraat.",
-        center=lonlat(500, 500),
-        radius_m=400,
-    )
-    return alert_send(alert=alert_create(user=town.officer_a, data=data), user=town.officer_a)
+    return alert_sent(town.police, radius_m=400, urgency=urgency, message="Inbraak in de Kerkstraat.")
 
 
 def ids(alert):
@@ -39,7 +30,7 @@ def ids(alert):
 
 def test_a_task_run_twice_sends_once(town):
     for i in range(5):
-        member_at(400 + 10 * i, 500, town.a1)
+        member_at(400 + 10 * i, 500, town.alfa)
     alert = queued_alert(town)
     first = deliveries_process(ids(alert))
     second = deliveries_process(ids(alert))
@@ -49,7 +40,7 @@ def test_a_task_run_twice_sends_once(town):
 
 
 def test_rows_another_worker_holds_are_left_alone(town):
-    member_at(500, 500, town.a1)
+    member_at(500, 500, town.alfa)
     alert = queued_alert(town)
     Delivery.objects.update(status="sending", claimed_at=timezone.now())
     result = deliveries_process(ids(alert))
@@ -58,7 +49,7 @@ def test_rows_another_worker_holds_are_left_alone(town):
 
 
 def test_deferred_rows_wait(town):
-    member_at(500, 500, town.a1)
+    member_at(500, 500, town.alfa)
     alert = queued_alert(town)
     Delivery.objects.update(not_before=timezone.now() + timedelta(hours=3))
     assert deliveries_process(ids(alert)).sent == 0
@@ -71,8 +62,8 @@ def test_stale_claim_already_in_the_file_is_not_sent_again(town, settings, tmp_p
     settings.BIN_SMS_BACKEND = "alerts.backends.sms.FileBackend"
     settings.BIN_SMS_FILE_PATH = str(tmp_path)
     settings.BIN_DELIVERY_LEASE_SECONDS = 60
-    member_at(500, 500, town.a1)
-    member_at(510, 500, town.a1)
+    member_at(500, 500, town.alfa)
+    member_at(510, 500, town.alfa)
     alert = queued_alert(town)
     done, pending = ids(alert)
     FileBackend().send_messages([sms_backends.OutgoingMessage(key=str(done), to="+32470000000", text="x")])
@@ -85,8 +76,8 @@ def test_stale_claim_already_in_the_file_is_not_sent_again(town, settings, tmp_p
 
 
 def test_erased_member_or_missing_number_is_skipped(town):
-    gone = member_at(500, 500, town.a1)
-    no_mobile = member_at(510, 500, town.a1)
+    gone = member_at(500, 500, town.alfa)
+    no_mobile = member_at(510, 500, town.alfa)
     alert = queued_alert(town)
     gone.delete()
     type(no_mobile).objects.filter(pk=no_mobile.pk).update(mobile="")
@@ -115,11 +106,11 @@ def gateway(settings):
 
 
 def test_gateway_retries_then_fails_with_the_reason_others_go_on(town, gateway):
-    ok = member_at(500, 500, town.a1, mobile="+32470000001")
-    broken = member_at(510, 500, town.a1, mobile="+32470000500")
-    slow = member_at(520, 500, town.a1, mobile="+32470000999")
-    refused = member_at(530, 500, town.a1, mobile="+32470000400")
-    flaky = member_at(540, 500, town.a1, mobile="+32470000503")
+    ok = member_at(500, 500, town.alfa, mobile="+32470000001")
+    broken = member_at(510, 500, town.alfa, mobile="+32470000500")
+    slow = member_at(520, 500, town.alfa, mobile="+32470000999")
+    refused = member_at(530, 500, town.alfa, mobile="+32470000400")
+    flaky = member_at(540, 500, town.alfa, mobile="+32470000503")
     alert = queued_alert(town)
     by_member = {d.member_id: d.pk for d in alert.deliveries.all()}
 
@@ -148,8 +139,6 @@ def test_gateway_retries_then_fails_with_the_reason_others_go_on(town, gateway):
 
 
 def test_gateway_unreachable_is_retryable(settings):
-    from tests.alerts.servers import free_port
-
     backend = HttpGatewayBackend(url=f"http://127.0.0.1:{free_port()}/sms", token="t", timeout=0.5)
     with pytest.raises(RetryableSendError, match="unreachable"):
         backend.send(sms_backends.OutgoingMessage(key="1", to="+32470000001", text="x"))
@@ -157,18 +146,10 @@ def test_gateway_unreachable_is_retryable(settings):
 
 def test_eager_retries_do_not_wait(town, gateway, django_capture_on_commit_callbacks, settings):
     """Without a broker the task runs in-process: retries follow at once, and end failed with the reason."""
-    member_at(500, 500, town.a1, mobile="+32470000500")
-    member_at(510, 500, town.a1, mobile="+32470000001")
-    data = alert_prepare(
-        user=town.officer_a,
-        category="theft",
-        urgency="urgent",
-        message="Fietsdiefstal.",
-        center=lonlat(500, 500),
-        radius_m=300,
-    )
+    member_at(500, 500, town.alfa, mobile="+32470000500")
+    member_at(510, 500, town.alfa, mobile="+32470000001")
     with django_capture_on_commit_callbacks(execute=True):
-        alert = alert_send(alert=alert_create(user=town.officer_a, data=data), user=town.officer_a)
+        alert = alert_sent(town.police, category="theft", message="Fietsdiefstal.")
     statuses = dict(alert.deliveries.values_list("status", "attempts"))
     assert statuses == {"failed": 3, "sent": 1}
 
@@ -183,7 +164,7 @@ def test_dispatch_due_picks_up_what_was_left_behind(town):
     from django.core.management import call_command
 
     for i in range(3):
-        member_at(500 + i, 500, town.a1)
+        member_at(500 + i, 500, town.alfa)
     alert = queued_alert(town)
     waiting, stale, future = ids(alert)
     long_ago = timezone.now() - timedelta(minutes=10)

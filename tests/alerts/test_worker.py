@@ -19,12 +19,11 @@ import pytest
 from django.db import connection
 
 from alerts.models import Delivery
-from alerts.services import alert_create, alert_prepare, alert_send
 from alerts.tasks import deliveries_enqueue
 from members.models import Member, Membership
 from project.celery import app as celery_app
+from tests.factories import alert_sent, lambert
 
-from .factories import lambert, lonlat
 from .servers import Gateway, SmtpSink
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -159,7 +158,7 @@ def worker(worker_env, broker, tmp_path, transactional_db):
 
 
 def make_members(town, n, *, mobile=True, email=True, prefix="47", x0=0):
-    """n approved members of BIN A1 on a grid inside the 1 km square, bulk-created."""
+    """n approved members of BIN Alfa on a grid inside its 1 km square, bulk-created."""
     from django.utils import timezone
 
     members = Member.objects.bulk_create(
@@ -175,22 +174,16 @@ def make_members(town, n, *, mobile=True, email=True, prefix="47", x0=0):
         for i in range(n)
     )
     Membership.objects.bulk_create(
-        Membership(member=m, network=town.a1, status=Membership.Status.APPROVED) for m in members
+        Membership(member=m, network=town.alfa, status=Membership.Status.APPROVED) for m in members
     )
     return members
 
 
 def send_alert(town, *, urgency="urgent"):
-    data = alert_prepare(
-        user=town.officer_a,
-        category="burglary",
-        urgency=urgency,
-        message="Inbraak in de Kerkstraat, let op.",
-        center=lonlat(500, 500),
-        radius_m=1500,
-    )
     # No transaction around this in the test: on_commit runs as alert_send's own atomic block commits.
-    return alert_send(alert=alert_create(user=town.officer_a, data=data), user=town.officer_a)
+    return alert_sent(
+        town.police, radius_m=1500, urgency=urgency, message="Inbraak in de Kerkstraat, let op."
+    )
 
 
 def wait_done(alert, worker, timeout=120):

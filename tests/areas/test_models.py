@@ -7,88 +7,47 @@ from django.core.exceptions import ValidationError
 from areas.models import Network
 from areas.services import network_save
 from core.geometry import to_storage_multipolygon
-from tests.factories import X0, Y0, MunicipalityFactory, NetworkFactory, square
+from tests.factories import X0, Y0, square
 
 pytestmark = pytest.mark.django_db
 
 
-def test_overlapping_residential_bin_is_refused_with_name_and_area():
-    existing = NetworkFactory(name="BIN Lembeek-Centrum", boundary=square(0, 0, 1000))
-    # 200 m x 1000 m of overlap = 200,000 m²
+def test_overlapping_residential_bin_is_refused_with_name_and_area(town):
+    # 200 m x 1000 m of BIN Alfa's west side = 200,000 m²
     new = Network(
-        name="BIN Nieuw",
-        kind=Network.Kind.BIN,
-        municipality=existing.municipality,
-        boundary=square(800, 0, 1000),
+        name="BIN Nieuw", kind=Network.Kind.BIN, municipality=town.muni, boundary=square(-800, 0, 1000)
     )
     with pytest.raises(ValidationError) as exc:
         network_save(network=new)
     message = " ".join(exc.value.message_dict["boundary"])
-    assert "BIN Lembeek-Centrum" in message
+    assert "BIN Alfa" in message
     assert "200000 m²" in message
     assert not Network.objects.filter(name="BIN Nieuw").exists()
 
 
-def test_touching_residential_bins_are_fine():
-    existing = NetworkFactory(boundary=square(0, 0, 1000))
-    new = Network(
-        name="BIN Buur",
-        kind=Network.Kind.BIN,
-        municipality=existing.municipality,
-        boundary=square(1000, 0, 500),
-    )
-    network_save(network=new)
-    assert new.pk and new.slug == "bin-buur"
-
-
-def test_bin_z_may_overlap_a_residential_bin():
-    existing = NetworkFactory(boundary=square(0, 0, 1000))
-    shops = Network(
-        name="BIN-Z Markt",
-        kind=Network.Kind.BIN_Z,
-        municipality=existing.municipality,
-        boundary=square(200, 200, 300),
-    )
-    network_save(network=shops)
-    assert shops.pk
-
-
-def test_residential_bins_of_different_municipalities_are_not_compared():
-    NetworkFactory(boundary=square(0, 0, 1000))
-    other = MunicipalityFactory()
-    new = Network(
-        name="BIN Elders", kind=Network.Kind.BIN, municipality=other, boundary=square(500, 500, 1000)
-    )
-    network_save(network=new)
-    assert new.pk
-
-
-def test_a_sliver_below_the_tolerance_is_not_an_overlap():
-    existing = NetworkFactory(boundary=square(0, 0, 1000))
+# What a new network of the town may do (beside BIN Alfa [0, 1000]², unless said otherwise).
+ACCEPTED = {
+    "touching a residential BIN": {"boundary": square(-500, 0, 500)},
+    "a BIN-Z over a residential BIN": {"kind": Network.Kind.BIN_Z, "boundary": square(200, 200, 300)},
+    "over a BIN of another municipality": {"municipality": "neighbour", "boundary": square(500, 500, 1000)},
     # 0.0005 m x 1000 m = 0.5 m²: the residue of rounded coordinates, not a real overlap.
-    new = Network(
-        name="BIN Sliver",
-        kind=Network.Kind.BIN,
-        municipality=existing.municipality,
-        boundary=square(999.9995, 0, 1000),
-    )
+    "a sliver below the tolerance": {"boundary": square(-999.9995, 0, 1000)},
+    "where a dissolved BIN was (BIN Opgeheven)": {"boundary": square(2500, 2000, 500)},
+}
+
+
+@pytest.mark.parametrize("case", ACCEPTED)
+def test_network_save_accepts(town, case):
+    fields = {"kind": Network.Kind.BIN, "municipality": "muni", **ACCEPTED[case]}
+    fields["municipality"] = getattr(town, fields["municipality"])
+    new = Network(name="BIN Nieuw", **fields)
     network_save(network=new)
-    assert new.pk
+    assert new.pk and new.slug == "bin-nieuw"
 
 
-def test_editing_a_network_does_not_compare_it_with_itself():
-    net = NetworkFactory(boundary=square(0, 0, 1000))
-    net.boundary = square(0, 0, 1100)
-    network_save(network=net)
-
-
-def test_dissolved_bins_do_not_block_a_new_one():
-    old = NetworkFactory(boundary=square(0, 0, 1000), status=Network.Status.DISSOLVED)
-    new = Network(
-        name="BIN Opvolger", kind=Network.Kind.BIN, municipality=old.municipality, boundary=square(0, 0, 1000)
-    )
-    network_save(network=new)
-    assert new.pk
+def test_editing_a_network_does_not_compare_it_with_itself(town):
+    town.alfa.boundary = square(-100, -100, 1100)  # grown west and south: still only touching Beta
+    network_save(network=town.alfa)
 
 
 def bow_tie(srid=31370):
@@ -104,9 +63,8 @@ def test_invalid_polygon_is_refused_saying_where():
     assert f"{X0 + 50:.0f}" in message.replace(".", "").replace(" ", "") or "145050" in message
 
 
-def test_invalid_polygon_is_refused_by_full_clean():
-    municipality = MunicipalityFactory()
-    net = Network(name="BIN Vlinder", municipality=municipality, boundary=bow_tie())
+def test_invalid_polygon_is_refused_by_full_clean(town):
+    net = Network(name="BIN Vlinder", municipality=town.muni, boundary=bow_tie())
     with pytest.raises(ValidationError) as exc:
         network_save(network=net)
     assert "Self-intersection" in str(exc.value)

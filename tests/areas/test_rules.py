@@ -9,27 +9,27 @@ from django.db import connection
 from access.permissions import Scope
 from areas.models import Network
 from areas.rules import border_rule, exclusive_sql, existing_sql, in_police_zone_sql, live_sql, public_sql
-from tests.factories import MunicipalityFactory, NetworkFactory, PoliceZoneFactory, square
+from tests.factories import NetworkFactory, square
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def every_network():
-    """A network of each kind x status x published, in one zone; some without a zone of their own."""
-    zone, other = PoliceZoneFactory(), PoliceZoneFactory()
-    municipality = MunicipalityFactory(police_zone=zone)
-    foreign = MunicipalityFactory(police_zone=other)
+def every_network(town):
+    """The town, and a network of each kind x status x published added to it, in its two zones and two
+    municipalities; some without a zone of their own. Returns PZ Testzone."""
+    zone, other = town.zone, town.other_zone
     combinations = itertools.product(Network.Kind.values, Network.Status.values, (True, False))
     for i, (kind, status, published) in enumerate(combinations):
         NetworkFactory(
             kind=kind,
             status=status,
             published=published,
-            municipality=municipality if i % 3 else foreign,
+            municipality=town.muni if i % 3 else town.other_muni,
             # Every fifth has no zone of its own: it belongs to its municipality's.
             police_zone=None if i % 5 == 0 else (zone if i % 2 else other),
-            boundary=square(i * 10, 0, 5),
+            # Tiny squares south of BIN Alfa (the rules compare no geometry).
+            boundary=square(i * 10, -600, 5),
         )
     return zone
 

@@ -17,11 +17,16 @@ from rest_framework.test import APIClient
 
 from alerts.models import Alert, Delivery
 from alerts.services import reaction_record
+from tests.factories import lambert
 
-from .conftest import lambert
 from .test_browser import ARTIFACTS, JS_MAP, screen_point, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# Restores the migrations' rows before it empties the database, as test_browser.py says.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # The machine running the tests may be busy: a preview is a database round trip behind a debounce.
 WAIT_MS = 30_000
@@ -94,8 +99,8 @@ def is_preview(response) -> bool:
     return response.url.endswith(reverse("api:alert-preview")) and response.request.method == "POST"
 
 
-def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page, town, police):
-    officer = police["officer"]
+def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page, town, density):
+    officer = town.police
     log_in(page, live_server, officer)
     page.goto(live_server.url + reverse("maps:police-alert", args=[5999]))
     page.wait_for_selector("[data-alert-composer]")
@@ -124,7 +129,7 @@ def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page
     drawn = GEOSGeometry(json.dumps(sent["perimeter"]), srid=4326).transform(31370, clone=True)
     for corner in corners:
         assert min(Point(c, srid=31370).distance(corner) for c in drawn.coords[0]) < 5  # within a few pixels
-    assert sent["police_zone"] == police["zone"].pk
+    assert sent["police_zone"] == town.zone.pk
     # ... and shows what the API answers for that same polygon: BIN Alfa's four approved members.
     expected = preview_of(officer, sent)
     assert expected["recipients"] == 4
@@ -148,7 +153,7 @@ def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page
 
     # The message: the preview comes back with the SMS length, and Send names the count.
     with page.expect_response(is_preview, timeout=WAIT_MS):
-        page.fill("[data-field='message']", "Inbraak in de Kaartstraat. Sluit ramen en deuren; bel 101.")
+        page.fill("[data-field='message']", "Inbraak in de Kerkstraat. Sluit ramen en deuren; bel 101.")
     page.wait_for_selector("[data-sms-length][data-segments]", timeout=WAIT_MS)
     assert "GSM-7" in page.inner_text("[data-sms-length]")
     send = page.locator("[data-alert-send]")
@@ -165,11 +170,11 @@ def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page
     assert alert.status == Alert.Status.SENT and alert.recipients == 4
     assert alert.perimeter_kind == Alert.PerimeterKind.POLYGON
     assert alert.location.distance(incident) < 5
-    assert alert.created_by == officer and alert.police_zone == police["zone"]
+    assert alert.created_by == officer and alert.police_zone == town.zone
     deliveries = Delivery.objects.filter(alert=alert)
     assert deliveries.count() == 4
     assert set(deliveries.values_list("status", flat=True)) == {Delivery.Status.SENT}  # sent in-process
-    assert {m.pk for m in police["members"]["alfa"]} == set(deliveries.values_list("member_id", flat=True))
+    assert {m.pk for m in density["alfa"]} == set(deliveries.values_list("member_id", flat=True))
 
     page.wait_for_selector("path.bin-map-alert-perimeter")
     assert page.get_attribute("[data-alert-id]", "data-alert-status") == "sent"
@@ -188,13 +193,13 @@ def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page
     assert kinds == ["seen", "observation"]
     text = page.inner_text("body")
     assert "Twee mannen met een ladder aan nr. 12" in text
-    for member in police["members"]["alfa"]:
+    for member in density["alfa"]:
         assert member.name not in text and member.mobile not in text
     page.screenshot(path=str(ARTIFACTS / "maps-police-alert-page.png"), full_page=True)
 
 
-def test_a_circle_beyond_the_zone_is_clipped_and_the_page_says_so(live_server, page, town, police):
-    log_in(page, live_server, police["officer"])
+def test_a_circle_beyond_the_zone_is_clipped_and_the_page_says_so(live_server, page, town, density):
+    log_in(page, live_server, town.police)
     page.goto(live_server.url + reverse("maps:police-alert", args=[5999]))
     page.wait_for_selector("[data-alert-composer]")
     # The zone's western edge is at x = -2000; a circle of ~500 m around x = -1900 reaches beyond it.
@@ -213,7 +218,7 @@ def test_a_circle_beyond_the_zone_is_clipped_and_the_page_says_so(live_server, p
     assert 450 < sent["radius_m"] < 550
     preview = page.locator("[data-alert-preview][data-state='ready']")
     preview.wait_for(timeout=WAIT_MS)
-    expected = preview_of(police["officer"], answer.value.request.post_data_json)
+    expected = preview_of(town.police, answer.value.request.post_data_json)
     assert int(preview.get_attribute("data-recipients")) == expected["recipients"] == 0
     # The circular segment beyond a line 100 m from the centre: 37 % of a 500 m circle.
     clipped = float(preview.get_attribute("data-clipped-fraction"))
@@ -230,19 +235,19 @@ def test_a_circle_beyond_the_zone_is_clipped_and_the_page_says_so(live_server, p
     shot(page, "maps-police-alert-clipped")
 
 
-def test_an_officer_of_another_zone_gets_no_map(live_server, page, town, police):
-    log_in(page, live_server, police["other"])
+def test_an_officer_of_another_zone_gets_no_map(live_server, page, town):
+    log_in(page, live_server, town.police_other)
     response = page.goto(live_server.url + reverse("maps:police-alert", args=[5999]))
     assert response.status == 403
     assert page.locator("[data-alert-composer]").count() == 0
 
 
-def test_evaluation_map_clusters_the_alerts_of_the_period(live_server, page, town, police, send):
-    officer = police["officer"]
+def test_evaluation_map_clusters_the_alerts_of_the_period(live_server, page, town, density, send_alert):
+    officer = town.police
     for center in ((340, 440), (360, 420), (1570, 540)):
-        send(officer, center=center)
-    send(officer, center=(340, 440), sent_at=timezone.now() - timedelta(days=400))  # out of the period
-    log_in(page, live_server, police["clerk"])
+        send_alert(officer, center=center)
+    send_alert(officer, center=(340, 440), sent_at=timezone.now() - timedelta(days=400))  # out of the period
+    log_in(page, live_server, town.municipality)
     page.goto(live_server.url + reverse("maps:evaluation", args=[5999]))
     page.wait_for_selector(".leaflet-marker-icon", timeout=WAIT_MS)
     # At the zone's scale the three alerts of the period cluster into one marker saying 3.

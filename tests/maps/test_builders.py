@@ -17,9 +17,7 @@ from areas.selectors import municipality_by_key
 from maps.assets import standalone_html, use_vendored_assets
 from maps.builders import KIND_COLOURS, lookup_map, municipality_map, police_zone_map
 from maps.selectors import VERTEX_BUDGET, area_layers_for_display, display_tolerance_m
-from tests.factories import X0, Y0, MunicipalityFactory, UserFactory, square
-
-from .conftest import lambert
+from tests.factories import X0, Y0, MunicipalityFactory, UserFactory, lambert, square
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +48,18 @@ def drawn_slugs(html: str) -> set[str]:
 
 
 def test_municipality_map_draws_every_published_network_and_nothing_else(town):
-    html = render(municipality_map(municipality=town["muni"]))
+    html = render(municipality_map(municipality=town.muni))
     assert drawn_slugs(html) == {"bin-alfa", "bin-beta", "bin-z-markt"}
-    for network in town["published"]:
+    for network in town.published:
         assert network.name in html
         assert network.contact_email in html
         assert reverse("members:network-join", args=[network.slug]) in html
-    for absent in ("BIN Verborgen", "BIN Opgeheven", "BIN Gamma", "BIN Delta"):
+    for absent in ("BIN Verborgen", "BIN Opgeheven", "BIN Gamma", "BIN Elders"):
         assert absent not in html
 
 
 def test_bins_and_bin_zs_are_separate_layers_with_their_own_colours_and_a_legend(town):
-    html = render(municipality_map(municipality=town["muni"]))
+    html = render(municipality_map(municipality=town.muni))
     # Two FeatureGroups named after the kinds, listed in the layer control.
     assert html.count("L.featureGroup(") == 2
     assert '"BIN (residents)"' in html
@@ -85,11 +83,11 @@ def test_bins_and_bin_zs_are_separate_layers_with_their_own_colours_and_a_legend
         ("BIN-Z", "#d62728", 1),
         ("boundary", "#3d3d3d", None),
     ]
-    assert legend[2]["label"] == "Municipality Kaartdorp"
+    assert legend[2]["label"] == "Municipality Teststad"
 
 
 def test_popup_data_status_and_labels(town):
-    html = render(municipality_map(municipality=town["muni"]))
+    html = render(municipality_map(municipality=town.muni))
     beta = next(
         f for fc in feature_collections(html) for f in fc.get("features", []) if f.get("id") == "bin-beta"
     )
@@ -110,7 +108,7 @@ def test_popup_data_status_and_labels(town):
 
 
 def test_municipality_boundary_fits_the_map_and_osm_is_credited(town):
-    html = render(municipality_map(municipality=town["muni"]))
+    html = render(municipality_map(municipality=town.muni))
     assert "bin-map-area-boundary" in html
     assert '"interactive": false' in html
     assert attribution(html) == (
@@ -129,47 +127,47 @@ def test_municipality_boundary_fits_the_map_and_osm_is_credited(town):
 
 
 def test_demo_networks_say_so_in_the_attribution(town):
-    Network.objects.filter(pk=town["alfa"].pk).update(source_id="demo:23027W05")
-    html = render(municipality_map(municipality=town["muni"]))
+    Network.objects.filter(pk=town.alfa.pk).update(source_id="demo:23027W05")
+    html = render(municipality_map(municipality=town.muni))
     assert attribution(html).endswith(
         "OpenStreetMap</a> contributors · demo BINs drawn from neighbourhood boundaries, not real BIN areas"
     )
 
 
 def test_address_search_box_calls_the_lookup_api(town):
-    html = render(municipality_map(municipality=town["muni"]))
+    html = render(municipality_map(municipality=town.muni))
     assert "data-map-search" in html
     assert json.dumps(reverse("api:lookup")) in html
     assert '"?address=" + encodeURIComponent(query)' in html
     assert "data-search-marker" in html
-    assert "data-map-search" not in render(municipality_map(municipality=town["muni"], address_search=False))
+    assert "data-map-search" not in render(municipality_map(municipality=town.muni, address_search=False))
 
 
 def test_staff_see_unpublished_networks_marked_as_such(town):
     staff = UserFactory(is_staff=True)
-    html = render(municipality_map(municipality=town["muni"], user=staff))
+    html = render(municipality_map(municipality=town.muni, user=staff))
     assert drawn_slugs(html) == {"bin-alfa", "bin-beta", "bin-z-markt", "bin-verborgen", "bin-opgeheven"}
     assert "Not published: only staff see it" in html
     assert '"dashArray": "4 4"' in html
     anonymous_member = UserFactory()
-    assert "BIN Verborgen" not in render(municipality_map(municipality=town["muni"], user=anonymous_member))
+    assert "BIN Verborgen" not in render(municipality_map(municipality=town.muni, user=anonymous_member))
 
 
 def test_police_zone_map_covers_its_municipalities_only(town):
-    html = render(police_zone_map(police_zone=town["zone"]))
+    html = render(police_zone_map(police_zone=town.zone))
     assert drawn_slugs(html) == {"bin-alfa", "bin-beta", "bin-z-markt", "bin-gamma"}
-    assert "Police zone PZ Kaartstreek" in html
+    assert "Police zone PZ Testzone" in html
 
 
 def test_network_names_cannot_inject_html(town):
-    Network.objects.filter(pk=town["alfa"].pk).update(name='<img src=x onerror="alert(1)">')
-    html = render(municipality_map(municipality=town["muni"]))
+    Network.objects.filter(pk=town.alfa.pk).update(name='<img src=x onerror="alert(1)">')
+    html = render(municipality_map(municipality=town.muni))
     assert "<img src=x" not in html
     assert "\\u003cimg src=x" in html
 
 
 def test_pages_load_vendored_leaflet_never_a_cdn(town):
-    html = render(municipality_map(municipality=town["muni"]))
+    html = render(municipality_map(municipality=town.muni))
     assert '<script src="/static/maps/vendor/leaflet-1.9.4/leaflet.js"></script>' in html
     assert 'href="/static/maps/vendor/leaflet-1.9.4/leaflet.css"' in html
     assert not any(host in html for host in CDN_HOSTS)
@@ -177,34 +175,32 @@ def test_pages_load_vendored_leaflet_never_a_cdn(town):
 
 
 def test_a_plugin_that_is_not_vendored_is_an_error_not_a_cdn_link(town):
-    m = municipality_map(municipality=town["muni"])
+    m = municipality_map(municipality=town.muni)
     HeatMap([[50.7, 4.2]]).add_to(m)
     with pytest.raises(ImproperlyConfigured, match=r"leaflet-heat\.js"):
         use_vendored_assets(m)
 
 
 def test_standalone_html_has_everything_inside(town):
-    html = standalone_html(
-        municipality_map(municipality=town["muni"], address_search=False), title="Kaartdorp"
-    )
+    html = standalone_html(municipality_map(municipality=town.muni, address_search=False), title="Teststad")
     assert "<script src=" not in html
     assert '<link rel="stylesheet"' not in html
     assert "Leaflet 1.9.4" in html or '"1.9.4"' in html
     # Leaflet's layer-control icon, which its stylesheet loads from images/, is a data: URL now.
     assert "url(data:image/png;base64," in html
-    assert "<title>Kaartdorp</title>" in html
+    assert "<title>Teststad</title>" in html
     assert drawn_slugs(html) == {"bin-alfa", "bin-beta", "bin-z-markt"}
 
 
 def test_join_links_absolute_or_left_out(town):
-    html = render(municipality_map(municipality=town["muni"], site_url="https://bin.example.be/"))
+    html = render(municipality_map(municipality=town.muni, site_url="https://bin.example.be/"))
     assert "https://bin.example.be/bin/bin-alfa/join/" in html
-    html = render(municipality_map(municipality=town["muni"], site_url=None))
+    html = render(municipality_map(municipality=town.muni, site_url=None))
     assert "/bin/bin-alfa/join/" not in html
 
 
 def test_lookup_map_still_draws_the_address_and_its_networks(town):
-    m = lookup_map(point=lambert(300, 500), networks=[town["alfa"]])
+    m = lookup_map(point=lambert(300, 500), networks=[town.alfa])
     html = render(m)
     assert "BIN Alfa" in html
     assert "L.marker(" in html
@@ -255,9 +251,9 @@ def all_positions(html):
 
 
 def test_display_geometry_is_simplified_in_the_database_and_rounded_to_six_decimals(town):
-    Network.objects.filter(pk=town["alfa"].pk).update(boundary=zigzag_square(0, 0, 1000, 500))
-    stored = render(municipality_map(municipality=town["muni"], simplify_tolerance_m=0))
-    simplified = render(municipality_map(municipality=town["muni"], simplify_tolerance_m=2))
+    Network.objects.filter(pk=town.alfa.pk).update(boundary=zigzag_square(0, 0, 1000, 500))
+    stored = render(municipality_map(municipality=town.muni, simplify_tolerance_m=0))
+    simplified = render(municipality_map(municipality=town.muni, simplify_tolerance_m=2))
     assert len(all_positions(stored)) > 2000
     assert len(all_positions(simplified)) < 30
     for lon, lat in all_positions(simplified):
@@ -301,7 +297,7 @@ def test_municipality_map_of_200_detailed_bins_stays_under_one_megabyte():
 @pytest.mark.slow
 def test_vertex_budget_raises_the_tolerance_when_the_drawing_is_too_heavy(town):
     # 40 squares of 1,000 positions whose 2.5 m zigzag outlives the 1.67 m tolerance of the 5 km town.
-    muni = town["muni"]
+    muni = town.muni
     Network.objects.bulk_create(
         [
             Network(
@@ -325,10 +321,10 @@ def test_vertex_budget_raises_the_tolerance_when_the_drawing_is_too_heavy(town):
 
 
 def test_municipality_by_nis_code_or_name_slug(town):
-    assert municipality_by_key("99101") == town["muni"]
-    assert municipality_by_key("kaartdorp") == town["muni"]
-    assert municipality_by_key("village-carte") == town["muni"]
-    assert municipality_by_key("Village-Carte") == town["muni"]
+    assert municipality_by_key("99001") == town.muni
+    assert municipality_by_key("teststad") == town.muni
+    assert municipality_by_key("ville-test") == town.muni
+    assert municipality_by_key("Ville-Test") == town.muni
     assert municipality_by_key("nergens") is None
     assert municipality_by_key("12345") is None
     accented = MunicipalityFactory(nis_code="99160", name_nl="", name_fr="Écaussinnes-d'Enghien")

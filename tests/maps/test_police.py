@@ -1,5 +1,7 @@
 """The police maps: the alert map (Draw plugin, member density, the composer), an alert's page and the
-evaluation map, as rendered HTML and over HTTP; the density and period statistics against the database."""
+evaluation map, as rendered HTML and over HTTP. What they show comes from the alerts app, tested there
+(density: tests/alerts/test_recipients.py; statistics and threads: tests/alerts/test_statistics.py); who
+may open them: tests/access/test_police_pages.py."""
 
 import json
 import math
@@ -8,18 +10,15 @@ from datetime import timedelta
 
 import folium
 import pytest
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import GEOSGeometry
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.models import Alert, Delivery, Reaction
-from alerts.recipients import reach_density
+from alerts.models import Reaction
 from alerts.selectors import alerts_in_period
 from alerts.services import alert_follow_up, reaction_record
-from alerts.statistics import alert_statistics
 from maps.police import alert_map, evaluation_map, police_alert_map
-from tests.alerts.factories import lonlat
-from tests.alerts.factories import user as UserFactory
+from tests.factories import lonlat
 
 from .test_builders import feature_collections, render
 
@@ -48,37 +47,11 @@ def positions_near(html: str, members, within_m: float = 5.0) -> list[tuple[floa
     return found
 
 
-# --- member density --------------------------------------------------------------------------------
-
-
-def test_density_counts_reachable_members_per_cell_and_hides_small_cells(town, police):
-    grid = reach_density(police_zone_id=police["zone"].pk)
-    assert [c["properties"] for c in grid.cells] == [{"count": 4}]
-    assert grid.hidden == 3  # two in BIN Beta's cell, one in BIN Gamma's; not the pending or far member
-    assert grid.shown == 4
-    # The cell is the 250 m square centred on (250, 500), whatever the members' own positions.
-    (ring,) = grid.cells[0]["geometry"]["coordinates"]
-    corners = {
-        (round(Point(lon, lat, srid=4326).transform(31370, clone=True).x - 145000),
-         round(Point(lon, lat, srid=4326).transform(31370, clone=True).y - 160000))
-        for lon, lat in ring
-    }  # fmt: skip
-    assert corners == {(125, 375), (375, 375), (375, 625), (125, 625)}
-
-
-def test_density_threshold_and_cell_size_are_parameters(town, police):
-    grid = reach_density(police_zone_id=police["zone"].pk, min_count=2)
-    assert sorted(c["properties"]["count"] for c in grid.cells) == [2, 4]
-    assert grid.hidden == 1
-    coarse = reach_density(police_zone_id=police["zone"].pk, cell_m=10_000, min_count=3)
-    assert [c["properties"]["count"] for c in coarse.cells] == [7]
-
-
 # --- the police alert map ----------------------------------------------------------------------------
 
 
-def test_police_alert_map_has_draw_density_all_zone_bins_and_the_composer(town, police):
-    m = police_alert_map(police_zone=police["zone"])
+def test_police_alert_map_has_draw_density_all_zone_bins_and_the_composer(town, density):
+    m = police_alert_map(police_zone=town.zone)
     assert isinstance(m, folium.Map)
     html = render(m)
     # Draw: vendored Leaflet.draw, polygon/circle/marker on, the rest off.
@@ -93,31 +66,31 @@ def test_police_alert_map_has_draw_density_all_zone_bins_and_the_composer(town, 
     features = [f for fc in feature_collections(html) for f in fc.get("features", [])]
     slugs = {f["properties"]["slug"] for f in features if "slug" in f["properties"]}
     assert {"bin-alfa", "bin-beta", "bin-z-markt", "bin-verborgen", "bin-gamma"} <= slugs
-    assert "bin-opgeheven" not in slugs and "bin-delta" not in slugs
+    assert "bin-opgeheven" not in slugs and "bin-elders" not in slugs
     assert "/join/" not in html
     # The composer posts to the alert API and goes to the map page of the alert it created.
     options = composer_options(html)
     assert options["preview_url"] == reverse("api:alert-preview") == "/api/alerts/preview/"
     assert options["create_url"] == reverse("api:alert-list") == "/api/alerts/"
     assert options["alert_url"] == "/maps/alerts/{id}/"
-    assert options["police_zone"] == police["zone"].pk
+    assert options["police_zone"] == town.zone.pk
     assert options["csrf_cookie"] == "csrftoken"
     assert ["burglary", "burglary"] in options["categories"]
     assert [u[0] for u in options["urgencies"]] == ["urgent", "non_urgent"]
     assert "data-alert-composer" in html and "window.binAlertComposer" in html
 
 
-def test_density_layer_holds_counts_and_no_member_position(town, police):
-    html = render(police_alert_map(police_zone=police["zone"]))
-    density = [
+def test_density_layer_holds_counts_and_no_member_position(town, density):
+    html = render(police_alert_map(police_zone=town.zone))
+    layers = [
         fc
         for fc in feature_collections(html)
         if fc.get("features") and "count" in fc["features"][0]["properties"]
     ]
-    assert len(density) == 1
-    (cell,) = density[0]["features"]
+    assert len(layers) == 1
+    (cell,) = layers[0]["features"]
     assert cell["properties"] == {"count": 4}
-    members = [*police["counted"], police["members"]["pending"], police["members"]["far"]]
+    members = [*density["counted"], density["pending"], density["elsewhere"]]
     # The cells' corners are the only positions near the members; none is within 5 m of a home.
     assert "4.3" in html and positions_near(html, members, within_m=1000)
     assert positions_near(html, members) == []
@@ -131,16 +104,16 @@ def test_density_layer_holds_counts_and_no_member_position(town, police):
     assert legend["density-note"]["label"] == "3 members in squares with fewer than 3 are left out."
 
 
-def test_the_composer_can_sit_beside_the_map(town, police):
-    m = police_alert_map(police_zone=police["zone"], panel_target="#alert-panel")
+def test_the_composer_can_sit_beside_the_map(town):
+    m = police_alert_map(police_zone=town.zone, panel_target="#alert-panel")
     assert composer_options(render(m))["panel_target"] == "#alert-panel"
 
 
 # --- an alert's map and the evaluation map -----------------------------------------------------------
 
 
-def test_alert_map_shows_the_perimeter_and_the_incident(town, police, send):
-    alert = send(police["officer"], center=(340, 440), location=lonlat(335, 445))
+def test_alert_map_shows_the_perimeter_and_the_incident(town, density, send_alert):
+    alert = send_alert(town.police, center=(340, 440), location=lonlat(335, 445))
     html = render(alert_map(alert=alert))
     features = [f for fc in feature_collections(html) for f in fc.get("features", [])]
     (perimeter,) = [f for f in features if f["geometry"]["type"] == "MultiPolygon"]
@@ -153,12 +126,12 @@ def test_alert_map_shows_the_perimeter_and_the_incident(town, police, send):
     assert "Incident" in html
 
 
-def test_evaluation_map_clusters_the_alerts_with_vendored_markercluster(town, police, send):
-    send(police["officer"], center=(340, 440))
-    send(police["officer"], center=(1630, 540), message="Verdacht voertuig <b>AB-123</b>")
+def test_evaluation_map_clusters_the_alerts_with_vendored_markercluster(town, density, send_alert):
+    send_alert(town.police, center=(340, 440))
+    send_alert(town.police, center=(1630, 540), message="Verdacht voertuig <b>AB-123</b>")
     today = timezone.localdate()
-    alerts = alerts_in_period(police_zone=police["zone"], start=today, end=today)
-    html = render(evaluation_map(police_zone=police["zone"], alerts=alerts, alert_links=True))
+    alerts = alerts_in_period(police_zone=town.zone, start=today, end=today)
+    html = render(evaluation_map(police_zone=town.zone, alerts=alerts, alert_links=True))
     assert "/static/maps/vendor/leaflet-markercluster-1.5.3/leaflet.markercluster.js" in html
     assert "/static/maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.Default.css" in html
     assert "L.markerClusterGroup(" in html
@@ -167,122 +140,18 @@ def test_evaluation_map_clusters_the_alerts_with_vendored_markercluster(town, po
         assert reverse("maps:alert", args=[a["id"]]) in html
     # The message is text in the popup, never markup.
     assert "<b>AB-123</b>" not in html and "&lt;b&gt;AB-123&lt;/b&gt;" in html
-    without_links = render(evaluation_map(police_zone=police["zone"], alerts=alerts, alert_links=False))
+    without_links = render(evaluation_map(police_zone=town.zone, alerts=alerts, alert_links=False))
     assert "/maps/alerts/" not in without_links
 
 
-# --- the period statistics ---------------------------------------------------------------------------
+# --- the pages -----------------------------------------------------------------------------------
 
 
-def _thread_with_everything(police, send):
-    """Two alerts: one last month with feedback, a reaction and a failed delivery; one today."""
-    old = send(police["officer"], center=(340, 440), radius_m=1500)
-    first = old.deliveries.order_by("pk").first()
-    # The reactions came while the link worked; then the alert is moved a month back.
-    reaction_record(delivery=first, kind="seen")
-    reaction_record(delivery=first, kind="observation", text="Een man met een ladder")
-    Alert.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=30))
-    old.refresh_from_db()
-    alert_follow_up(
-        original=old, user=police["officer"], msg_type="feedback", message="Afloop", outcome="Dader gevat"
-    )
-    Delivery.objects.filter(pk=old.deliveries.order_by("pk")[1].pk).update(status="failed")
-    new = send(police["officer"], center=(1630, 540))
-    return old, new
-
-
-def test_statistics_of_a_period_that_holds_every_alert_equal_those_without_a_period(town, police, send):
-    _thread_with_everything(police, send)
-    zone = police["zone"].pk
-    today = timezone.localdate()
-    everything = alert_statistics(police_zone_ids=[zone])
-    period = alert_statistics(police_zone_ids=[zone], start=today - timedelta(days=31), end=today)
-    assert period == everything
-    assert {n["slug"] for n in everything["networks"]} == {"bin-alfa", "bin-beta"}
-    empty = alert_statistics(
-        police_zone_ids=[zone], start=today + timedelta(days=1), end=today + timedelta(days=2)
-    )
-    assert empty["networks"] == [] and empty["police_zones"][0]["alerts"] == 0
-
-
-def test_period_statistics_keep_the_threads_of_the_period(town, police, send):
-    old, new = _thread_with_everything(police, send)
-    today = timezone.localdate()
-    zone = police["zone"]
-    recent = {
-        n["slug"]: n for n in alert_statistics(police_zone_ids=[zone.pk], start=today, end=today)["networks"]
-    }
-    assert set(recent) == {"bin-beta"}
-    assert recent["bin-beta"]["alerts"] == 1 and recent["bin-beta"]["recipients"] == 2
-    assert recent["bin-beta"]["reactions"] == {"seen": 0, "observation": 0}
-    month = today - timedelta(days=30)
-    then = {
-        n["slug"]: n for n in alert_statistics(police_zone_ids=[zone.pk], start=month, end=month)["networks"]
-    }
-    # The feedback went out today; it belongs to the thread of last month.
-    assert then["bin-alfa"]["alerts"] == 1 and then["bin-alfa"]["recipients"] == 4
-    assert then["bin-alfa"]["failed"] == 1
-    assert then["bin-alfa"]["reactions"] == {"seen": 1, "observation": 1}
-    assert [o["outcome"] for o in then["bin-alfa"]["outcomes"]] == ["Dader gevat"]
-    listed = alerts_in_period(police_zone=police["zone"], start=month, end=today)
-    assert [a["id"] for a in listed] == [old.pk, new.pk]
-    assert listed[0]["reactions"] == {"seen": 1, "observation": 1}
-    assert listed[0]["outcome"] == "Dader gevat"
-
-
-# --- pages and who may open them -----------------------------------------------------------------------
-
-
-PAGES = {
-    "alert-map": lambda ctx: reverse("maps:police-alert", args=[5999]),
-    "evaluation": lambda ctx: reverse("maps:evaluation", args=[5999]),
-    "alert": lambda ctx: reverse("maps:alert", args=[ctx["alert"].pk]),
-}
-
-
-@pytest.fixture
-def pages(town, police, send):
-    # Centred near, not on, BIN Alfa's four members: the incident is where the officer puts it.
-    return {"alert": send(police["officer"], center=(500, 700), radius_m=400)}
-
-
-@pytest.mark.parametrize("page", sorted(PAGES))
-def test_anonymous_visitors_are_sent_to_the_login_page(client, pages, page):
-    url = PAGES[page](pages)
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("access:login") + "?next=")
-    assert url in response["Location"].replace("%2F", "/")
-
-
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    [
-        ("officer", {"alert-map": 200, "evaluation": 200, "alert": 200}),
-        ("other", {"alert-map": 403, "evaluation": 403, "alert": 403}),
-        ("clerk", {"alert-map": 403, "evaluation": 200, "alert": 403}),
-        ("far_clerk", {"alert-map": 403, "evaluation": 403, "alert": 403}),
-        ("member", {"alert-map": 403, "evaluation": 403, "alert": 403}),
-        ("superuser", {"alert-map": 200, "evaluation": 200, "alert": 200}),
-    ],
-)
-def test_who_opens_the_police_pages(client, police, pages, who, expected):
-    if who == "member":
-        user = UserFactory(is_staff=True)  # staff status alone grants nothing
-    elif who == "superuser":
-        user = UserFactory(is_staff=True, is_superuser=True)
-    else:
-        user = police[who]
-    client.force_login(user)
-    got = {page: client.get(url(pages), **EN).status_code for page, url in PAGES.items()}
-    assert got == expected
-
-
-def test_alert_map_page_holds_the_map_and_the_form_and_sets_the_csrf_cookie(client, police):
-    client.force_login(police["officer"])
+def test_alert_map_page_holds_the_map_and_the_form_and_sets_the_csrf_cookie(client, town):
+    client.force_login(town.police)
     response = client.get(reverse("maps:police-alert", args=[5999]), **EN)
     html = response.content.decode()
-    assert "<title>New alert in police zone PZ Kaartstreek</title>" in html
+    assert "<title>New alert in police zone PZ Testzone</title>" in html
     assert 'id="alert-panel"' in html and "data-police-alert-map" in html
     assert composer_options(html)["panel_target"] == "#alert-panel"
     assert "csrftoken" in response.cookies
@@ -290,15 +159,16 @@ def test_alert_map_page_holds_the_map_and_the_form_and_sets_the_csrf_cookie(clie
     assert client.get(reverse("maps:police-alert", args=[1]), **EN).status_code == 404
 
 
-def test_alert_page_shows_the_thread_reactions_and_outcome_without_members(client, police, pages):
-    alert = pages["alert"]
+def test_alert_page_shows_the_thread_reactions_and_outcome_without_members(client, town, density, send_alert):
+    # Centred near, not on, BIN Alfa's four members: the incident is where the officer puts it.
+    alert = send_alert(town.police, center=(500, 700), radius_m=400)
     first, second = alert.deliveries.order_by("pk")[:2]
     reaction_record(delivery=first, kind="seen")
     reaction_record(delivery=second, kind="observation", text="Witte bestelwagen, 1-ABC-234")
     follow_up = alert_follow_up(
-        original=alert, user=police["officer"], msg_type="feedback", message="Dank", outcome="Twee verdachten"
+        original=alert, user=town.police, msg_type="feedback", message="Dank", outcome="Twee verdachten"
     )
-    client.force_login(police["officer"])
+    client.force_login(town.police)
     html = client.get(reverse("maps:alert", args=[alert.pk]), **EN).content.decode()
     assert f'data-alert-id="{alert.pk}"' in html
     assert "bin-map-alert-perimeter" in html
@@ -307,19 +177,19 @@ def test_alert_page_shows_the_thread_reactions_and_outcome_without_members(clien
     assert "1 seen, 1 observations" in html
     assert "Twee verdachten" in html
     assert 'data-message-type="feedback"' in html
-    for member in police["counted"]:
+    for member in density["counted"]:
         assert member.name not in html and member.mobile not in html
-    assert positions_near(html, police["counted"]) == []
+    assert positions_near(html, density["counted"]) == []
     # A follow-up's address leads to the alert it follows.
     response = client.get(reverse("maps:alert", args=[follow_up.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("maps:alert", args=[alert.pk])
     assert Reaction.objects.count() == 2
 
 
-def test_evaluation_page_takes_a_period(client, police, send):
-    old = send(police["officer"], center=(340, 440), sent_at=timezone.now() - timedelta(days=200))
-    new = send(police["officer"], center=(1630, 540))
-    client.force_login(police["clerk"])
+def test_evaluation_page_takes_a_period(client, town, density, send_alert):
+    old = send_alert(town.police, center=(340, 440), sent_at=timezone.now() - timedelta(days=200))
+    new = send_alert(town.police, center=(1630, 540))
+    client.force_login(town.municipality)
     html = client.get(reverse("maps:evaluation", args=[5999]), **EN).content.decode()
     # By default the last 90 days.
     assert f'data-alert-id="{new.pk}"' in html and f'data-alert-id="{old.pk}"' not in html
@@ -330,7 +200,7 @@ def test_evaluation_page_takes_a_period(client, police, send):
     html = client.get(url, {"from": day, "to": day}, **EN).content.decode()
     assert f'data-alert-id="{old.pk}"' in html and f'data-alert-id="{new.pk}"' not in html
     assert 'data-alerts="1" data-recipients="4"' in html  # BIN Alfa's four members
-    client.force_login(police["officer"])
+    client.force_login(town.police)
     html = client.get(reverse("maps:evaluation", args=[5999]), **EN).content.decode()
     assert reverse("maps:alert", args=[new.pk]) in html
 
@@ -343,8 +213,8 @@ def test_evaluation_page_takes_a_period(client, police, send):
         ({"from": "2024-05-02", "to": "2024-05-01"}, "starts after it ends"),
     ],
 )
-def test_evaluation_page_refuses_a_wrong_period(client, police, query, message):
-    client.force_login(police["officer"])
+def test_evaluation_page_refuses_a_wrong_period(client, town, query, message):
+    client.force_login(town.police)
     response = client.get(reverse("maps:evaluation", args=[5999]), query, **EN)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -353,12 +223,12 @@ def test_evaluation_page_refuses_a_wrong_period(client, police, query, message):
 @pytest.mark.parametrize(
     ("language", "title", "send"),
     [
-        ("nl", "Nieuwe melding in politiezone PZ Kaartstreek", "Versturen naar %(n)s leden"),
-        ("fr", "Nouvelle alerte dans la zone de police PZ Kaartstreek", "Envoyer à %(n)s membres"),
+        ("nl", "Nieuwe melding in politiezone PZ Testzone", "Versturen naar %(n)s leden"),
+        ("fr", "Nouvelle alerte dans la zone de police PZ Testzone", "Envoyer à %(n)s membres"),
     ],
 )
-def test_alert_map_page_speaks_dutch_and_french(client, police, language, title, send):
-    client.force_login(police["officer"])
+def test_alert_map_page_speaks_dutch_and_french(client, town, language, title, send):
+    client.force_login(town.police)
     response = client.get(reverse("maps:police-alert", args=[5999]), HTTP_ACCEPT_LANGUAGE=language)
     html = response.content.decode()
     assert f"<title>{title}</title>" in html

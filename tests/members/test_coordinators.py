@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from access.models import AccessLog
 from members.models import Membership
-
-from .factories import MemberFactory, MembershipFactory
-from .helpers import login
+from tests.factories import MemberFactory, MembershipFactory, login
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def members(town):
     """Alfa: 3 approved (one without mobile, one with a landline), 1 pending, 1 left; Beta: 1 approved."""
-    a = town["a"]
+    a = town.alfa
     approved = [
         MembershipFactory(network=a, member__name="Anna Peeters", member__mobile="+32470000001"),
         MembershipFactory(network=a, member__name="=cmd|' /C calc'!A0", member__mobile=""),
@@ -27,12 +25,12 @@ def members(town):
     ]
     pending = MembershipFactory(network=a, member__name="Dirk Pending", status=Membership.Status.PENDING)
     MembershipFactory(network=a, member__name="Els Left", status=Membership.Status.LEFT)
-    beta = MembershipFactory(network=town["b"], member__name="Bert Beta")
+    beta = MembershipFactory(network=town.beta, member__name="Bert Beta")
     return {"approved": approved, "pending": pending, "beta": beta}
 
 
-def test_coordinator_csv_export_of_their_bin(town, people, members):
-    response = login(people["coord_a"]).get(reverse("members:network-members-csv", args=["bin-alfa"]))
+def test_coordinator_csv_export_of_their_bin(town, members):
+    response = login(town.coord_a).get(reverse("members:network-members-csv", args=["bin-alfa"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "bin-alfa-members-" in response["Content-Disposition"]
@@ -44,27 +42,27 @@ def test_coordinator_csv_export_of_their_bin(town, people, members):
     anna = next(r for r in rows if r["name"] == "Anna Peeters")
     assert anna["mobile"] == "+32470000001" and anna["status"] == "approved"
     assert float(anna["latitude"]) > 49 and float(anna["longitude"]) > 2
-    log = AccessLog.objects.get(action="export", user=people["coord_a"])
-    assert log.network_id == town["a"].pk and log.count == 4 and log.reason == "CSV export of the member list"
+    log = AccessLog.objects.get(action="export", user=town.coord_a)
+    assert log.network_id == town.alfa.pk and log.count == 4 and log.reason == "CSV export of the member list"
 
 
-def test_member_list_and_detail_are_logged(town, people, members):
-    client = login(people["coord_a"])
+def test_member_list_and_detail_are_logged(town, members):
+    client = login(town.coord_a)
     page = client.get(reverse("members:network-members", args=["bin-alfa"]))
     html = page.content.decode()
     assert "Anna Peeters" in html and "Els Left" in html and "Bert Beta" not in html
-    assert AccessLog.objects.filter(action="view", network_id=town["a"].pk, count=5).exists()
+    assert AccessLog.objects.filter(action="view", network_id=town.alfa.pk, count=5).exists()
     anna = members["approved"][0].member
     detail = client.get(reverse("members:member-detail", args=[anna.pk]))
     assert detail.status_code == 200 and "+32470000001" in detail.content.decode()
     assert AccessLog.objects.filter(action="view", member_id=anna.pk, reason="member detail page").exists()
 
 
-def test_coordinator_of_a_cannot_act_on_members_of_b(town, people, members, mailbox):
+def test_coordinator_of_a_cannot_act_on_members_of_b(town, members, mailbox):
     beta_member = members["beta"]
     beta_member.status = Membership.Status.PENDING
     beta_member.save()
-    client = login(people["coord_a"])
+    client = login(town.coord_a)
     assert client.get(reverse("members:network-members", args=["bin-beta"])).status_code == 403
     assert client.get(reverse("members:network-members-csv", args=["bin-beta"])).status_code == 403
     assert client.get(reverse("members:member-detail", args=[beta_member.member.pk])).status_code == 403
@@ -81,58 +79,64 @@ def test_coordinator_of_a_cannot_act_on_members_of_b(town, people, members, mail
     beta_member.refresh_from_db()
     assert beta_member.status == Membership.Status.PENDING and beta_member.decided_by is None
     assert not mailbox.messages
-    assert not AccessLog.objects.filter(user=people["coord_a"], network_id=town["b"].pk).exists()
+    assert not AccessLog.objects.filter(user=town.coord_a, network_id=town.beta.pk).exists()
     # Their approval queue holds only their own BIN's requests.
     queue = client.get(reverse("members:pending")).content.decode()
     assert "Dirk Pending" in queue and "Bert Beta" not in queue
 
 
-def test_a_member_in_two_bins_shows_each_coordinator_only_their_own(town, people):
+def test_a_member_in_two_bins_shows_each_coordinator_only_their_own(town):
     both = MemberFactory(name="Zoë Twee")
-    MembershipFactory(member=both, network=town["a"])
-    MembershipFactory(member=both, network=town["z"], status=Membership.Status.PENDING, reason="")
-    detail = login(people["coord_a"]).get(reverse("members:member-detail", args=[both.pk])).content.decode()
+    MembershipFactory(member=both, network=town.alfa)
+    MembershipFactory(member=both, network=town.binz, status=Membership.Status.PENDING, reason="")
+    detail = login(town.coord_a).get(reverse("members:member-detail", args=[both.pk])).content.decode()
     assert "BIN Alfa" in detail and "BIN-Z Markt" not in detail
 
 
-def test_dashboard_per_role(town, people, members):
-    coord = login(people["coord_a"]).get(reverse("members:dashboard")).content.decode()
+def test_dashboard_per_role(town, members):
+    coord = login(town.coord_a).get(reverse("members:dashboard")).content.decode()
     assert "BIN Alfa" in coord and reverse("members:network-members", args=["bin-alfa"]) in coord
     assert "BIN Elders" not in coord
-    police = login(people["police"]).get(reverse("members:dashboard")).content.decode()
+    police = login(town.police).get(reverse("members:dashboard")).content.decode()
     assert "BIN Alfa" in police and "BIN Beta" in police and "BIN Elders" not in police
     assert reverse("members:network-members", args=["bin-alfa"]) not in police
     assert "Anna Peeters" not in police
-    muni = login(people["municipality"]).get(reverse("members:dashboard")).content.decode()
+    muni = login(town.municipality).get(reverse("members:dashboard")).content.decode()
     assert "BIN Alfa" in muni and "Anna Peeters" not in muni
     assert reverse("members:network-members", args=["bin-alfa"]) not in muni
 
 
-def test_police_see_counts_per_channel_and_nothing_personal(town, people, members):
-    response = login(people["police"]).get(reverse("api:network-member-counts", args=["bin-alfa"]))
+def test_police_see_counts_per_channel_and_nothing_personal(town, members):
+    response = login(town.police).get(reverse("api:network-member-counts", args=["bin-alfa"]))
     assert response.status_code == 200
     body = response.json()
     assert body["approved"] == 3 and body["pending"] == 1
     assert body["channels"] == {"sms": 2, "email": 3, "voice": 1}
     text = json.dumps(body)
     assert "Anna" not in text and "+32" not in text and "@" not in text
-    everything = login(people["police"]).get(reverse("api:member-counts")).json()
-    assert {row["network"] for row in everything} == {"bin-alfa", "bin-beta", "bin-z-markt"}
-    web = login(people["police"]).get(reverse("members:counts"))
+    everything = login(town.police).get(reverse("api:member-counts")).json()
+    # Every network of their zone, published or not, in both its municipalities; not the other zone's.
+    assert {row["network"] for row in everything} == {
+        "bin-alfa",
+        "bin-beta",
+        "bin-z-markt",
+        "bin-verborgen",
+        "bin-opgeheven",
+        "bin-gamma",
+    }
+    web = login(town.police).get(reverse("members:counts"))
     assert web.status_code == 200 and "Anna" not in web.content.decode()
 
 
-def test_login_page_and_redirect(client, town, people):
+def test_login_page_and_redirect(client, town):
     page = client.get(reverse("members:dashboard"))
     assert page.status_code == 302 and page["Location"].startswith(reverse("access:login"))
-    user = people["coord_a"]
-    user.set_password("pw")
-    user.save()
+    user = town.coord_a  # the town's users have the password "pw"
     response = client.post(reverse("access:login"), {"username": user.username, "password": "pw"})
     assert response.status_code == 302 and response["Location"] == reverse("members:dashboard")
 
 
-def test_coordinator_registers_a_resident_without_e_mail_by_phone(town, people, mailbox):
+def test_coordinator_registers_a_resident_without_e_mail_by_phone(town, mailbox):
     url = reverse("members:member-register", args=["bin-alfa"])
     data = {
         "address": "Kerkstraat 9, 9990 Teststad",
@@ -144,19 +148,17 @@ def test_coordinator_registers_a_resident_without_e_mail_by_phone(town, people, 
         "language": "nl",
         "consent": "on",
     }
-    coordinator = login(people["coord_a"])
+    coordinator = login(town.coord_a)
     assert coordinator.get(url).status_code == 200
     response = coordinator.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     membership = Membership.objects.get(member__name="Oma Zonder Mail")
-    assert membership.status == Membership.Status.APPROVED and membership.network == town["a"]
-    assert (
-        membership.member.landline == "+3223630000" and membership.member.registered_by == people["coord_a"]
-    )
+    assert membership.status == Membership.Status.APPROVED and membership.network == town.alfa
+    assert membership.member.landline == "+3223630000" and membership.member.registered_by == town.coord_a
     assert not mailbox.messages
     # Without the resident's consent, or in someone else's BIN: refused.
     no_consent = coordinator.post(url, {**data, "name": "Opa", "consent": ""})
     assert no_consent.status_code == 400 and "privacy statement" in no_consent.content.decode()
-    other = login(people["coord_b"]).post(url, {**data, "name": "Opa"})
+    other = login(town.coord_b).post(url, {**data, "name": "Opa"})
     assert other.status_code == 403
     assert not Membership.objects.filter(member__name="Opa").exists()

@@ -10,15 +10,15 @@ from django.urls import reverse
 from access.models import AccessLog
 from members.models import Member, Membership
 from members.tokens import CONFIRM, MANAGE, token_make
+from tests.factories import MemberFactory, MembershipFactory, login
 
-from .factories import MemberFactory, MembershipFactory
-from .helpers import JOIN, login
+from .helpers import JOIN
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def anna(client, town, people, mailbox):
+def anna(client, town, mailbox):
     """Anna joined BIN Alfa through the website, confirmed, and the coordinator approved her."""
     client.post(
         reverse("members:join"),
@@ -26,7 +26,7 @@ def anna(client, town, people, mailbox):
     )
     client.get(mailbox.link("anna.peeters@example.be", "confirm"))
     membership = Membership.objects.get(member__email="anna.peeters@example.be")
-    login(people["coord_a"]).post(reverse("members:decide", args=[membership.pk]), {"decision": "approve"})
+    login(town.coord_a).post(reverse("members:decide", args=[membership.pk]), {"decision": "approve"})
     membership.refresh_from_db()
     assert membership.status == Membership.Status.APPROVED
     return membership.member
@@ -101,7 +101,7 @@ def test_a_new_e_mail_address_counts_once_confirmed(client, anna, mailbox):
     assert client.get(old).status_code == 400
 
 
-def test_leave_a_network(client, anna, people, mailbox):
+def test_leave_a_network(client, anna, mailbox):
     path = manage_path(mailbox)
     token = path.split("/")[-2]
     response = client.post(reverse("members:leave", args=[token, "bin-alfa"]))
@@ -120,8 +120,8 @@ def test_leave_a_network(client, anna, people, mailbox):
     assert membership.status == Membership.Status.UNCONFIRMED
 
 
-def test_export_everything_stored_as_json(client, anna, people, mailbox):
-    login(people["coord_a"]).get(reverse("members:network-members", args=["bin-alfa"]))
+def test_export_everything_stored_as_json(client, town, anna, mailbox):
+    login(town.coord_a).get(reverse("members:network-members", args=["bin-alfa"]))
     token = manage_path(mailbox).split("/")[-2]
     response = client.get(reverse("members:export", args=[token]))
     assert response.status_code == 200
@@ -207,21 +207,21 @@ def _reaction(member, text):
     )
 
 
-def test_erase_removes_every_trace_of_personal_data(client, anna, people, mailbox):
+def test_erase_removes_every_trace_of_personal_data(client, town, anna, mailbox):
     # Put the member through as much as possible first: a second network, views and exports by the
     # coordinator, an admin edit, a self-service download.
-    MembershipFactory(member=anna, network=people["coord_z"].coordinated_networks.get())
-    coordinator = login(people["coord_a"])
+    MembershipFactory(member=anna, network=town.binz)
+    coordinator = login(town.coord_a)
     coordinator.get(reverse("members:network-members", args=["bin-alfa"]))
     coordinator.get(reverse("members:network-members-csv", args=["bin-alfa"]))
     coordinator.get(reverse("members:member-detail", args=[anna.pk]))
-    admin = login(people["superuser"])
+    admin = login(town.superuser)
     assert admin.get(reverse("admin:members_member_change", args=[anna.pk])).status_code == 200
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
 
     LogEntry.objects.log_actions(
-        user_id=people["superuser"].pk,
+        user_id=town.superuser.pk,
         queryset=[anna],
         action_flag=CHANGE,
         change_message="Changed mobile of Anna Peeters.",
@@ -292,7 +292,7 @@ def test_request_a_new_link_says_nothing_about_who_is_a_member(client, anna, mai
 @pytest.fixture
 def bob(town):
     member = MemberFactory(name="Bob Claes", email="bob@example.be", email_confirmed_at=None)
-    MembershipFactory(member=member, network=town["a"], status=Membership.Status.UNCONFIRMED)
+    MembershipFactory(member=member, network=town.alfa, status=Membership.Status.UNCONFIRMED)
     return member
 
 

@@ -11,8 +11,7 @@ from access.models import AccessLog
 from members.models import Member, Membership
 from members.phones import phone_normalise
 from members.services import member_join, members_purge_unconfirmed
-
-from .factories import MemberFactory
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,35 +56,37 @@ def test_bad_phone_numbers_say_why(raw, mobile, code):
     assert exc.value.code == code
 
 
-def test_coordinator_registers_a_resident_without_e_mail(town, people, mailbox):
-    result = member_join(**BASE, mobile="0470 11 11 11", registered_by=people["coord_a"])
+def test_coordinator_registers_a_resident_without_e_mail(town, mailbox):
+    result = member_join(**BASE, mobile="0470 11 11 11", registered_by=town.coord_a)
     member = result.member
-    assert member.email == "" and member.registered_by == people["coord_a"]
+    assert member.email == "" and member.registered_by == town.coord_a
     membership = member.memberships.get()
-    assert membership.status == Membership.Status.APPROVED and membership.decided_by == people["coord_a"]
-    assert AccessLog.objects.filter(action="register", member_id=member.pk, user=people["coord_a"]).exists()
+    assert membership.status == Membership.Status.APPROVED and membership.decided_by == town.coord_a
+    assert AccessLog.objects.filter(action="register", member_id=member.pk, user=town.coord_a).exists()
     assert not mailbox.messages
     # The same phone number again: the same member.
-    again = member_join(**BASE, mobile="+32470111111", registered_by=people["coord_a"])
+    again = member_join(**BASE, mobile="+32470111111", registered_by=town.coord_a)
     assert again.member.pk == member.pk and Member.objects.count() == 1
 
 
-def test_coordinator_registration_needs_a_channel_and_their_own_bin(town, people, mailbox):
+def test_coordinator_registration_needs_a_channel_and_their_own_bin(town, mailbox):
     with pytest.raises(ValidationError) as exc:
-        member_join(**BASE, registered_by=people["coord_a"])
+        member_join(**BASE, registered_by=town.coord_a)
     assert "at least one way to reach" in " ".join(exc.value.message_dict["mobile"])
     with pytest.raises(PermissionDenied):
-        member_join(**BASE, mobile="0470 11 11 11", registered_by=people["coord_b"])
+        member_join(**BASE, mobile="0470 11 11 11", registered_by=town.coord_b)
     assert not Member.objects.exists()
 
 
-def test_registered_member_with_e_mail_gets_the_self_service_link(town, people, mailbox):
-    member_join(**BASE, email="sam@example.be", registered_by=people["coord_a"])
+def test_registered_member_with_e_mail_gets_the_self_service_link(town, mailbox):
+    member_join(**BASE, email="sam@example.be", registered_by=town.coord_a)
     body = mailbox.body(mailbox.last("sam@example.be"))
     assert "/members/manage/" in body and "BIN Alfa" in body
 
 
-@pytest.mark.django_db(transaction=True)
+# Empties the database after it (the two threads need committed rows): restores the migrations' rows first
+# (serialized_rollback), as every such test here does (tests/maps/test_browser.py says why).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_identical_submissions_at_the_same_moment_make_one_member(town, mailbox):
     errors = []
     barrier = threading.Barrier(2)

@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 from core.throttle import JOIN_EMAIL, JOIN_IP, LINK_EMAIL, LINK_IP, PROPOSE_IP, client_address
 from members.models import Member
 
-from .helpers import JOIN
-from .test_api import JOIN_API
+from .helpers import JOIN, JOIN_API
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_link_requests_per_client_address(town, mailbox):
     )
 
 
-def test_sign_ups_per_e_mail_address_page_and_api(town, people, mailbox):
+def test_sign_ups_per_e_mail_address_page_and_api(town, mailbox):
     c = page_client()
     for n in range(JOIN_EMAIL.count):
         r = c.post(reverse("members:join"), {**JOIN, "name": f"Anna {n}"})
@@ -72,7 +71,7 @@ def test_sign_ups_per_client_address(town, settings, mailbox):
     assert api.post(url, ["not", "an", "object"], format="json").status_code == 400
 
 
-def test_proposals_per_client_address(town, people, mailbox):
+def test_proposals_per_client_address(town, mailbox):
     api = APIClient(REMOTE_ADDR="203.0.113.9")
     url = reverse("api:network-propose")
     answers = [api.post(url, {}, format="json").status_code for _ in range(PROPOSE_IP.count + 1)]

@@ -1,4 +1,7 @@
-"""The lookup API over HTTP on real PostGIS: every input form, the edge cases, bad input, query bounds."""
+"""The lookup API over HTTP on real PostGIS: every input form, the edge cases, bad input, query bounds.
+
+The town (tests/town.py): the Kerkstraat runs through BIN Alfa and BIN Beta, 19 on their border, 8 and 10
+missing, 12A and 14 bus 1/2 there; the Veldweg lies in no BIN and has odd numbers only."""
 
 import csv
 import io
@@ -7,83 +10,16 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from areas.models import Network
-from tests.factories import X0, Y0, AddressFactory, MunicipalityFactory, NetworkFactory, StreetFactory, square
+from tests.factories import lambert, latlon
+
+# tests/streets/test_postal_names.py takes the town fixture from here (`from .test_lookup_api import town`).
+from tests.town import town as town
 
 pytestmark = pytest.mark.django_db
 
 
-def lambert(x, y):
-    return Point(X0 + x, Y0 + y, srid=31370)
-
-
-def latlon(x, y):
-    p = lambert(x, y).transform(4326, clone=True)
-    return p.y, p.x
-
-
-@pytest.fixture
-def town():
-    """Two touching BINs A | B (border at x=1000), a BIN-Z over the border, and a Kerkstraat across all three.
-
-    Odd numbers on the north side (y=520), even on the south (y=480); number n stands at x = 50 + 50 n, so
-    19 stands exactly on the A|B border. 8 and 10 are missing (for interpolation); 12A and 14 bus 1/2 exist.
-    """
-    muni = MunicipalityFactory(nis_code="99001", name_nl="Teststad", name_fr="Ville-Test")
-    a = NetworkFactory(name="BIN Alfa", slug="bin-alfa", municipality=muni, boundary=square(0, 0, 1000))
-    b = NetworkFactory(name="BIN Beta", slug="bin-beta", municipality=muni, boundary=square(1000, 0, 1000))
-    z = NetworkFactory(
-        name="BIN-Z Markt",
-        slug="bin-z-markt",
-        kind=Network.Kind.BIN_Z,
-        municipality=muni,
-        boundary=square(790, 200, 420),
-    )
-    hidden = NetworkFactory(
-        name="BIN Verborgen",
-        slug="bin-verborgen",
-        municipality=muni,
-        published=False,
-        boundary=square(0, 5000, 500),
-    )
-    street = StreetFactory(
-        municipality=muni, name_nl="Kerkstraat", name_fr="Rue de l'Église", postcode="9990"
-    )
-    for n in range(1, 37):
-        if n in (8, 10):
-            continue
-        AddressFactory(
-            street=street,
-            house_number=str(n),
-            number=n,
-            postcode="9990",
-            point=lambert(50 + 50 * n, 520 if n % 2 else 480),
-        )
-    AddressFactory(street=street, house_number="12A", number=12, postcode="9990", point=lambert(655, 480))
-    for box in ("1", "2"):
-        AddressFactory(
-            street=street,
-            house_number="14",
-            number=14,
-            box_number=box,
-            postcode="9990",
-            point=lambert(750, 480),
-        )
-    plein = StreetFactory(municipality=muni, name_nl="Kerkplein", postcode="9990")
-    AddressFactory(street=plein, house_number="5", number=5, postcode="9990", point=lambert(500, 3000))
-    other_muni = MunicipalityFactory(nis_code="99002", name_nl="Anderdorp", name_fr="Autrevillage")
-    other = StreetFactory(municipality=other_muni, name_nl="Kerkstraat", postcode="9991")
-    AddressFactory(street=other, house_number="5", number=5, postcode="9991", point=lambert(9000, 9000))
-    return {
-        "muni": muni,
-        "a": a,
-        "b": b,
-        "z": z,
-        "hidden": hidden,
-        "street": street,
-        "plein": plein,
-        "other": other,
-    }
+# What anyone sees of the town: neither BIN Verborgen (unpublished) nor BIN Opgeheven (dissolved).
+PUBLIC = {"bin-alfa", "bin-beta", "bin-z-markt", "bin-gamma", "bin-elders"}
 
 
 def lookup(client, **params):
@@ -107,7 +43,7 @@ def test_exact_address_with_municipality(client, town, django_assert_max_num_que
     assert top["house_number"] == "3"
     assert slugs(top) == ["bin-alfa"]
     assert top["networks"][0]["role"] == "residential"
-    assert top["networks"][0]["contact_email"] == "bin@example.be"
+    assert top["networks"][0]["contact_email"] == "alfa@bin.example.be"
     assert top["networks"][0]["municipality"]["nis_code"] == "99001"
     lon, lat = top["point"]["coordinates"]
     assert (round(lat, 5), round(lon, 5)) == tuple(round(v, 5) for v in latlon(200, 520))
@@ -133,7 +69,7 @@ def test_missing_number_is_interpolated_between_neighbours_on_the_same_side(clie
     lon, lat = top["point"]["coordinates"]
     # between 6 (x=350) and 12 (x=650) on the even side: 8 lies a third of the way, x=450
     p = Point(lon, lat, srid=4326).transform(31370, clone=True)
-    assert abs(p.x - (X0 + 450)) < 0.5 and abs(p.y - (Y0 + 480)) < 0.5
+    assert p.distance(lambert(450, 480)) < 0.5
     assert slugs(top) == ["bin-alfa"]
 
 
@@ -208,12 +144,13 @@ def test_bin_z_overlapping_a_bin_both_returned_and_labelled(client, town):
 
 
 def test_address_in_no_bin_gives_nearest_bins_and_how_to_start_one(client, town):
-    top = lookup(client, address="Kerkplein 5 Teststad").json()["results"][0]
+    top = lookup(client, address="Veldweg 5 Teststad").json()["results"][0]
     assert top["networks"] == []
     assert top["message"]
     nearest = top["nearest_networks"]
     assert nearest[0]["slug"] == "bin-alfa"
     assert nearest[0]["distance_m"] == 2000  # from y=3000 down to the top edge y=1000
+    # BIN Verborgen lies 1000 m east of it, but is not published.
     assert "bin-verborgen" not in [n["slug"] for n in nearest]
     assert top["start_url"] == reverse("members:network-start")
 
@@ -226,7 +163,7 @@ def test_point_lookup(client, town, django_assert_max_num_queries):
 
 
 def test_unpublished_bin_is_not_shown_to_anonymous_users(client, town):
-    lat, lon = latlon(100, 5100)
+    lat, lon = latlon(2000, 2500)  # inside BIN Verborgen
     body = lookup(client, lat=lat, lon=lon).json()
     assert body["networks"] == []
 
@@ -301,7 +238,7 @@ def ranges(item):
 
 def test_street_split_across_a_bin_border(client, town, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
-        r = client.get(reverse("api:street-networks", args=[town["street"].pk]))
+        r = client.get(reverse("api:street-networks", args=[town.kerkstraat.pk]))
     body = r.json()
     assert body["coverage"] == "split"
     by_slug = {n["slug"]: n for n in body["networks"]}
@@ -314,17 +251,22 @@ def test_street_split_across_a_bin_border(client, town, django_assert_max_num_qu
 
 
 def test_network_streets_json_and_csv(client, town):
+    # BIN Beta holds the Kerkstraat's east part (from 20 and 21; 19 on the border is Alfa's) and the whole
+    # Molenstraat.
+    expected = {
+        ("Kerkstraat", "odd", "21", "35"),
+        ("Kerkstraat", "even", "20", "36"),
+        ("Molenstraat", "odd", "1", "9"),
+        ("Molenstraat", "even", "2", "8"),
+    }
     r = client.get(reverse("api:network-streets", args=["bin-beta"]))
     body = r.json()
-    assert body["count"] == 1
-    assert ranges(body["streets"][0]) == {("odd", "21", "35"), ("even", "20", "36")}
+    assert body["count"] == 2
+    assert {(s["name_nl"], *side) for s in body["streets"] for side in ranges(s)} == expected
     r = client.get(reverse("api:network-streets", args=["bin-beta"]), {"format": "csv"})
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode())))
-    assert {(row["side"], row["from"], row["to"]) for row in rows} == {
-        ("odd", "21", "35"),
-        ("even", "20", "36"),
-    }
+    assert {(row["name_nl"], row["side"], row["from"], row["to"]) for row in rows} == expected
 
 
 def test_networks_feed_is_geojson_and_hides_unpublished(client, town, django_assert_max_num_queries):
@@ -333,7 +275,7 @@ def test_networks_feed_is_geojson_and_hides_unpublished(client, town, django_ass
     body = r.json()
     assert body["type"] == "FeatureCollection"
     ids = {f["id"] for f in body["features"]}
-    assert ids == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert ids == PUBLIC
     lon, lat = body["features"][0]["geometry"]["coordinates"][0][0][0]
     assert 2 < lon < 7 and 49 < lat < 52  # RFC 7946: lon/lat degrees
     assert client.get(reverse("api:network-detail", args=["bin-verborgen"])).status_code == 404
@@ -343,19 +285,20 @@ def test_networks_feed_filters(client, town):
     def ids(**params):
         return {f["id"] for f in client.get(reverse("api:network-list"), params).json()["features"]}
 
+    teststad = {"bin-alfa", "bin-beta", "bin-z-markt"}
     assert ids(kind="BIN-Z") == {"bin-z-markt"}
-    assert ids(municipality="99001") == {"bin-alfa", "bin-beta", "bin-z-markt"}
-    assert ids(municipality="Teststad") == {"bin-alfa", "bin-beta", "bin-z-markt"}
-    assert ids(municipality="99002") == set()
-    assert ids(police_zone=str(town["muni"].police_zone.number)) == {"bin-alfa", "bin-beta", "bin-z-markt"}
-    assert ids(status="active") == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert ids(municipality="99001") == teststad
+    assert ids(municipality="Teststad") == teststad
+    assert ids(municipality="99002") == {"bin-elders"}
+    assert ids(police_zone=str(town.zone.number)) == teststad | {"bin-gamma"}
+    assert ids(status="active") == PUBLIC - {"bin-beta"}  # Beta is recognised
     s_lat, w_lon = latlon(1500, 100)
     n_lat, e_lon = latlon(1600, 200)
     assert ids(in_bbox=f"{w_lon},{s_lat},{e_lon},{n_lat}") == {"bin-beta"}
     r = client.get(reverse("api:network-list"), {"kind": "XYZ"})
     assert r.status_code == 400
     # The whole world is cut to the service area; a box beside Belgium holds nothing.
-    assert ids(in_bbox="-180,-90,180,90") == {"bin-alfa", "bin-beta", "bin-z-markt"}
+    assert ids(in_bbox="-180,-90,180,90") == PUBLIC
     assert ids(in_bbox="-70,40,-60,45") == set()
 
 
@@ -431,21 +374,17 @@ def test_resident_page_answers_without_javascript(client, town):
 
 
 def test_resident_page_no_bin_and_languages(client, town):
-    html = client.get(
-        reverse("maps:lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="nl"
-    ).content
+    html = client.get(reverse("maps:lookup"), {"q": "Veldweg 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="nl").content
     assert "Geen BIN" in html.decode()
-    html = client.get(
-        reverse("maps:lookup"), {"q": "Kerkplein 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="fr"
-    ).content
+    html = client.get(reverse("maps:lookup"), {"q": "Veldweg 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="fr").content
     assert "Aucun BIN" in html.decode() or "Aucun RIQ" in html.decode()
     r = client.get(reverse("maps:lookup"), {"q": "\x00"})
     assert r.status_code == 400
 
 
 def test_number_on_a_side_with_no_addresses_answers_with_the_street(client, town):
-    # Kerkplein has only number 5 (odd side): an even number falls back to the street, not a 500.
-    r = lookup(client, address="Kerkplein 6 Teststad")
+    # The Veldweg has only odd numbers: an even number falls back to the street, not a 500.
+    r = lookup(client, address="Veldweg 6 Teststad")
     assert r.status_code == 200
     top = r.json()["results"][0]
     assert top["match"] == "street"
