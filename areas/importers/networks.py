@@ -1,18 +1,17 @@
 """Import networks (BIN, BIN-Z…) from the polygons of a vector file."""
 
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from django.contrib.gis.geos import MultiPolygon
 from django.utils.translation import gettext as _
 
-from core.importing import ImportAborted, ImportReport, Outcome, RecordProblem, check_on_error
+from core.importing import ImportAborted, ImportReport, Outcome, RecordProblem
 
 from ..models import Municipality, Network
 from ..selectors import municipality_containing
 from ..services import network_save, networks_overlapping
 from .records import apply_values, boolean, choice, once, outcome, police_zone, text
-from .vector import VectorSource, open_vector
+from .vector import VectorImport, VectorSource, vector_import
 
 __all__ = ["NETWORK_DEFAULT_FIELDS", "import_networks"]
 
@@ -22,18 +21,13 @@ NETWORK_DEFAULT_FIELDS = ("kind", "status", "published", "municipality", "police
 
 def import_networks(
     *,
-    path: str | Path,
-    layer: str | int | None = None,
-    source_srid: int | None = None,
     name_field: str = "name",
     id_field: str | None = None,
     id_prefix: str = "",
     kind_field: str | None = None,
     municipality_field: str | None = None,
     defaults: dict[str, Any] | None = None,
-    dry_run: bool = False,
-    on_error: str = "skip",
-    progress: bool = False,
+    **file: Unpack[VectorImport],
 ) -> ImportReport:
     """Create or update one network per polygon feature of a vector file; see the comment inside."""
     # Which network a feature is: with `id_field`, the one whose source_id is `id_prefix` + the id value as
@@ -44,8 +38,7 @@ def import_networks(
     # else the municipality's (on creation, or when the municipality changes). Fields neither mapped nor
     # in `defaults` keep the model default on creation and their current value on update, so a re-import
     # does not undo the status or publication staff set in the admin.
-    check_on_error(on_error)
-    source = open_vector(path, layer, source_srid)
+    source, run = vector_import(**file)
     job = _NetworkImport(
         source,
         name_field=source.field(name_field, "name field"),
@@ -55,9 +48,7 @@ def import_networks(
         municipality_field=source.field(municipality_field, "municipality field"),
         fixed=_network_defaults(defaults or {}),
     )
-    return source.import_features(
-        job.handle, dry_run=dry_run, on_error=on_error, progress=progress, finish=job.finish
-    )
+    return source.import_features(job.handle, **run, finish=job.finish)
 
 
 def _network_defaults(defaults: dict[str, Any]) -> dict[str, Any]:

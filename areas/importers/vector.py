@@ -4,7 +4,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference, SRSException
@@ -20,6 +20,7 @@ from core.importing import (
     ImportRun,
     Outcome,
     RecordProblem,
+    check_on_error,
     import_records,
     progress_iter,
     run_import,
@@ -27,10 +28,23 @@ from core.importing import (
 
 from .records import text
 
-__all__ = ["VectorSource", "open_vector"]
+__all__ = ["VectorImport", "VectorSource", "open_vector", "vector_import"]
 
 # Below this many features a progress bar is only noise.
 PROGRESS_MIN_FEATURES = 200
+
+
+class VectorImport(TypedDict, total=False):
+    """What every polygon importer takes besides its own fields: the file (path; layer name or index, default
+    the first; source_srid, the EPSG code of the coordinates when the file does not say or says wrong) and
+    how to run (dry_run, on_error "skip" or "stop", progress)."""
+
+    path: Required[str | Path]
+    layer: str | int | None
+    source_srid: int | None
+    dry_run: bool
+    on_error: str
+    progress: bool
 
 
 @dataclass
@@ -136,6 +150,15 @@ class VectorSource:
                 % {"bbox": settings.BIN_SERVICE_BBOX, "srid": geom.srid}
             )
         return boundary
+
+
+def vector_import(**options: Unpack[VectorImport]) -> tuple["VectorSource", dict]:
+    """The opened file of an import (ImportAborted when it cannot be read) and the run options for
+    VectorSource.import_features."""
+    run = {"dry_run": False, "on_error": "skip", "progress": False}
+    run.update({key: options[key] for key in run if key in options})
+    check_on_error(run["on_error"])
+    return open_vector(options["path"], options.get("layer"), options.get("source_srid")), run
 
 
 def open_vector(path: str | Path, layer: str | int | None, source_srid: int | None) -> VectorSource:

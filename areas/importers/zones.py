@@ -1,7 +1,7 @@
 """Import municipalities and police zones from the polygons of a vector file, and link the two by a table."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from django.utils.translation import gettext as _
 
@@ -17,32 +17,26 @@ from core.importing import (
 
 from ..models import Municipality, PoliceZone
 from .records import apply_values, csv_table, once, outcome, police_zone, text, updated_line
-from .vector import open_vector
+from .vector import VectorImport, vector_import
 
 __all__ = ["import_municipalities", "import_police_zones", "link_police_zones"]
 
 
 def import_municipalities(
     *,
-    path: str | Path,
-    layer: str | int | None = None,
-    source_srid: int | None = None,
     nis_field: str,
     name_nl_field: str | None = None,
     name_fr_field: str | None = None,
     name_de_field: str | None = None,
     police_zone_field: str | None = None,
     police_zone_table: str | Path | None = None,
-    dry_run: bool = False,
-    on_error: str = "skip",
-    progress: bool = False,
+    **file: Unpack[VectorImport],
 ) -> ImportReport:
     """Create or update one municipality (by NIS code) per polygon feature of a vector file."""
     # The police zone is the code (ipz32) or number in `police_zone_field`, else the one the CSV
     # `police_zone_table` gives the NIS code (columns gemeente, politiezone, as link_police_zones reads),
     # else the current one.
-    check_on_error(on_error)
-    source = open_vector(path, layer, source_srid)
+    source, run = vector_import(**file)
     nis_field = source.field(nis_field, "NIS code field")
     name_fields = {
         f"name_{lang}": source.field(field, f"{lang.upper()} name field")
@@ -72,27 +66,21 @@ def import_municipalities(
         changed = apply_values(municipality, values, boundary)
         return outcome(municipality, existing is not None, changed, f"{nis} {municipality.name}".strip())
 
-    return source.import_features(handle, dry_run=dry_run, on_error=on_error, progress=progress)
+    return source.import_features(handle, **run)
 
 
 def import_police_zones(
     *,
-    path: str | Path,
-    layer: str | int | None = None,
-    source_srid: int | None = None,
     code_field: str,
     name_field: str | None = None,
     number_field: str | None = None,
     names_table: str | Path | None = None,
-    dry_run: bool = False,
-    on_error: str = "skip",
-    progress: bool = False,
+    **file: Unpack[VectorImport],
 ) -> ImportReport:
     """Create or update one police zone (by source code) per polygon feature of a vector file."""
     # The name is `name_field`'s value, else the one the CSV `names_table` gives the code (columns
     # "geoitem code" and "name", as in politiezone_names.csv), else the current name, else the code.
-    check_on_error(on_error)
-    source = open_vector(path, layer, source_srid)
+    source, run = vector_import(**file)
     code_field = source.field(code_field, "code field")
     name_field = source.field(name_field, "name field")
     number_field = source.field(number_field, "number field")
@@ -120,7 +108,7 @@ def import_police_zones(
         changed = apply_values(zone, values, boundary)
         return outcome(zone, existing is not None, changed, f"{code} {zone.name}")
 
-    return source.import_features(handle, dry_run=dry_run, on_error=on_error, progress=progress)
+    return source.import_features(handle, **run)
 
 
 def link_police_zones(

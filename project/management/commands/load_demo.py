@@ -61,33 +61,22 @@ class Command(BaseCommand):
         call_command("load_demo_members")
 
     def load(self, features):
-        report = import_police_zones(
-            path=DEMO / "police_zones.geojson", code_field="code", name_field="name", number_field="number"
-        )
-        self.stdout.write(report.summary())
-        report = import_municipalities(
-            path=DEMO / "municipalities.geojson",
-            nis_field="nis",
-            name_nl_field="name_nl",
-            name_fr_field="name_fr",
-            name_de_field="name_de",
-        )
-        self.stdout.write(report.summary())
-        link_police_zones(csv_path=DEMO / "municipality_police_zones.csv")
-        report = import_best_flat(path=DEMO / "best_addresses.csv", progress=False)
-        self.stdout.write(report.summary())
-        # The place names of every Belgian postcode (the flat file has only its own three).
-        report = import_postal_names(path=DEMO / "postal_names.csv")
-        self.stdout.write(report.summary())
-        report = import_networks(
-            path=DEMO / "networks.geojson",
-            name_field="name",
-            id_field="id",
-            kind_field="kind",
-            municipality_field="municipality",
-            on_error="stop",
-        )
-        self.stdout.write(report.summary())
+        steps = [
+            (import_police_zones, {"path": DEMO / "police_zones.geojson", "code_field": "code",
+                                   "name_field": "name", "number_field": "number"}),
+            (import_municipalities, {"path": DEMO / "municipalities.geojson", "nis_field": "nis",
+                                     "name_nl_field": "name_nl", "name_fr_field": "name_fr",
+                                     "name_de_field": "name_de"}),
+            (link_police_zones, {"csv_path": DEMO / "municipality_police_zones.csv"}),
+            (import_best_flat, {"path": DEMO / "best_addresses.csv"}),
+            # The place names of every Belgian postcode (the flat file has only its own three).
+            (import_postal_names, {"path": DEMO / "postal_names.csv"}),
+            (import_networks, {"path": DEMO / "networks.geojson", "name_field": "name", "id_field": "id",
+                               "kind_field": "kind", "municipality_field": "municipality",
+                               "on_error": "stop"}),
+        ]  # fmt: skip
+        for importer, options in steps:
+            self.stdout.write(importer(**options).summary())
         # The importer maps geometry, name, kind and municipality; the life-cycle facts come from the file.
         for feature in features:
             props = feature["properties"]
