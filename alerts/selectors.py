@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import connection
+from django.contrib.gis.geos import MultiPolygon
 from django.db.models import Count, Q, QuerySet
 
 from access.permissions import alert_scope
 from areas.models import Network, PoliceZone
+from areas.selectors import police_zone_part
 
 from .models import Alert, Delivery, Reaction
 from .statistics import period_bounds
@@ -50,29 +50,10 @@ class Clipped:
 
 
 def perimeter_clip(*, perimeter: MultiPolygon, police_zone: PoliceZone) -> Clipped:
-    """The part of `perimeter` inside the police zone (ST_Intersection in PostGIS), with both areas."""
-    with connection.cursor() as cur:
-        # A zone without a boundary cannot be clipped against: the recipients are still limited to the
-        # networks of the zone, so the perimeter is used as drawn.
-        cur.execute(
-            """
-            SELECT ST_AsEWKB(CASE WHEN z.boundary IS NULL THEN p.g
-                        ELSE ST_Multi(ST_CollectionExtract(ST_Intersection(p.g, z.boundary), 3)) END),
-                   ST_Area(p.g)
-            FROM areas_policezone z, (SELECT ST_GeomFromEWKB(%s) AS g) p
-            WHERE z.id = %s
-            """,
-            [bytes(perimeter.ewkb), police_zone.pk],
-        )
-        ewkb, requested = cur.fetchone()
-    geom = GEOSGeometry(memoryview(bytes(ewkb))) if ewkb is not None else None
-    if geom is not None and geom.srid is None:
-        geom.srid = perimeter.srid
-    if geom is None or geom.empty:
-        return Clipped(None, requested, 0.0)
-    if not isinstance(geom, MultiPolygon):
-        geom = MultiPolygon(geom, srid=geom.srid)
-    return Clipped(geom, requested, geom.area)
+    """The part of `perimeter` inside the police zone, with both areas. A zone without a boundary cannot
+    clip: the recipients are still limited to the networks of the zone, so the perimeter is used as drawn."""
+    part, requested = police_zone_part(area=perimeter, police_zone=police_zone)
+    return Clipped(part, requested, part.area if part is not None else 0.0)
 
 
 def _minutes(start, end) -> int | None:

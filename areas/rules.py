@@ -21,6 +21,7 @@ __all__ = [
     "exclusive_sql",
     "existing_sql",
     "in_police_zone_sql",
+    "live_networks_of_zone_sql",
     "live_sql",
     "public_sql",
     "visible_sql",
@@ -143,3 +144,8 @@ def in_police_zone_sql(n: str = "n", *, zone: str = "%(zone)s") -> str:
         f"({n}.police_zone_id = {zone} OR ({n}.police_zone_id IS NULL AND {n}.municipality_id IN "
         f"(SELECT id FROM areas_municipality WHERE police_zone_id = {zone})))"
     )
+
+
+def live_networks_of_zone_sql(*, zone: str = "%(zone)s") -> str:
+    """SELECT the ids of the live networks of the police zone `zone` (a parameter)."""
+    return f"SELECT n.id FROM areas_network n WHERE {in_police_zone_sql('n', zone=zone)} AND {live_sql('n')}"

@@ -28,10 +28,12 @@ __all__ = [
     "municipality_ids_matching",
     "municipality_join_sql",
     "municipality_nis_join_sql",
+    "network_join_sql",
     "networks_covering_points",
     "networks_near_point",
     "networks_near_points",
     "networks_visible",
+    "police_zone_part",
 ]
 
 
@@ -316,3 +318,38 @@ def municipality_containing_sql(*, point: str, column: str = "nis_code") -> str:
 def municipality_nis_join_sql(*, nis: str) -> str:
     """JOIN the municipality whose NIS code is the expression `nis`, as `m`."""
     return f"JOIN areas_municipality m ON m.nis_code = {nis}"
+
+
+# --- the part of an area inside a police zone ----------------------------------------------------------
+
+
+def police_zone_part(*, area: MultiPolygon, police_zone: PoliceZone) -> tuple[MultiPolygon | None, float]:
+    """The part of `area` (storage CRS) inside the police zone, computed by PostGIS, and the area of the
+    whole in m². A zone without a boundary cannot cut: the area comes back as it is. None: nothing of it
+    lies in the zone."""
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT ST_AsEWKB(CASE WHEN z.boundary IS NULL THEN p.g
+                        ELSE ST_Multi(ST_CollectionExtract(ST_Intersection(p.g, z.boundary), 3)) END),
+                   ST_Area(p.g)
+            FROM areas_policezone z, (SELECT ST_GeomFromEWKB(%s) AS g) p
+            WHERE z.id = %s
+            """,
+            [bytes(area.ewkb), police_zone.pk],
+        )
+        ewkb, whole_m2 = cur.fetchone()
+    part = GEOSGeometry(memoryview(bytes(ewkb))) if ewkb is not None else None
+    if part is None or part.empty:
+        return None, whole_m2
+    if part.srid is None:
+        part.srid = area.srid
+    if not isinstance(part, MultiPolygon):
+        part = MultiPolygon(part, srid=part.srid)
+    return part, whole_m2
+
+
+def network_join_sql(*, on: str, outer: bool = False) -> str:
+    """JOIN areas_network as `n` on the condition `on` (LEFT JOIN when `outer`), for statements of other
+    apps that place their rows in networks."""
+    return f"{'LEFT ' if outer else ''}JOIN areas_network n ON {on}"

@@ -9,7 +9,7 @@ send time, a primary-key lookup per network memoized per distinct array (neighbo
 suspending a network needs no copying.
 """
 
-from areas.rules import in_police_zone_sql, live_sql
+from areas.rules import live_networks_of_zone_sql
 
 __all__ = ["CONTACT_COLUMNS", "contacts_join_sql", "reachable_sql"]
 
@@ -27,15 +27,13 @@ def reachable_sql(*, area: str | None = None, zone: str = "%(zone)s") -> str:
     than the spatial query alone (scripts/bench_alerts.py).
     """
     inside = f"ST_Intersects(m.point, {area}) AND " if area else ""
-    live = f"{in_police_zone_sql('n', zone=zone)} AND {live_sql('n')}"
-    zone_networks = f"SELECT n.id FROM areas_network n WHERE {live}"
     return f"""
     SELECT m.id AS member_id, zn.ids AS network_ids, m.point, m.mobile, m.email, m.language,
            m.quiet_hours_start, m.quiet_hours_end
     FROM members_member m
     CROSS JOIN LATERAL (
         SELECT array_agg(x ORDER BY x) AS ids FROM unnest(m.alert_network_ids) AS x
-        WHERE x IN ({zone_networks})
+        WHERE x IN ({live_networks_of_zone_sql(zone=zone)})
     ) zn
     WHERE {inside}zn.ids IS NOT NULL"""
 

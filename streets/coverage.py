@@ -9,6 +9,7 @@ from django.db import connection
 
 from areas.models import Network
 from areas.rules import border_rule
+from areas.selectors import network_join_sql
 
 from .models import Street
 
@@ -16,14 +17,14 @@ __all__ = ["NumberRange", "StreetCoverage", "network_streets", "streets_coverage
 
 # Per numbered address of the streets: the networks among %(networks)s that cover it, by id, with their
 # kind and whether the address lies inside (not on the edge).
-COVERAGE_SQL = """
+COVERAGE_SQL = f"""
 SELECT a.street_id, a.number, a.house_number,
-       COALESCE(array_agg(n.id ORDER BY n.id) FILTER (WHERE n.id IS NOT NULL), '{}') AS network_ids,
-       COALESCE(array_agg(n.kind ORDER BY n.id) FILTER (WHERE n.id IS NOT NULL), '{}') AS kinds,
+       COALESCE(array_agg(n.id ORDER BY n.id) FILTER (WHERE n.id IS NOT NULL), '{{}}') AS network_ids,
+       COALESCE(array_agg(n.kind ORDER BY n.id) FILTER (WHERE n.id IS NOT NULL), '{{}}') AS kinds,
        COALESCE(array_agg(ST_Contains(n.boundary, a.point) ORDER BY n.id) FILTER (WHERE n.id IS NOT NULL),
-                '{}') AS inside
+                '{{}}') AS inside
 FROM streets_address a
-LEFT JOIN areas_network n ON n.id = ANY(%(networks)s) AND ST_Intersects(n.boundary, a.point)
+{network_join_sql(on="n.id = ANY(%(networks)s) AND ST_Intersects(n.boundary, a.point)", outer=True)}
 WHERE a.street_id = ANY(%(streets)s) AND a.number IS NOT NULL
 GROUP BY a.id
 ORDER BY a.street_id, a.number %% 2, a.number, a.house_number
