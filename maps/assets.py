@@ -16,6 +16,7 @@ from branca.element import Figure
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
+from django.utils.html import escape
 from folium.elements import JSCSSMixin
 
 from .elements import RawHtml
@@ -129,7 +130,5 @@ def standalone_html(m: folium.Map, *, title: str = "") -> str:
     inline_assets(m)
     figure = m.get_root()
     if title:
-        from django.utils.html import escape
-
         figure.title = escape(title)
     return figure.render()

@@ -2,6 +2,7 @@
 
 import json
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from core.geometry import to_wgs84
@@ -92,8 +93,6 @@ def geojson(geom) -> dict | None:
 
 
 def alert_output(alert: Alert, *, delivery_counts: dict | None = None, reactions: int | None = None) -> dict:
-    from django.urls import reverse
-
     circle = None
     if alert.perimeter_kind == Alert.PerimeterKind.CIRCLE and alert.circle_center is not None:
         c = to_wgs84(alert.circle_center)
