@@ -19,11 +19,9 @@ __all__ = [
     "Scope",
     "alert_scope",
     "can_evaluate",
-    "can_manage_areas",
     "can_manage_members",
     "can_see_member",
     "can_see_member_counts",
-    "can_see_proposal",
     "can_send_alerts",
     "can_use_member_admin",
     "can_work_with_tips",
@@ -37,6 +35,7 @@ __all__ = [
     "police_zone_ids",
     "proposal_readers",
     "proposals_scope",
+    "scope_reaches",
     "sees_unpublished_networks",
 ]
 
@@ -50,12 +49,18 @@ class Scope:
     municipalities: frozenset[int] = frozenset()
     networks: frozenset[int] = frozenset()
 
-    @property
-    def empty(self) -> bool:
-        return not (self.everything or self.police_zones or self.municipalities or self.networks)
-
 
 EVERYTHING = Scope(everything=True)
+
+
+def scope_reaches(scope: Scope, network) -> bool:
+    """Whether `network` is among the networks of `scope` (NetworkQuerySet.in_scope, for one network)."""
+    return (
+        scope.everything
+        or network.pk in scope.networks
+        or network.effective_zone_id in scope.police_zones
+        or network.municipality_id in scope.municipalities
+    )
 
 
 def _active(user) -> bool:
@@ -100,24 +105,6 @@ def _coordinates(user, network) -> bool:
 def sees_unpublished_networks(user) -> bool:
     """Staff see unpublished and dissolved networks in every list, map and lookup; others the public ones."""
     return user is not None and user.is_authenticated and user.is_staff
-
-
-def can_manage_areas(user, municipality_id: int) -> bool:
-    """Municipality staff of the municipality and administrators."""
-    if not _active(user):
-        return False
-    return user.is_superuser or municipality_id in municipality_ids(user)
-
-
-def can_see_proposal(user, municipality) -> bool:
-    """Proposals for a new BIN: staff of the municipality, police of its zone, administrators."""
-    if not _active(user):
-        return False
-    return (
-        user.is_superuser
-        or municipality.pk in municipality_ids(user)
-        or (municipality.police_zone_id is not None and municipality.police_zone_id in police_zone_ids(user))
-    )
 
 
 def proposal_readers(municipality) -> list:
@@ -175,13 +162,7 @@ def can_use_member_admin(user) -> bool:
 
 def can_see_member_counts(user, network) -> bool:
     """Counts (no names, no numbers): coordinators, police of the zone, municipality staff, administrators."""
-    if not _active(user):
-        return False
-    if user.is_superuser or _coordinates(user, network):
-        return True
-    return network.effective_zone_id in police_zone_ids(user) or network.municipality_id in municipality_ids(
-        user
-    )
+    return scope_reaches(member_counts_scope(user), network)
 
 
 def member_counts_scope(user) -> Scope:

@@ -36,6 +36,13 @@ def _in(values) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
+def _in_zones(zone_ids) -> Q:
+    zone_ids = list(zone_ids)
+    return Q(police_zone_id__in=zone_ids) | Q(
+        police_zone__isnull=True, municipality__police_zone_id__in=zone_ids
+    )
+
+
 class NetworkQuerySet(models.QuerySet):
     """Networks, filtered by the rules that have a name."""
 

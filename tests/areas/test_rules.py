@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.db import connection
 
-from access.permissions import Scope
+from access.permissions import Scope, scope_reaches
 from areas.models import Network
 from areas.rules import border_rule, exclusive_sql, existing_sql, in_police_zone_sql, live_sql, public_sql
 from tests.factories import NetworkFactory, square
@@ -99,3 +99,16 @@ def test_border_rule():
     # A BIN-Z on its own edge is on the border of nothing but itself.
     assert border_rule([(z, False)]) == [(z, True, ())]
     assert border_rule([]) == []
+
+
+def test_a_scope_reaches_the_same_networks_one_by_one(every_network):
+    one = Network.objects.first()
+    scopes = [
+        Scope(everything=True),
+        Scope(),
+        Scope(police_zones=frozenset({every_network.pk})),
+        Scope(networks=frozenset({one.pk}), municipalities=frozenset({one.municipality_id})),
+    ]
+    for scope in scopes:
+        one_by_one = {n.pk for n in Network.objects.select_related("municipality") if scope_reaches(scope, n)}
+        assert one_by_one == orm_ids(Network.objects.in_scope(scope)), scope
