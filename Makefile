@@ -1,11 +1,15 @@
 # A newcomer needs two commands: `make run` (the service with demo data) and `make test` (the test suite).
-.PHONY: run test stop setup lint bench-import bench-lookup shell
+.PHONY: run test fuzz stop setup lint bench-import bench-lookup shell
 
 run:
 	bash scripts/dev.sh run
 
 test:
 	bash scripts/dev.sh test
+
+# The API fuzzed for longer than `make test` does (README: "Fuzzing the API").
+fuzz:
+	bash scripts/dev.sh fuzz
 
 stop:
 	bash scripts/dev.sh stop

@@ -1,10 +1,12 @@
-"""Who may do what where (roles), and the log of who saw whose personal data."""
+"""Who may do what where (roles), the log of who saw whose personal data, and the log of who was given or
+lost which rights."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["AccessLog", "Role"]
+__all__ = ["AccessLog", "GrantLog", "Role"]
 
 
 class Role(models.Model):
@@ -71,3 +73,45 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} ({self.count})"
+
+
+class GrantLog(models.Model):
+    # Written by the database, not by Python: triggers on the tables that hold rights (access_role, the
+    # coordinators of a network, auth_user's is_staff and is_superuser; access/sql/grant_log.sql) add a row
+    # for every change, whoever makes it: the admin, a service, a management command, a shell, plain SQL.
+    # Who acted comes from the transaction's settings `bin.actor_id` and `bin.via`, set by
+    # access.audit.acting_as (the admin and access.services do); a change made without it has no actor.
+    # Plain ids and names, not foreign keys: the log outlives the accounts it names.
+    """One right given or taken away: a coordinator, a role, staff or superuser status. Never edited."""
+
+    class Action(models.TextChoices):
+        COORDINATOR_ADDED = "coordinator_added", _("coordinator added")
+        COORDINATOR_REMOVED = "coordinator_removed", _("coordinator removed")
+        ROLE_GRANTED = "role_granted", _("role granted")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        ROLE_REVOKED = "role_revoked", _("role revoked")
+        STAFF_GRANTED = "staff_granted", _("staff status granted")
+        STAFF_REVOKED = "staff_revoked", _("staff status revoked")
+        SUPERUSER_GRANTED = "superuser_granted", _("superuser status granted")
+        SUPERUSER_REVOKED = "superuser_revoked", _("superuser status revoked")
+
+    at = models.DateTimeField(_("when"), db_default=Now(), db_index=True)
+    action = models.CharField(_("what"), max_length=24, choices=Action.choices)
+    user_id = models.BigIntegerField(_("account id"), db_index=True)
+    username = models.CharField(_("account"), max_length=150, blank=True)
+    actor_id = models.BigIntegerField(_("changed by (id)"), null=True, blank=True)
+    actor_name = models.CharField(_("changed by"), max_length=150, blank=True)
+    via = models.CharField(_("through"), max_length=60, blank=True)
+    role_kind = models.CharField(_("role"), max_length=12, blank=True)
+    network_id = models.BigIntegerField(_("network id"), null=True, blank=True)
+    police_zone_id = models.BigIntegerField(_("police zone id"), null=True, blank=True)
+    municipality_id = models.BigIntegerField(_("municipality id"), null=True, blank=True)
+    before = models.CharField(_("before"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("grant log entry")
+        verbose_name_plural = _("grant log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.username}"

@@ -4,7 +4,9 @@ map pages ask here and decide nothing themselves.
 Who there is: anonymous · member (through a signed link, no account) · coordinator (the networks whose
 coordinators name them) · police officer (one police zone per role) · municipality staff (one municipality
 per role) · administrator (an active superuser). Staff status alone grants nothing but the sight of
-unpublished networks.
+unpublished networks and the admin's door: access.services sets it with a municipality role, and what the
+admin then shows is decided here (admin_scope). Django's model permissions and groups grant nothing
+(access.backends); only administrators grant rights (can_grant_rights), and the database logs every grant.
 
 Decisions about one object are `can_*` functions returning a bool. Decisions about many come as a `Scope`:
 what a user's roles reach (everything, or these zones, municipalities, networks), which the selectors turn
@@ -13,12 +15,18 @@ into a query with the areas app's rules (`NetworkQuerySet.in_scope`).
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from .models import Role
 
 __all__ = [
     "Scope",
+    "admin_scope",
     "alert_scope",
+    "can_admin_in_municipality",
+    "can_delete_networks",
     "can_evaluate",
+    "can_grant_rights",
     "can_manage_members",
     "can_see_member",
     "can_see_member_counts",
@@ -32,6 +40,7 @@ __all__ = [
     "is_police",
     "member_counts_scope",
     "municipality_ids",
+    "must_use_two_factor",
     "police_zone_ids",
     "proposal_readers",
     "proposals_scope",
@@ -176,6 +185,51 @@ def member_counts_scope(user) -> Scope:
     )
 
 
+# --- the admin and the rights it grants ----------------------------------------------------------------
+
+
+def can_grant_rights(user) -> bool:
+    """Roles, the coordinators of a network, its police zone and police contact, staff and superuser
+    status: administrators only (access.services; the database logs each change in access.GrantLog)."""
+    return is_administrator(user)
+
+
+def admin_scope(user) -> Scope:
+    """What `user` works on in the admin: everything (administrators); the networks and proposals of their
+    municipalities (municipality staff, once staff status lets them in); nothing (anyone else). Members'
+    data is not in it: can_use_member_admin."""
+    if is_administrator(user):
+        return EVERYTHING
+    if not (_active(user) and user.is_staff):
+        return Scope()
+    return Scope(municipalities=frozenset(municipality_ids(user)))
+
+
+def can_admin_in_municipality(user, municipality_id: int | None = None) -> bool:
+    """The admin's networks and proposals of a municipality (view, add, change): administrators and its
+    municipality staff. `municipality_id` None: whether the pages open at all (for someone)."""
+    scope = admin_scope(user)
+    if scope.everything:
+        return True
+    return bool(scope.municipalities) if municipality_id is None else municipality_id in scope.municipalities
+
+
+def can_delete_networks(user) -> bool:
+    """Deleting a network deletes its memberships: administrators only (others set it dissolved)."""
+    return is_administrator(user)
+
+
+# --- authentication ------------------------------------------------------------------------------------
+
+
+def must_use_two_factor(user) -> bool:
+    """Whether a login of `user` needs a second factor (TOTP) besides the password: administrators, staff,
+    police and municipality staff, when settings.BIN_2FA_REQUIRED says so (production)."""
+    if not settings.BIN_2FA_REQUIRED or not _active(user):
+        return False
+    return user.is_superuser or user.is_staff or bool(police_zone_ids(user)) or bool(municipality_ids(user))
+
+
 # --- alerts --------------------------------------------------------------------------------------------
 
 
@@ -209,3 +263,40 @@ def can_evaluate(user, police_zone) -> bool:
 def can_work_with_tips(user) -> bool:
     """The library of preventive tips: police and municipality staff read and edit it, and administrators."""
     return is_administrator(user) or bool(police_zone_ids(user)) or bool(municipality_ids(user))
+
+
+# --- tips and previews (alerts) ------------------------------------------------------------------------
+# The tip library has a shelf per police zone, which the zone's police write, and a national shelf (tips
+# without a zone), which only administrators write. Whoever works with tips (can_work_with_tips) reads the
+# national shelf and the shelves of their zones: police their police zones', municipality staff the zones
+# of their municipalities'. An alert carries a tip of its own zone or a national one
+# (alerts.models.TipQuerySet.usable_in). The preview of an alert's reach is the zone's police's
+# (can_send_alerts); nobody sees its counts below BIN_PREVIEW_MIN_COUNT, and only administrators read the
+# log of who previewed what.
+
+__all__ += ["can_audit_previews", "can_edit_tip", "tips_scope"]
+
+
+def tips_scope(user) -> Scope:
+    """The police zones whose own tips `user` reads, besides the national ones: their police zones and the
+    zones of their municipalities (Scope.municipalities); every zone for administrators."""
+    if is_administrator(user):
+        return EVERYTHING
+    if not can_work_with_tips(user):
+        return Scope()
+    return Scope(
+        police_zones=frozenset(police_zone_ids(user)), municipalities=frozenset(municipality_ids(user))
+    )
+
+
+def can_edit_tip(user, police_zone_id: int | None) -> bool:
+    """Writing a tip (adding, changing, retiring it) of police zone `police_zone_id`: its police and
+    administrators; a national tip (None): administrators only. Municipality staff read tips only."""
+    if is_administrator(user):
+        return True
+    return police_zone_id is not None and police_zone_id in police_zone_ids(user)
+
+
+def can_audit_previews(user) -> bool:
+    """The log of alert previews (who looked at the reach of which perimeter): administrators only."""
+    return is_administrator(user)

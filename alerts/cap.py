@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.geometry import to_wgs84
 
 from .models import Alert, Category
+from .texts import xml_safe
 
 __all__ = ["CAP_NS", "alert_cap_xml"]
 
@@ -52,14 +53,16 @@ def _ring_text(ring) -> str:
 
 
 def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
-    """The CAP 1.2 XML of `alert`; the instruction is the tip in `language` (nl, fr, de)."""
+    """The CAP 1.2 XML of `alert`; the instruction is the tip as sent, in `language` (nl, fr, de)."""
     language = language if language in CAP_LANGUAGE else "nl"
     ET.register_namespace("", CAP_NS)
 
     def sub(parent, tag, text=None):
         el = ET.SubElement(parent, f"{{{CAP_NS}}}{tag}")
         if text is not None:
-            el.text = str(text)
+            # ElementTree writes control characters as they are, and the document is then not XML.
+            # New texts cannot hold them (texts.text_checked); older ones and imported names lose them.
+            el.text = xml_safe(str(text))
         return el
 
     root = ET.Element(f"{{{CAP_NS}}}alert")
@@ -108,11 +111,12 @@ def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
         sub(info, "severity", "Moderate" if urgent else "Minor")
     sub(info, "certainty", "Observed")
     sub(info, "senderName", str(alert.police_zone))
-    headline = alert.message.strip().splitlines()[0] if alert.message.strip() else ""
+    message = xml_safe(alert.message).strip()
+    headline = message.splitlines()[0] if message else ""
     sub(info, "headline", headline[:160])
-    sub(info, "description", alert.message)
-    if alert.tip is not None:
-        sub(info, "instruction", alert.tip.text_for(language))
+    sub(info, "description", message)
+    if alert.has_tip:  # the tip as it was sent
+        sub(info, "instruction", alert.tip_text_for(language))
 
     area = sub(info, "area")
     sub(area, "areaDesc", f"Alert perimeter in police zone {alert.police_zone}")

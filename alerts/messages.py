@@ -123,8 +123,8 @@ def sms_text(alert: Alert, language: str, link: str) -> str:
     language = member_language(language)
     with translation.override(language):
         parts = [f"{_prefix(alert)} ({Category(alert.category).label}): {alert.message.strip()}"]
-        if alert.tip is not None:
-            parts.append(_("Tip: %(tip)s") % {"tip": alert.tip.text_for(language)})
+        if alert.has_tip:  # the copy the alert keeps, not the tip as it reads now
+            parts.append(_("Tip: %(tip)s") % {"tip": alert.tip_text_for(language)})
         parts.append(_("React: %(link)s") % {"link": link})
     return "\n".join(parts)
 
@@ -136,8 +136,8 @@ def email_subject_body(alert: Alert, language: str, link: str) -> tuple[str, str
         category = Category(alert.category).label
         subject = f"{_prefix(alert)}: {category}"
         lines = [alert.message.strip(), ""]
-        if alert.tip is not None:
-            lines += [_("Tip: %(tip)s") % {"tip": alert.tip.text_for(language)}, ""]
+        if alert.has_tip:
+            lines += [_("Tip: %(tip)s") % {"tip": alert.tip_text_for(language)}, ""]
         if alert.msg_type == Alert.MsgType.FEEDBACK and alert.outcome:
             lines += [_("Outcome: %(outcome)s") % {"outcome": alert.outcome}, ""]
         lines += [

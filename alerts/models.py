@@ -5,11 +5,21 @@ import uuid
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Network, PoliceZone
 
-__all__ = ["Alert", "AlertAuditLog", "Category", "Delivery", "Reaction", "ReactionNotice", "Tip"]
+__all__ = [
+    "Alert",
+    "AlertAuditLog",
+    "AlertPreviewLog",
+    "Category",
+    "Delivery",
+    "Reaction",
+    "ReactionNotice",
+    "Tip",
+]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -25,9 +35,30 @@ class Category(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Tip(models.Model):
-    """A preventive tip from the library, in Dutch, French and German; police and municipalities edit it."""
+class TipQuerySet(models.QuerySet):
+    def usable_in(self, *police_zone_ids: int):
+        """The tips an alert of these police zones may carry: active, a zone's own or a national one."""
+        return self.filter(active=True).filter(
+            Q(police_zone__isnull=True) | Q(police_zone_id__in=police_zone_ids)
+        )
 
+
+class Tip(models.Model):
+    # The library has two shelves: each police zone's own tips, which its police write, and the national
+    # tips (no zone), which only administrators write (access.permissions.can_edit_tip). An officer picks
+    # from their zone's and the national tips; the alert keeps a copy of the text (Alert.tip_text_*), so
+    # that editing a tip changes nothing already sent.
+    """A preventive tip from the library, in Dutch, French and German."""
+
+    police_zone = models.ForeignKey(
+        PoliceZone,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tips",
+        verbose_name=_("police zone"),
+        help_text=_("Empty: a national tip, which only administrators edit."),
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("title"), max_length=200)
     text_nl = models.TextField(_("text (Dutch)"))
@@ -39,6 +70,8 @@ class Tip(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = TipQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "title"]
@@ -93,6 +126,13 @@ class Alert(models.Model):
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     message = models.TextField(_("message"))
     tip = models.ForeignKey(Tip, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The tip as it was when the alert was sent, in every language: what the messages, the reaction page
+    # and the CAP export say, whatever becomes of the tip afterwards (messages held for quiet hours are
+    # composed hours later). Empty without a tip.
+    tip_title = models.CharField(_("tip"), max_length=200, blank=True)
+    tip_text_nl = models.TextField(_("tip (Dutch)"), blank=True)
+    tip_text_fr = models.TextField(_("tip (French)"), blank=True)
+    tip_text_de = models.TextField(_("tip (German)"), blank=True)
     location = models.PointField(_("incident location"), srid=SRID)
     perimeter = models.MultiPolygonField(_("perimeter"), srid=SRID)
     perimeter_kind = models.CharField(max_length=8, choices=PerimeterKind.choices)
@@ -118,6 +158,21 @@ class Alert(models.Model):
     @property
     def root(self) -> "Alert":
         return self.references if self.references_id else self
+
+    @property
+    def has_tip(self) -> bool:
+        return bool(self.tip_text_nl)
+
+    def tip_text_for(self, language: str) -> str:
+        """The copied tip in `language` (nl, fr, de), Dutch when that translation is missing."""
+        return getattr(self, f"tip_text_{language}", "") or self.tip_text_nl
+
+    def tip_copy(self, tip: Tip | None) -> None:
+        """Keep `tip`'s title and texts on the alert (all empty for None); the caller saves."""
+        self.tip = tip
+        self.tip_title = tip.title if tip else ""
+        for language in ("nl", "fr", "de"):
+            setattr(self, f"tip_text_{language}", getattr(tip, f"text_{language}") if tip else "")
 
 
 class Delivery(models.Model):
@@ -251,3 +306,31 @@ class AlertAuditLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.alert_id} → {self.recipients}"
+
+
+class AlertPreviewLog(models.Model):
+    # Every preview an officer asks for: who, when, which perimeter (as clipped to the zone) and the counts
+    # as they were shown (alerts.preview). A preview shows no member, but a series of them around one house
+    # is how someone would try to find out whether it has a member: this is where that shows.
+    """Who previewed the reach of which perimeter, and what they were shown. Holds no member data."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    police_zone = models.ForeignKey(PoliceZone, on_delete=models.CASCADE, related_name="+")
+    perimeter = models.MultiPolygonField(srid=SRID)
+    area_m2 = models.FloatField(_("area (m²)"))
+    urgency = models.CharField(max_length=10, choices=Alert.Urgency.choices)
+    # The counts as shown: exact numbers, "<k" below the threshold, null where withheld.
+    shown = models.JSONField(default=dict)
+    # False: the same perimeter and urgency as a preview of the same officer within the hour (the message
+    # or the tip changed), which tells nothing new and does not count against the limit.
+    counted = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("alert preview log entry")
+        verbose_name_plural = _("alert preview log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.police_zone_id} {self.area_m2:.0f} m²"

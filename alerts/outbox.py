@@ -171,7 +171,8 @@ def deliveries_process(ids: list[int], *, eager: bool = False) -> ProcessResult:
 def _load_alerts(alert_ids: set[int], cache: dict[int, Alert]) -> None:
     missing = alert_ids - cache.keys()
     if missing:
-        cache.update(Alert.objects.select_related("tip").in_bulk(list(missing)))
+        # The texts come from the alert alone (its tip is a copy), whenever the delivery goes out.
+        cache.update(Alert.objects.in_bulk(list(missing)))
 
 
 def _send_claimed(

@@ -99,6 +99,30 @@ def _explain_invalid(valid_reason: str) -> str:
     return text % {"reason": reason, "lon": x, "lat": y}
 
 
+def _check_crs(crs) -> None:
+    """RFC 7946 dropped `crs`; an old-style named one (or a bare name) is accepted when it says WGS 84
+    (CRS84 or 4326). Any other shape of the member is refused with a message, never read blindly."""
+    if not crs:
+        return
+    if isinstance(crs, str):
+        name = crs
+    else:
+        properties = crs.get("properties") if isinstance(crs, dict) else None
+        name = properties.get("name") if isinstance(properties, dict) else None
+    if not isinstance(name, str):
+        raise ValidationError(
+            _(
+                'The perimeter\'s "crs" is not a named CRS ({"type": "name", "properties": {"name": …}}); '
+                "leave it out: GeoJSON coordinates are WGS 84 longitude/latitude (RFC 7946)."
+            )
+        )
+    if not re.search(r"(CRS84|4326)$", name):
+        raise ValidationError(
+            _("GeoJSON coordinates are WGS 84 longitude/latitude (RFC 7946); this one declares %(crs)s.")
+            % {"crs": name[:100]}
+        )
+
+
 def perimeter_from_geojson(data) -> Perimeter:
     """A GeoJSON Polygon or MultiPolygon (or a Feature holding one) in EPSG:4326 → a checked Perimeter."""
     if isinstance(data, str):
@@ -106,6 +130,8 @@ def perimeter_from_geojson(data) -> Perimeter:
             data = json.loads(data)
         except ValueError as exc:
             raise ValidationError(_("The perimeter is not valid JSON: %(error)s.") % {"error": exc}) from exc
+        except RecursionError as exc:  # a string of JSON nested thousands deep
+            raise ValidationError(_("The perimeter is nested too deeply.")) from exc
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = data.get("geometry")
     if not isinstance(data, dict) or data.get("type") not in ("Polygon", "MultiPolygon"):
@@ -113,14 +139,7 @@ def perimeter_from_geojson(data) -> Perimeter:
         raise ValidationError(
             _("The perimeter must be a GeoJSON Polygon or MultiPolygon, got %(type)s.") % {"type": got}
         )
-    crs = data.get("crs")
-    if crs:
-        name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else str(crs)
-        if not re.search(r"(CRS84|4326)$", name):
-            raise ValidationError(
-                _("GeoJSON coordinates are WGS 84 longitude/latitude (RFC 7946); this one declares %(crs)s.")
-                % {"crs": name}
-            )
+    _check_crs(data.get("crs"))
     coords = data.get("coordinates")
     polygons = [coords] if data["type"] == "Polygon" else coords
     if (

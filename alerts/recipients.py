@@ -112,13 +112,16 @@ class Preview:
     channels: dict[str, int] = field(default_factory=dict)  # sms, email
     no_contact: int = 0  # members inside with neither a mobile number nor an e-mail address
     deferred: int = 0  # non-urgent messages held until the end of the member's quiet hours
-    networks: list[dict] = field(default_factory=list)  # per BIN: id, name, slug, kind, total, sms, email
+    # Per BIN: id, name, slug, kind, total, sms, email; every live network of the zone that the perimeter
+    # touches (0 when it reaches none of its members) and every network it reaches.
+    networks: list[dict] = field(default_factory=list)
 
 
 def recipients_preview(
     *, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime | None = None
 ) -> Preview:
-    """How many members a perimeter reaches, per BIN and per channel, in one statement; no names."""
+    """How many members a perimeter reaches, per BIN and per channel; no names. The exact counts: what the
+    police are shown of them is alerts.preview's."""
     params = recipients_params(
         police_zone_id=police_zone_id, perimeter=perimeter, urgent=urgent, now=now or timezone.now()
     )
@@ -148,8 +151,13 @@ def recipients_preview(
         else:
             preview.deferred = count
     preview.total = sum(preview.channels.values())
+    # Every live network of the zone the perimeter touches has its row, reached or not: which rows there
+    # are then follows from the map, not from where members live (alerts.preview hides the small counts).
+    touched = Network.objects.live().in_police_zones([police_zone_id]).filter(boundary__intersects=perimeter)
+    for nid in touched.values_list("pk", flat=True):
+        per_network.setdefault(nid, {"sms": 0, "email": 0})
     networks = Network.objects.in_bulk(list(per_network))
-    for nid, counts in sorted(per_network.items(), key=lambda kv: networks[kv[0]].name):
+    for nid, counts in sorted(per_network.items(), key=lambda kv: (networks[kv[0]].name, kv[0])):
         n = networks[nid]
         preview.networks.append(
             {

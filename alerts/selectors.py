@@ -1,5 +1,6 @@
-"""Reads for alerts: which alerts a user sees, clipping a perimeter to the zone, an alert's thread with what
-came back, the alerts of a period. Who an alert reaches is in recipients.py, the statistics in statistics.py.
+"""Reads for alerts: which alerts and tips a user sees, clipping a perimeter to the zone, an alert's thread
+with what came back, the alerts of a period. Who an alert reaches is in recipients.py, the statistics in
+statistics.py.
 """
 
 import json
@@ -10,11 +11,11 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import MultiPolygon
 from django.db.models import Count, Q, QuerySet
 
-from access.permissions import alert_scope
+from access.permissions import alert_scope, tips_scope
 from areas.models import Network, PoliceZone
 from areas.selectors import police_zone_part
 
-from .models import Alert, Delivery, Reaction
+from .models import Alert, Delivery, Reaction, Tip
 from .statistics import period_bounds
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "alerts_in_period",
     "alerts_visible",
     "perimeter_clip",
+    "tips_for_alert",
+    "tips_visible",
 ]
 
 # Six decimals of a degree are 0.11 m: finer than any map shows an incident.
@@ -34,6 +37,26 @@ def alerts_visible(*, user) -> QuerySet[Alert]:
     qs = Alert.objects.select_related("police_zone", "tip", "references").order_by("-created")
     scope = alert_scope(user)
     return qs if scope.everything else qs.filter(police_zone_id__in=scope.police_zones)
+
+
+def tips_visible(*, user) -> QuerySet[Tip]:
+    """The tips `user` reads (access.permissions.tips_scope): the national ones and their zones' own."""
+    qs = Tip.objects.select_related("police_zone")
+    scope = tips_scope(user)
+    if scope.everything:
+        return qs
+    if not scope.police_zones and not scope.municipalities:
+        return qs.none()
+    return qs.filter(
+        Q(police_zone__isnull=True)
+        | Q(police_zone_id__in=scope.police_zones)
+        | Q(police_zone__municipalities__in=scope.municipalities)
+    ).distinct()
+
+
+def tips_for_alert(*, police_zone_id: int) -> QuerySet[Tip]:
+    """The tips an officer may put in an alert of the zone: its own and the national ones, active."""
+    return Tip.objects.usable_in(police_zone_id).order_by("category", "title", "pk")
 
 
 @dataclass

@@ -3,6 +3,7 @@
 One function per operation; the API, the officer's page and the tests all call these.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -16,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from access.permissions import alert_scope, can_send_alerts, is_police
 from areas.models import PoliceZone
+from members.models import Membership
 
 from .models import Alert, AlertAuditLog, Category, Delivery, Reaction, ReactionNotice, Tip
 from .perimeter import Perimeter, perimeter_from_circle, perimeter_from_geojson, point_from_lonlat
 from .recipients import FOLLOW_UP_RECIPIENTS, RECIPIENTS, recipients_params
 from .selectors import perimeter_clip
 from .tasks import deliveries_enqueue, notify_coordinators
+from .texts import text_checked
 
 __all__ = [
     "AlertInput",
@@ -30,6 +33,8 @@ __all__ = [
     "alert_prepare",
     "alert_send",
     "reaction_link_expired",
+    "reaction_link_gone",
+    "reaction_link_gone_message",
     "reaction_record",
 ]
 
@@ -74,26 +79,12 @@ def _zone_for(*, user, police_zone_id: int | None, probe: Point) -> PoliceZone:
     raise ValidationError({"police_zone": _("Say for which police zone you send this alert (police_zone).")})
 
 
-def _message_checked(*, message: str | None, max_chars: int | None = None) -> str:
-    """The message without surrounding blanks; ValidationError when it is empty or over `max_chars`."""
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError({"message": _("The message is empty.")})
-    if max_chars is not None and len(message) > max_chars:
-        raise ValidationError(
-            {
-                "message": _("The message has %(n)s characters; the limit is %(limit)s.")
-                % {"n": len(message), "limit": max_chars}
-            }
-        )
-    return message
-
-
-def _tip_checked(*, tip_id: int | None) -> Tip | None:
-    """The active tip `tip_id`, None when none is asked for; ValidationError when there is no such tip."""
+def _tip_checked(*, tip_id: int | None, police_zone_id: int) -> Tip | None:
+    """The tip `tip_id` for an alert of the zone (active, the zone's own or a national one), None when none
+    is asked for; ValidationError when there is no such tip, another zone's tip included."""
     if tip_id is None:
         return None
-    tip = Tip.objects.filter(pk=tip_id, active=True).first()
+    tip = Tip.objects.usable_in(police_zone_id).filter(pk=tip_id).first()
     if tip is None:
         raise ValidationError({"tip": _("No such tip.")})
     return tip
@@ -128,12 +119,29 @@ def _incident_point(*, location, perimeter: Perimeter) -> Point:
 
 def _perimeter_in_zone(*, perimeter: Perimeter, zone: PoliceZone) -> tuple[Perimeter, float, list[str]]:
     """The perimeter clipped to the zone, the fraction of it cut off and the warning that says so;
-    PermissionDenied when nothing of it lies in the zone."""
+    PermissionDenied when nothing of it lies in the zone, ValidationError when what lies in it is smaller
+    than BIN_ALERT_MIN_AREA_M2 (a perimeter around one house would tell whether it has a member)."""
     clipped = perimeter_clip(perimeter=perimeter.geom, police_zone=zone)
     if clipped.geom is None:
         raise PermissionDenied(
             _("The perimeter lies entirely outside police zone %(zone)s: you cannot alert anyone there.")
             % {"zone": zone}
+        )
+    minimum = settings.BIN_ALERT_MIN_AREA_M2
+    if clipped.kept_m2 < minimum:
+        raise ValidationError(
+            {
+                "perimeter": _(
+                    "The perimeter covers %(area)s m² inside police zone %(zone)s; it must cover at least "
+                    "%(minimum)s m² (a circle of %(radius)s m radius)."
+                )
+                % {
+                    "area": f"{clipped.kept_m2:,.0f}",
+                    "zone": zone,
+                    "minimum": f"{minimum:,.0f}",
+                    "radius": f"{(minimum / math.pi) ** 0.5:.0f}",
+                }
+            }
         )
     warnings = []
     fraction = clipped.clipped_fraction
@@ -171,15 +179,15 @@ def alert_prepare(
     """Check an alert's input, find the officer's zone, clip the perimeter to it; raise if anything is off."""
     if not is_police(user):
         raise PermissionDenied(_("Only police officers send alerts."))
-    message = _message_checked(message=message, max_chars=settings.BIN_ALERT_MAX_MESSAGE_CHARS)
+    message = text_checked(message)
     if category not in Category.values:
         raise ValidationError({"category": _("Unknown category %(c)r.") % {"c": category}})
     if urgency not in Alert.Urgency.values:
         raise ValidationError({"urgency": _("Urgency is 'urgent' or 'non_urgent'.")})
     perimeter = _perimeter_from_input(polygon=polygon, center=center, radius_m=radius_m)
     point = _incident_point(location=location, perimeter=perimeter)
-    tip = _tip_checked(tip_id=tip_id)
     zone = _zone_for(user=user, police_zone_id=police_zone_id, probe=point)
+    tip = _tip_checked(tip_id=tip_id, police_zone_id=zone.pk)
     perimeter, fraction, warnings = _perimeter_in_zone(perimeter=perimeter, zone=zone)
     return AlertInput(
         police_zone=zone,
@@ -195,14 +203,13 @@ def alert_prepare(
 
 
 def alert_create(*, user, data: AlertInput) -> Alert:
-    """Store a prepared alert as a draft."""
-    return Alert.objects.create(
+    """Store a prepared alert as a draft, with a copy of its tip."""
+    alert = Alert(
         police_zone=data.police_zone,
         created_by=user,
         category=data.category,
         urgency=data.urgency,
         message=data.message,
-        tip=data.tip,
         location=data.location,
         perimeter=data.perimeter.geom,
         perimeter_kind=data.perimeter.kind,
@@ -210,6 +217,9 @@ def alert_create(*, user, data: AlertInput) -> Alert:
         circle_radius_m=data.perimeter.radius_m,
         clipped_fraction=data.clipped_fraction,
     )
+    alert.tip_copy(data.tip)
+    alert.save()
+    return alert
 
 
 _INSERT = """
@@ -263,6 +273,13 @@ def alert_send(*, alert: Alert, user) -> Alert:
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != Alert.Status.DRAFT or locked.msg_type != Alert.MsgType.ALERT:
             raise ValidationError(_("This alert was already sent; it is not sent again."))
+        current = Tip.objects.usable_in(locked.police_zone_id).filter(pk=locked.tip_id).first()
+        if current is not None:
+            # The tip as it reads now that the alert goes out (a draft may have waited; a tip retired
+            # meanwhile leaves the draft's copy): from here on the messages use this copy, whatever is
+            # done to the tip.
+            locked.tip_copy(current)
+            locked.save(update_fields=["tip", "tip_title", "tip_text_nl", "tip_text_fr", "tip_text_de"])
         params = recipients_params(
             police_zone_id=locked.police_zone_id,
             perimeter=locked.perimeter,
@@ -291,13 +308,14 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
     original = original.root
     if not can_send_alerts(user, original.police_zone_id):
         raise PermissionDenied(_("You do not send alerts for this police zone."))
-    message = _message_checked(message=message)
+    # The same limits as the alert's own message (text_checked): length and control characters.
+    message = text_checked(message)
     if msg_type not in (Alert.MsgType.UPDATE, Alert.MsgType.CANCEL, Alert.MsgType.FEEDBACK):
         raise ValidationError({"msg_type": _("A follow-up is an update, a cancel or feedback.")})
-    outcome = (outcome or "").strip()
+    outcome = text_checked(outcome, field="outcome", required=False)
     if msg_type == Alert.MsgType.FEEDBACK and not outcome:
         raise ValidationError({"outcome": _("Say what the outcome was.")})
-    tip = _tip_checked(tip_id=tip_id)
+    tip = _tip_checked(tip_id=tip_id, police_zone_id=original.police_zone_id)
     with transaction.atomic():
         original = Alert.objects.select_for_update().get(pk=original.pk)
         if original.status == Alert.Status.DRAFT:
@@ -308,7 +326,7 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
         if original.status == Alert.Status.CANCELLED and msg_type != Alert.MsgType.FEEDBACK:
             raise ValidationError(_("This alert was cancelled; only the feedback can still be sent."))
         urgency = Alert.Urgency.NON_URGENT if msg_type == Alert.MsgType.FEEDBACK else original.urgency
-        follow_up = Alert.objects.create(
+        follow_up = Alert(
             police_zone_id=original.police_zone_id,
             created_by=user,
             msg_type=msg_type,
@@ -316,10 +334,11 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
             category=original.category,
             urgency=urgency,
             message=message,
-            tip=tip,
             outcome=outcome if msg_type == Alert.MsgType.FEEDBACK else "",
             **{name: getattr(original, name) for name in _AREA_FIELDS},
         )
+        follow_up.tip_copy(tip)
+        follow_up.save()
         if msg_type == Alert.MsgType.CANCEL:
             # Messages of the original still waiting (quiet hours, retries) are not sent any more, and
             # the people who never got the alert do not get its cancellation either.
@@ -344,19 +363,42 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
     return follow_up
 
 
+def reaction_link_gone_message() -> str:
+    """What a reaction link of a member who left or was erased says (reaction_link_gone)."""
+    return _(
+        "This link no longer works: you are no longer a member of the neighbourhood information network "
+        "this message was sent to. In an emergency call 112, or 101 for the police."
+    )
+
+
 def reaction_link_expired(alert: Alert) -> bool:
     """A reaction link works for BIN_REACTION_LINK_DAYS after its alert went out."""
     limit = timezone.now() - timedelta(days=settings.BIN_REACTION_LINK_DAYS)
     return alert.sent_at is None or alert.sent_at < limit
 
 
+def reaction_link_gone(delivery: Delivery) -> bool:
+    """A reaction link stops working once its member was erased (the delivery lost them) or left: no
+    approved membership is left in the networks through which the message reached them."""
+    if delivery.member_id is None:
+        return True
+    return not Membership.objects.filter(
+        member_id=delivery.member_id,
+        network_id__in=delivery.network_ids,
+        status=Membership.Status.APPROVED,
+    ).exists()
+
+
 def reaction_record(*, delivery: Delivery, kind: str, text: str = "", observed_at=None) -> Reaction:
-    """A member's reaction through the link of `delivery`; tells coordinators once per alert and network."""
+    """A member's reaction through the link of `delivery`; tells coordinators once per alert and network.
+    ValidationError when the link expired or its member left or was erased: nothing is stored then."""
     if reaction_link_expired(delivery.alert):
         raise ValidationError(
             _("This link has expired: reactions are taken for %(days)s days.")
             % {"days": settings.BIN_REACTION_LINK_DAYS}
         )
+    if reaction_link_gone(delivery):
+        raise ValidationError(reaction_link_gone_message())
     text = (text or "").strip()
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Choose 'seen' or 'I saw something'.")})

@@ -16,7 +16,7 @@ from members.models import Member
 
 from .messages import member_language, reaction_token_delivery_id
 from .models import Alert, Category, Delivery, Reaction, Tip
-from .services import reaction_link_expired, reaction_record
+from .services import reaction_link_expired, reaction_link_gone, reaction_link_gone_message, reaction_record
 
 __all__ = ["alert_new", "alert_react"]
 
@@ -37,7 +37,9 @@ def alert_new(request):
             "zones": zone_qs.order_by("name"),
             "categories": Category.choices,
             "urgencies": Alert.Urgency.choices,
-            "tips": Tip.objects.filter(active=True),
+            # The national tips and those of the officer's zones (an alert of a zone carries its own or
+            # a national one: alert_prepare checks).
+            "tips": Tip.objects.usable_in(*zone_qs.values_list("pk", flat=True)),
             "max_radius": int(settings.BIN_ALERT_MAX_RADIUS_M),
         },
     )
@@ -60,7 +62,7 @@ def alert_react(request, token: str):
     """A member reacts to one message: "seen", or "I saw something" with what and when."""
     delivery_id = reaction_token_delivery_id(token)
     delivery = (
-        Delivery.objects.select_related("alert__tip", "alert__references").filter(pk=delivery_id).first()
+        Delivery.objects.select_related("alert__references").filter(pk=delivery_id).first()
         if delivery_id
         else None
     )
@@ -73,11 +75,15 @@ def alert_react(request, token: str):
             Member.objects.filter(pk=delivery.member_id).values_list("language", flat=True).first() or "nl"
         )
     with translation.override(language):
+        if reaction_link_gone(delivery):
+            # The member left or was erased: nothing of the alert is shown, nothing is taken.
+            context = {"message": reaction_link_gone_message()}
+            return render(request, "alerts/react_gone.html", context, status=410)
         expired = reaction_link_expired(alert)
         context = {
             "alert": alert,
             "category": Category(alert.category).label,
-            "tip": alert.tip.text_for(language) if alert.tip else "",
+            "tip": alert.tip_text_for(language),  # as the alert was sent
             "expired": expired,
             "done": None,
         }

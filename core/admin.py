@@ -5,7 +5,8 @@ __all__ = ["ReadOnlyAdminMixin"]
 
 class ReadOnlyAdminMixin:
     """For records only the services write (logs, the alert outbox): the admin shows them, nobody adds,
-    changes or deletes one there. It goes before ModelAdmin: `class X(ReadOnlyAdminMixin, ModelAdmin)`."""
+    changes or deletes one there. It goes first, before the mixin that says who may see them (access.admin)
+    and ModelAdmin: `class X(ReadOnlyAdminMixin, AdministratorsOnlyAdminMixin, ModelAdmin)`."""
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,18 @@ from rest_framework import exceptions, permissions
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-__all__ = ["CSVRenderer", "RulePermission", "api_exception_handler", "request_data"]
+__all__ = ["CSVRenderer", "RulePermission", "api_exception_handler", "ascii_int", "request_data"]
+
+# More digits than a 64-bit integer has: no id, number or code of this service.
+_MAX_DIGITS = 18
+
+
+def ascii_int(text: str) -> int | None:
+    """`text` as a non-negative integer when it is 1-18 ASCII digits, else None. str.isdigit() is no test:
+    "²" and "٣" pass it (int() then fails or reads Arabic-Indic digits), and int() of 5,000 digits raises."""
+    if 0 < len(text) <= _MAX_DIGITS and text.isascii() and text.isdigit():
+        return int(text)
+    return None
 
 
 def api_exception_handler(exc, context):

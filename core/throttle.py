@@ -21,6 +21,7 @@ __all__ = [
     "PROPOSE_IP",
     "REACTION_TOKEN",
     "Limit",
+    "alert_preview_limits",
     "client_address",
     "form_over_limit",
     "throttle_check",
@@ -45,6 +46,16 @@ LINK_EMAIL = Limit("link-email", 3, HOUR)
 PROPOSE_IP = Limit("propose-ip", 5, HOUR)
 # One reaction link belongs to one message: "seen" and a few observations.
 REACTION_TOKEN = Limit("reaction-token", 20, HOUR)
+
+
+def alert_preview_limits() -> list[Limit]:
+    """An officer's previews of new alert perimeters (alerts/preview.py), per user: drawing and editing a
+    perimeter asks for one per change; probing where members live asks for many. BIN_PREVIEW_PER_HOUR and
+    BIN_PREVIEW_PER_DAY, read when asked so that a test can change them."""
+    return [
+        Limit("alert-preview-hour", settings.BIN_PREVIEW_PER_HOUR, HOUR),
+        Limit("alert-preview-day", settings.BIN_PREVIEW_PER_DAY, 24 * HOUR),
+    ]
 
 
 def client_address(request) -> str:

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from folium.elements import JSCSSMixin
 
 from .elements import RawHtml
+from .markup import refuse_raw_markup
 
 __all__ = ["VENDOR", "inline_assets", "standalone_html", "use_vendored_assets"]
 
@@ -75,8 +76,10 @@ def _retarget(m: folium.Map, to_url) -> None:
 
 
 def use_vendored_assets(m: folium.Map) -> folium.Map:
-    """Point the map's JS/CSS links at the vendored copies served by staticfiles. Call once it is built."""
+    """Point the map's JS/CSS links at the vendored copies served by staticfiles, and refuse elements that
+    would put text into the page as markup (maps.markup). Every builder's last step."""
     _retarget(m, static)
+    refuse_raw_markup(m)
     return m
 
 

@@ -1,9 +1,11 @@
 """Map builders: plain functions that return a folium.Map.
 
-The public maps are assembled from small steps (`base_map`, `add_area_boundary`, `add_network_layers`,
-`add_legend`, `add_address_search`) that the police maps (maps/police.py) reuse with their own layers
-(Draw plugin, alert perimeter, member density, alert markers) on top. Builders decide nothing about who
-may see what: the view asks access.permissions and hands over the networks to draw.
+The public maps are assembled from small steps (`base_map` with `add_tile_layer`, `add_area_boundary`,
+`add_network_layers`, `add_legend`, `add_address_search`) that the police maps (maps/police.py) reuse
+with their own layers (Draw plugin, alert perimeter, member density, alert markers) on top. Builders
+decide nothing about who may see what: the view asks access.permissions and hands over the networks to
+draw. Text from the database reaches a map only as data put into the DOM with textContent
+(maps/markup.py).
 """
 
 import json
@@ -15,15 +17,19 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from areas.api.serializers import network_labels
 from areas.models import Municipality, Network, PoliceZone
 from areas.selectors import networks_visible
 from core.geometry import to_wgs84
+from core.tiles import tile_attribution, tile_url
 
 from .assets import use_vendored_assets
 from .elements import AddressSearch, Legend, NetworkPopups
+from .markup import layer_name
 from .selectors import DisplayLayers, area_layers_for_display
 
 __all__ = [
@@ -33,6 +39,7 @@ __all__ = [
     "add_area_boundary",
     "add_legend",
     "add_network_layers",
+    "add_tile_layer",
     "area_map_base",
     "base_map",
     "bounds_of",
@@ -42,9 +49,6 @@ __all__ = [
     "police_zone_map",
 ]
 
-ATTRIBUTION = "© OpenStreetMap contributors · demo BINs drawn from neighbourhood boundaries"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # Colour-blind safe pairs from the Tableau 10 palette; BIN and BIN-Z must never be confused.
 KIND_COLOURS = {
     Network.Kind.BIN: "#1f77b4",
@@ -63,11 +67,11 @@ def municipality_name(municipality: Municipality) -> str:
     return getattr(municipality, f"name_{language}", "") or municipality.name
 
 
-def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> folium.Map:
-    """A small map of an address and the networks covering it."""
+def lookup_map(*, point: Point, networks: list[Network], height: str = "100%") -> folium.Map:
+    """A small map of an address and the networks covering it (tooltip and popup as on the other maps)."""
     p = to_wgs84(point)
     m = folium.Map(location=[p.y, p.x], zoom_start=15, height=height, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", attr=ATTRIBUTION).add_to(m)
+    add_tile_layer(m)
     bounds = []
     # The lookup hands over networks without their boundaries: one query fetches them, in EPSG:4326.
     shapes = dict(
@@ -78,12 +82,23 @@ def lookup_map(*, point: Point, networks: list[Network], height: int = 320) -> f
     for network in networks:
         geom = GEOSGeometry(shapes[network.pk], srid=4326)
         colour = KIND_COLOURS.get(network.kind, KIND_COLOURS[Network.Kind.OTHER])
-        folium.GeoJson(
-            json.loads(geom.geojson),
-            name=network.name,
-            tooltip=network.name,
+        feature = {
+            "type": "Feature",
+            "geometry": json.loads(geom.geojson),
+            "properties": {
+                **network_labels(network),
+                "contact_email": network.contact_email,
+                "published": network.published,
+                "join_url": reverse("members:network-join", args=[network.slug]),
+            },
+        }
+        layer = folium.GeoJson(
+            feature,
+            control=False,
             style_function=lambda _f, c=colour: {"color": c, "weight": 2, "fillOpacity": 0.15},
-        ).add_to(m)
+        )
+        layer.add_child(NetworkPopups(labels=_popup_labels()))
+        layer.add_to(m)
         west, south, east, north = geom.extent
         bounds += [[south, west], [north, east]]
     folium.Marker([p.y, p.x]).add_to(m)
@@ -115,8 +130,24 @@ def bounds_of(geometries: list[dict]) -> list[list[float]] | None:
     return [[min(ys), min(xs)], [max(ys), max(xs)]]
 
 
-def base_map(*, bounds: list[list[float]] | None, height: str = "100%", demo: bool = False) -> folium.Map:
-    """An empty map fitted to `bounds`, with OpenStreetMap tiles and their attribution."""
+def add_tile_layer(m: folium.Map, *, demo: bool = False, site_url: str | None = "") -> None:
+    """The background tiles (core.tiles: the upstream server or this service's proxy) and their credit."""
+    attribution = tile_attribution()
+    if demo:
+        attribution += " · " + escape(_("demo BINs drawn from neighbourhood boundaries, not real BIN areas"))
+    # Offline the tiles do not load; the vector layers are drawn regardless.
+    folium.TileLayer(
+        tile_url(site_url=site_url),
+        attr=attribution,
+        max_zoom=settings.BIN_TILE_MAX_ZOOM,
+        control=False,
+    ).add_to(m)
+
+
+def base_map(
+    *, bounds: list[list[float]] | None, height: str = "100%", demo: bool = False, site_url: str | None = ""
+) -> folium.Map:
+    """An empty map fitted to `bounds`, with the background tiles and their attribution (add_tile_layer)."""
     if bounds is None:
         west, south, east, north = settings.BIN_SERVICE_BBOX
         bounds = [[south, west], [north, east]]
@@ -130,11 +161,7 @@ def base_map(*, bounds: list[list[float]] | None, height: str = "100%", demo: bo
         # Half zoom steps let an area fill the map instead of a quarter of it.
         zoom_snap=0.5,
     )
-    attribution = OSM_ATTRIBUTION
-    if demo:
-        attribution += " · " + _("demo BINs drawn from neighbourhood boundaries, not real BIN areas")
-    # Offline the tiles do not load; the vector layers are drawn regardless.
-    folium.TileLayer(OSM_TILES, attr=attribution, name="OpenStreetMap", max_zoom=19, control=False).add_to(m)
+    add_tile_layer(m, demo=demo, site_url=site_url)
     # The padding keeps the outline clear of the map's edge.
     m.fit_bounds(bounds, padding=(24, 24))
     return m
@@ -146,7 +173,7 @@ def add_area_boundary(m: folium.Map, *, geometry: dict | None, name: str) -> Non
         return
     folium.GeoJson(
         {"type": "Feature", "id": "area", "geometry": geometry, "properties": {}},
-        name=name,
+        name=layer_name(name),
         style_function=lambda _f: {
             "color": BOUNDARY_COLOUR,
             "weight": 2.5,
@@ -171,13 +198,17 @@ def _highlight(feature: dict) -> dict:
     return {"weight": 4, "fillOpacity": 0.35}
 
 
-def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict]:
-    """One FeatureGroup per network kind. Returns kind -> {"label", "colour", "count"} for the legend."""
-    labels = {
+def _popup_labels() -> dict:
+    return {
         "unpublished": _("Not published: only staff see it"),
         "contact": _("Contact"),
         "join": _("Join this BIN"),
     }
+
+
+def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict]:
+    """One FeatureGroup per network kind. Returns kind -> {"label", "colour", "count"} for the legend."""
+    labels = _popup_labels()
     by_kind: dict[str, list[dict]] = {kind: [] for kind in ALWAYS_SHOWN_KINDS}
     for feature in features:
         by_kind.setdefault(feature["properties"]["kind"], []).append(feature)
@@ -185,11 +216,10 @@ def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict
     for kind, kind_features in by_kind.items():
         label = str(Network.Kind(kind).label)
         colour = KIND_COLOURS.get(kind, KIND_COLOURS[Network.Kind.OTHER])
-        group = folium.FeatureGroup(name=label)
+        group = folium.FeatureGroup(name=layer_name(label))
         if kind_features:
             geojson = folium.GeoJson(
                 {"type": "FeatureCollection", "features": kind_features},
-                name=label,
                 control=False,  # the FeatureGroup is what the layer control switches
                 style_function=_style,
                 highlight_function=_highlight,
@@ -241,13 +271,18 @@ def add_address_search(m: folium.Map) -> None:
 
 
 def area_map_base(
-    layers: DisplayLayers, *, area_label: str, height: str, bounds: list[list[float]] | None = None
+    layers: DisplayLayers,
+    *,
+    area_label: str,
+    height: str,
+    bounds: list[list[float]] | None = None,
+    site_url: str | None = "",
 ) -> tuple[folium.Map, dict[str, dict]]:
     """A map of an area and its networks (area_layers_for_display): fitted to `bounds`, else to the area's
     outline, else to its networks. Returns the map and the network layers for the legend."""
     if bounds is None:
         bounds = bounds_of([layers.boundary] if layers.boundary else [f["geometry"] for f in layers.features])
-    m = base_map(bounds=bounds, height=height, demo=layers.demo)
+    m = base_map(bounds=bounds, height=height, demo=layers.demo, site_url=site_url)
     add_area_boundary(m, geometry=layers.boundary, name=area_label)
     return m, add_network_layers(m, features=layers.features)
 
@@ -288,7 +323,7 @@ def _area_map(
         feature["properties"]["join_url"] = (
             None if site_url is None else site_url.rstrip("/") + reverse("members:network-join", args=[slug])
         )
-    m, kinds = area_map_base(layers, area_label=area_label, height=height)
+    m, kinds = area_map_base(layers, area_label=area_label, height=height, site_url=site_url)
     folium.LayerControl(collapsed=False).add_to(m)
     add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None)
     if address_search:

@@ -11,18 +11,19 @@ import folium
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from folium.plugins import Draw, MarkerCluster
 
-from alerts.models import Alert, Category, Tip
+from alerts.models import Alert, Category
 from alerts.recipients import DensityGrid, reach_density
+from alerts.selectors import tips_for_alert
 from areas.models import Network, PoliceZone
 from core.geometry import to_wgs84
 
 from .assets import use_vendored_assets
 from .builders import add_legend, area_map_base, bounds_of
+from .markup import TextPopup, TextTooltip, layer_name
 from .police_elements import AlertComposer
 from .selectors import COORDINATE_DECIMALS, DisplayLayers, area_layers_for_display
 
@@ -58,11 +59,10 @@ def add_density_layer(m: folium.Map, *, density: DensityGrid) -> list[dict]:
     The squares lie over the BINs, so that their colours read as in the legend, and take no clicks, so
     that a click still opens the BIN's popup.
     """
-    group = folium.FeatureGroup(name=_("Member density"))
+    group = folium.FeatureGroup(name=layer_name(_("Member density")))
     if density.cells:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": density.cells},
-            name=_("Member density"),
             control=False,
             style_function=lambda f: {
                 "color": _density_colour(f["properties"]["count"]),
@@ -162,7 +162,7 @@ def police_alert_map(
     area_label = _zone_label(police_zone)
     m, kinds = area_map_base(layers, area_label=area_label, height=height)
     density_rows = add_density_layer(m, density=reach_density(police_zone_id=police_zone.pk))
-    drawn = folium.FeatureGroup(name=_("Alert perimeter"), control=False).add_to(m)
+    drawn = folium.FeatureGroup(name=layer_name(_("Alert perimeter")), control=False).add_to(m)
     shape = {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.08}
     Draw(
         feature_group=drawn,
@@ -194,7 +194,7 @@ def police_alert_map(
         police_zone_id=police_zone.pk,
         categories=[(value, str(label)) for value, label in Category.choices],
         urgencies=[(value, str(label)) for value, label in Alert.Urgency.choices],
-        tips=list(Tip.objects.filter(active=True).values_list("pk", "title", "category")),
+        tips=list(tips_for_alert(police_zone_id=police_zone.pk).values_list("pk", "title", "category")),
         labels=_composer_labels(),
         max_message_chars=settings.BIN_ALERT_MAX_MESSAGE_CHARS,
         csrf_cookie=settings.CSRF_COOKIE_NAME,
@@ -222,15 +222,15 @@ def alert_map(*, alert, height: str = "100%") -> folium.Map:
     m, kinds = area_map_base(layers, area_label=area_label, height=height, bounds=bounds_of([perimeter]))
     folium.GeoJson(
         {"type": "Feature", "geometry": perimeter, "properties": {}},
-        name=_("Alert perimeter"),
+        name=layer_name(_("Alert perimeter")),
         style_function=lambda _f: {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.08},
         interactive=False,
         className="bin-map-alert-perimeter",
     ).add_to(m)
     location = to_wgs84(alert.location)
-    folium.Marker(
-        [location.y, location.x], tooltip=_("Incident"), alt=_("Incident"), name=_("Incident")
-    ).add_to(m)
+    incident = folium.Marker([location.y, location.x], alt=_("Incident"))
+    incident.add_child(TextTooltip(_("Incident")))
+    incident.add_to(m)
     folium.LayerControl(collapsed=True, position="bottomleft").add_to(m)
     add_legend(
         m,
@@ -241,25 +241,25 @@ def alert_map(*, alert, height: str = "100%") -> folium.Map:
     return use_vendored_assets(m)
 
 
-def _alert_popup(alert: dict, *, link: str | None) -> str:
-    lines = [
-        f"<strong>{escape(alert['category_label'])}</strong> · {escape(alert['status_label'])}",
-        escape(date_format(localtime(alert["sent_at"]), "SHORT_DATETIME_FORMAT")),
-        escape(alert["message"][:200]),
-        escape(
+def _alert_popup(alert: dict, *, link: str | None) -> TextPopup:
+    rows = [
+        [{"text": alert["category_label"], "strong": True}, " · " + alert["status_label"]],
+        [date_format(localtime(alert["sent_at"]), "SHORT_DATETIME_FORMAT")],
+        [alert["message"][:200]],
+        [
             _("%(n)s recipients, %(seen)s seen, %(obs)s observations")
             % {
                 "n": alert["recipients"],
                 "seen": alert["reactions"]["seen"],
                 "obs": alert["reactions"]["observation"],
             }
-        ),
+        ],
     ]
     if alert["outcome"]:
-        lines.append(escape(_("Outcome: %(outcome)s") % {"outcome": alert["outcome"]}))
+        rows.append([_("Outcome: %(outcome)s") % {"outcome": alert["outcome"]}])
     if link:
-        lines.append(f'<a href="{escape(link)}" data-alert-link>{escape(_("The alert"))}</a>')
-    return f'<div class="bin-map-popup" data-alert-id="{alert["id"]}">' + "<br>".join(lines) + "</div>"
+        rows.append([{"text": _("The alert"), "href": link, "attrs": {"data-alert-link": ""}}])
+    return TextPopup(rows, attrs={"data-alert-id": alert["id"]})
 
 
 def evaluation_map(
@@ -272,14 +272,13 @@ def evaluation_map(
     layers = _police_network_features(police_zone)
     area_label = _zone_label(police_zone)
     m, kinds = area_map_base(layers, area_label=area_label, height=height)
-    cluster = MarkerCluster(name=_("Alerts"), options={"showCoverageOnHover": False}).add_to(m)
+    cluster = MarkerCluster(name=layer_name(_("Alerts")), options={"showCoverageOnHover": False}).add_to(m)
     for alert in alerts:
         link = reverse("maps:alert", args=[alert["id"]]) if alert_links else None
-        folium.Marker(
-            [alert["lat"], alert["lon"]],
-            tooltip=f"{alert['category_label']} · {alert['sent_at']:%d/%m/%Y}",
-            popup=folium.Popup(_alert_popup(alert, link=link), max_width=320),
-        ).add_to(cluster)
+        marker = folium.Marker([alert["lat"], alert["lon"]])
+        marker.add_child(TextTooltip(f"{alert['category_label']} · {alert['sent_at']:%d/%m/%Y}"))
+        marker.add_child(_alert_popup(alert, link=link))
+        marker.add_to(cluster)
     folium.LayerControl(collapsed=False).add_to(m)
     add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None)
     return use_vendored_assets(m)

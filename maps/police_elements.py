@@ -3,43 +3,32 @@
 folium's Draw plugin keeps the drawn shapes in the browser. `AlertComposer` listens to its events, asks the
 alert preview API whom the perimeter reaches (per BIN and per channel, and how long the SMS is) after every
 draw, edit and keystroke, and sends the alert through the create API. The page never counts anything
-itself: every number shown is the API's answer for exactly the request the page sent.
+itself: every number shown is the API's answer for exactly the request the page sent. The API shows no
+small counts (alerts/preview.py): a count is a number, "<k" (shown as "fewer than k") or null (withheld,
+shown as "—"); the page shows them as they come and never works anything out from them.
 """
 
+from django.utils.translation import gettext as _
 from folium.template import Template
 
 from .elements import RawHtml, _Control
+from .police_styles import COMPOSER_CSS
 
-__all__ = ["AlertComposer"]
+__all__ = ["AlertComposer", "composer_count_labels"]
 
-_CSS = """
-<style>
-  .bin-alert-panel { width: 22rem; max-width: 80vw; max-height: calc(100vh - 2rem); overflow-y: auto;
-                     font: 13px/1.4 system-ui, sans-serif; color: #1d2a36; }
-  .leaflet-control .bin-alert-panel { max-height: 60vh; }
-  .bin-alert-panel h2 { font-size: 1.05rem; margin: 0 0 .3rem; }
-  .bin-alert-hint { margin: 0 0 .4rem; color: #5b6770; }
-  .bin-alert-field { display: block; margin-top: .45rem; font-weight: 600; }
-  .bin-alert-field select, .bin-alert-field textarea { display: block; width: 100%; box-sizing: border-box;
-                     font: 14px system-ui, sans-serif; padding: 3px 4px; margin-top: 2px; font-weight: 400; }
-  .bin-alert-sms { font-size: 12px; color: #5b6770; min-height: 1em; }
-  .bin-alert-sms[data-segments]:not([data-segments="1"]) { color: #b35c00; }
-  .bin-alert-preview { margin-top: .6rem; padding-top: .4rem; border-top: 1px solid #d5dbe1; }
-  .bin-alert-preview[data-state="loading"] { opacity: .6; }
-  .bin-alert-total { font-size: 1.1rem; font-weight: 700; margin: .2rem 0; }
-  .bin-alert-preview table { border-collapse: collapse; width: 100%; margin-top: .3rem; }
-  .bin-alert-preview th, .bin-alert-preview td { text-align: left; padding: 1px 4px;
-                                                  border-bottom: 1px solid #eef1f4; }
-  .bin-alert-preview td.n, .bin-alert-preview th.n { text-align: right; }
-  .bin-alert-warnings { margin: .4rem 0 0; padding: .3rem .5rem .3rem 1.4rem; background: #fff4d6;
-                        border-left: 4px solid #d9a400; }
-  .bin-alert-warnings:empty { display: none; }
-  .bin-alert-errors { color: #b03a2e; }
-  .bin-alert-send { margin-top: .6rem; width: 100%; font-size: 15px; padding: 6px; font-weight: 700;
-                    background: #c0392b; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
-  .bin-alert-send:disabled { background: #c9ced3; color: #5b6770; cursor: not-allowed; }
-</style>
-"""
+
+def composer_count_labels() -> dict:
+    """The composer's texts for counts the preview does not show exactly (alerts/preview.py)."""
+    return {
+        "reach_fewer": _("Fewer than %(k)s members reached"),
+        "fewer_than": _("fewer than %(k)s"),
+        "withheld": "—",
+        "send_to_fewer": _("Send (fewer than %(k)s members)"),
+        "hidden_note": _(
+            "No count below %(k)s is shown, so that no member can be singled out; “—” is a count left out "
+            "because it would give a hidden one away."
+        ),
+    }
 
 
 class AlertComposer(_Control):
@@ -49,8 +38,9 @@ class AlertComposer(_Control):
     Draw plugin's FeatureGroup, one of each: a new drawing replaces the previous one. For tests and other
     scripts the panel is `[data-alert-composer]`; its `[data-alert-preview]` section carries `data-state`
     (empty, loading, ready, error) and `data-recipients`; each BIN row `data-network-slug` and
-    `data-count`; each channel `data-channel` and `data-count`. `window.binAlertComposer` offers
-    `body()`, `preview()`, `setPerimeter(geojson | {center, radius_m})` and `setIncident([lon, lat])`.
+    `data-count`; each channel `data-channel` and `data-count`. A count attribute holds the API's value: a
+    number, "<k" (fewer than k) or "withheld". `window.binAlertComposer` offers `body()`, `preview()`,
+    `setPerimeter(geojson | {center, radius_m})` and `setIncident([lon, lat])`.
     """
 
     _template = Template(
@@ -85,6 +75,13 @@ class AlertComposer(_Control):
                     return String(values[key]);
                 });
             }
+            // A count of the preview: a number, "<k" (fewer than k, 0 included) or null (withheld).
+            function exact(value) { return typeof value === "number"; }
+            function countText(value, k) {
+                if (exact(value)) { return String(value); }
+                return value == null ? text.withheld : format(text.fewer_than, {k: k});
+            }
+            function countAttr(value) { return value == null ? "withheld" : value; }
             function field(root, name, label, control) {
                 var wrap = add("label", root, null, "bin-alert-field");
                 add("span", wrap, label);
@@ -163,11 +160,13 @@ class AlertComposer(_Control):
             function updateSend() {
                 var state = ui.preview.getAttribute("data-state");
                 var n = ui.preview.getAttribute("data-recipients");
-                // Nothing to send without a message, or to a perimeter that reaches nobody.
+                // Nothing to send without a message, or to a perimeter that reaches nobody. "Fewer than k"
+                // may be nobody: that is not told, and sending stays possible (an alert may reach one).
                 ui.send.disabled = sending || !fresh || state !== "ready" || !ui.message.value.trim() ||
                     n === "0";
-                ui.send.textContent =
-                    state === "ready" && n !== null ? format(text.send_to, {n: n}) : text.send;
+                if (state !== "ready" || n === null) { ui.send.textContent = text.send; }
+                else if (/^[0-9]+$/.test(n)) { ui.send.textContent = format(text.send_to, {n: n}); }
+                else { ui.send.textContent = format(text.send_to_fewer, {k: n.slice(1)}); }
             }
 
             function round(x) { return L.Util.formatNum(x, 7); }
@@ -252,19 +251,25 @@ class AlertComposer(_Control):
                 });
             }
             function show(data) {
+                var k = data.min_count, hidden = !exact(data.recipients);
                 ui.preview.setAttribute("data-recipients", data.recipients);
+                ui.preview.setAttribute("data-min-count", k);
                 ui.status.textContent = "";
-                ui.total.textContent = format(text.reach, {n: data.recipients});
+                ui.total.textContent = exact(data.recipients) ?
+                    format(text.reach, {n: data.recipients}) : format(text.reach_fewer, {k: k});
                 ui.channels.textContent = "";
                 [["sms", text.sms_channel], ["email", text.email_channel]].forEach(function (c) {
-                    var span = add("span", ui.channels, c[1] + ": " + (data.channels[c[0]] || 0) + "  ");
+                    var value = data.channels[c[0]];
+                    hidden = hidden || !exact(value);
+                    var span = add("span", ui.channels, c[1] + ": " + countText(value, k) + "  ");
                     span.setAttribute("data-channel", c[0]);
-                    span.setAttribute("data-count", data.channels[c[0]] || 0);
+                    span.setAttribute("data-count", countAttr(value));
                 });
-                if (data.no_contact) {
+                // Only exact counts of these are worth a line: "fewer than k" may well be none.
+                if (exact(data.no_contact) && data.no_contact) {
                     add("div", ui.channels, format(text.no_contact, {n: data.no_contact}));
                 }
-                if (data.deferred_quiet_hours) {
+                if (exact(data.deferred_quiet_hours) && data.deferred_quiet_hours) {
                     add("div", ui.channels, format(text.deferred, {n: data.deferred_quiet_hours}));
                 }
                 ui.networks.textContent = "";
@@ -272,18 +277,19 @@ class AlertComposer(_Control):
                     var head = add("tr", add("thead", ui.networks));
                     add("th", head, text.network);
                     add("th", head, text.members, "n");
-                    add("th", head, text.sms_channel, "n");
-                    add("th", head, text.email_channel, "n");
                     var rows = add("tbody", ui.networks);
                     data.networks.forEach(function (n) {
                         var row = add("tr", rows);
+                        hidden = hidden || !exact(n.total);
                         row.setAttribute("data-network-slug", n.slug);
-                        row.setAttribute("data-count", n.total);
+                        row.setAttribute("data-count", countAttr(n.total));
                         add("td", row, n.name);
-                        add("td", row, n.total, "n");
-                        add("td", row, n.sms, "n");
-                        add("td", row, n.email, "n");
+                        add("td", row, countText(n.total, k), "n");
                     });
+                }
+                if (hidden) {
+                    add("div", ui.channels, format(text.hidden_note, {k: k}), "bin-alert-hint")
+                        .setAttribute("data-preview-hidden-note", "");
                 }
                 ui.warnings.textContent = "";
                 (data.warnings || []).forEach(function (w) { add("li", ui.warnings, w); });
@@ -453,7 +459,8 @@ class AlertComposer(_Control):
         typing_delay_ms: int = 400,
     ):
         """alert_url: the alert's page with `{id}` for its id. tips: (id, title, category).
-        panel_target: a CSS selector of an element beside the map to put the panel in (else on the map)."""
+        panel_target: a CSS selector of an element beside the map to put the panel in (else on the map).
+        labels: the page's texts; those of hidden counts default to composer_count_labels()."""
         super().__init__()
         self._name = "AlertComposer"
         self.feature_group = feature_group
@@ -466,7 +473,7 @@ class AlertComposer(_Control):
             "categories": [list(c) for c in categories],
             "urgencies": [list(u) for u in urgencies],
             "tips": [list(t) for t in tips],
-            "labels": labels,
+            "labels": {**composer_count_labels(), **labels},
             "max_message_chars": max_message_chars,
             "csrf_cookie": csrf_cookie,
             "placeholder_message": placeholder_message,
@@ -475,5 +482,5 @@ class AlertComposer(_Control):
         }
 
     def render(self, **kwargs):
-        self.get_root().header.add_child(RawHtml(_CSS), name="bin_alert_composer_css")
+        self.get_root().header.add_child(RawHtml(COMPOSER_CSS), name="bin_alert_composer_css")
         super().render(**kwargs)

@@ -1,10 +1,11 @@
 """Pages with a map (namespace "maps"): the resident's lookup at the root; per municipality (by NIS code or
 name) and per police zone, full page and embeddable; the police alert map, an alert's page and the
-evaluation map."""
+evaluation map; the caching tile proxy (BIN_TILE_PROXY, core/tiles.py)."""
 
 from django.urls import path
 
 from . import views
+from .tiles import tile
 
 app_name = "maps"
 
@@ -17,4 +18,6 @@ urlpatterns = [
     path("maps/alerts/<int:pk>/", views.alert_page, name="alert"),
     path("maps/<str:key>/", views.municipality_page, name="municipality"),
     path("maps/<str:key>/embed/", views.municipality_embed, name="municipality-embed"),
+    # core.tiles.PROXY_PATH
+    path("tiles/<int:z>/<int:x>/<int:y>.png", tile, name="tile"),
 ]

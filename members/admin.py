@@ -2,14 +2,17 @@
 
 Members' personal data (members and memberships) is for administrators only (access.permissions.
 can_use_member_admin), and every admin page that shows it writes the access log, as the coordinators'
-pages do. Proposals follow the usual model permissions.
+pages do. Proposals are their municipality's: administrators and its municipality staff
+(access.permissions.can_admin_in_municipality).
 """
 
 from django.contrib import admin
 
 from access.log import access_log_write
-from access.permissions import can_use_member_admin
+from access.permissions import admin_scope, can_admin_in_municipality, can_use_member_admin
 from areas.admin import MapAdmin
+from areas.models import Municipality, Network
+from streets.models import Street
 
 from .models import Member, Membership, NetworkProposal
 from .services import member_erase
@@ -113,3 +116,42 @@ class NetworkProposalAdmin(MapAdmin):
     list_filter = ["kind", "initiator_type", "municipality"]
     list_select_related = ["municipality", "network"]
     raw_id_fields = ["network", "streets"]
+
+    def get_queryset(self, request):
+        scope = admin_scope(request.user)
+        queryset = super().get_queryset(request)
+        return queryset if scope.everything else queryset.filter(municipality_id__in=scope.municipalities)
+
+    def _allowed(self, request, obj=None) -> bool:
+        return can_admin_in_municipality(request.user, obj.municipality_id if obj is not None else None)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices stay inside the municipalities one works for (raw id fields included: the form
+        # checks a typed id against this queryset).
+        scope = admin_scope(request.user)
+        if not scope.everything and db_field.name == "municipality":
+            kwargs["queryset"] = Municipality.objects.filter(pk__in=scope.municipalities)
+        if not scope.everything and db_field.name == "network":
+            kwargs["queryset"] = Network.objects.in_scope(scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scope = admin_scope(request.user)
+        if not scope.everything and db_field.name == "streets":
+            kwargs["queryset"] = Street.objects.filter(municipality_id__in=scope.municipalities)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -4,7 +4,18 @@ from datetime import timedelta
 
 from django.conf import settings
 
-__all__ = ["confirm_max_age", "consent_version", "manage_max_age", "public_url"]
+__all__ = [
+    "PROPOSAL_MAX_INITIATORS",
+    "confirm_max_age",
+    "consent_version",
+    "manage_max_age",
+    "proposal_max_vertices",
+    "public_url",
+]
+
+# Anyone may propose a BIN, and each initiator with an e-mail address gets a receipt: a few initiators
+# are a proposal, more would make the form a way to send our e-mails to strangers.
+PROPOSAL_MAX_INITIATORS = 3
 
 
 def confirm_max_age() -> int:
@@ -25,3 +36,8 @@ def consent_version() -> str:
 def public_url() -> str:
     """Where the site is reachable, for the links in e-mails (BIN_PUBLIC_URL, no trailing slash)."""
     return getattr(settings, "BIN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def proposal_max_vertices() -> int:
+    """How many vertices a BIN area drawn in a proposal may have (BIN_PROPOSAL_MAX_VERTICES, 2,000)."""
+    return int(getattr(settings, "BIN_PROPOSAL_MAX_VERTICES", 2000))

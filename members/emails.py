@@ -16,9 +16,9 @@ from django.utils import translation
 
 from . import conf
 from .models import Member
-from .tokens import CONFIRM, MANAGE, token_make
+from .tokens import CONFIRM, INVITE, MANAGE, token_make
 
-__all__ = ["confirm_url", "email_member", "email_staff", "email_to", "manage_url"]
+__all__ = ["confirm_url", "email_member", "email_staff", "email_to", "invitation_url", "manage_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,12 @@ def manage_url(member: Member) -> str:
 def confirm_url(member: Member, *, email: str | None = None) -> str:
     token = token_make(member=member, purpose=CONFIRM, email=email)
     return conf.public_url() + reverse("members:confirm", args=[token])
+
+
+def invitation_url(member: Member, network) -> str:
+    """The link to accept or decline a coordinator's invitation to `network`."""
+    token = token_make(member=member, purpose=INVITE, network_id=network.pk)
+    return conf.public_url() + reverse("members:invitation", args=[token])
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:

@@ -40,6 +40,10 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _local(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment else ""
+
+
 def members_csv(network: Network, memberships: list[Membership]) -> HttpResponse:
     """The member list of a network as CSV (UTF-8 with BOM, so that spreadsheets read the accents)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -50,6 +54,12 @@ def members_csv(network: Network, memberships: list[Membership]) -> HttpResponse
     writer.writerow(CSV_COLUMNS)
     for m in memberships:
         member = m.member
+        if getattr(m, "withheld", not m.shares_data):
+            # A request not confirmed or an invitation not accepted: its status and date, no member data.
+            row = dict.fromkeys(CSV_COLUMNS, "")
+            row.update(status=m.status, kind=member.kind, requested_at=_local(m.requested_at))
+            writer.writerow([row[c] for c in CSV_COLUMNS])
+            continue
         p = to_wgs84(member.point)
         writer.writerow(
             [
@@ -69,8 +79,8 @@ def members_csv(network: Network, memberships: list[Membership]) -> HttpResponse
                 member.language,
                 member.quiet_hours_start.strftime("%H:%M") if member.quiet_hours_start else "",
                 member.quiet_hours_end.strftime("%H:%M") if member.quiet_hours_end else "",
-                timezone.localtime(m.requested_at).isoformat(timespec="minutes"),
-                timezone.localtime(m.decided_at).isoformat(timespec="minutes") if m.decided_at else "",
+                _local(m.requested_at),
+                _local(m.decided_at),
             ]
         )
     return response

@@ -88,6 +88,9 @@ class Member(models.Model):
         blank=True,
         related_name="+",
     )
+    # Every signed link carries the version it was made with (members/tokens.py): "sign out everywhere"
+    # and a change of e-mail address raise it, and every link sent before stops working.
+    link_version = models.PositiveIntegerField(_("link version"), default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -108,14 +111,29 @@ class Member(models.Model):
 
 
 class Membership(models.Model):
+    # Consent comes from the member, never from a coordinator: a resident asks to join (the request
+    # counts once they confirm it with the link e-mailed to them), or accepts a coordinator's invitation
+    # with the link in the invitation. The one exception is a resident without e-mail whom a coordinator
+    # registers after a phone call (Member.registered_by): approved at once, the coordinator vouches.
+    #
+    # Privacy by default: until the member has confirmed (UNCONFIRMED) or accepted (INVITED), nobody has
+    # shown that the person behind the e-mail address wants this BIN to know them. Its coordinators see
+    # that such a request exists, its status and date, and nothing of the member: no name (not even
+    # initials: in a street of twenty houses initials name a person), no address or position, no phone
+    # or e-mail. `shares_data` is that rule; the selectors (`*_read`) apply it to every page, export and
+    # API answer.
     """A member's place in one network, from the request to approval (or rejection, or leaving)."""
 
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("waiting for e-mail confirmation")
+        INVITED = "invited", _("invited, waiting for the member to accept")
         PENDING = "pending", _("waiting for the coordinator")
         APPROVED = "approved", _("member")
         REJECTED = "rejected", _("rejected")
         LEFT = "left", _("left")
+
+    # The statuses in which the member's personal data is withheld from the network's coordinators.
+    WITHHELD = (Status.UNCONFIRMED, Status.INVITED)
 
     member = models.ForeignKey(Member, related_name="memberships", on_delete=models.CASCADE)
     network = models.ForeignKey(Network, related_name="memberships", on_delete=models.CASCADE)
@@ -124,6 +142,15 @@ class Membership(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The coordinator whose invitation this is (status INVITED; kept once accepted).
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
 
@@ -137,6 +164,11 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.network} ({self.status})"
+
+    @property
+    def shares_data(self) -> bool:
+        """Whether the network's coordinators may see the member's personal data through this membership."""
+        return self.status not in self.WITHHELD
 
 
 class NetworkProposal(models.Model):

@@ -2,7 +2,10 @@
 
 Reads of members' personal data (the `*_read` functions) check the reader's permission (access.permissions)
 and write the access log themselves: a page, an API view or the admin shows member data only through them.
-Counts are not personal data and are not logged.
+They also withhold the data of requests the member has not confirmed and invitations not accepted
+(Membership.WITHHELD): such a membership comes with a stand-in member that holds the kind and nothing
+else, and `withheld` set, so that no page, CSV or API answer can show more. Counts are not personal data
+and are not logged.
 """
 
 from collections import Counter
@@ -40,6 +43,20 @@ __all__ = [
 ]
 
 
+def _stand_in(member: Member) -> Member:
+    """What a coordinator may know of a member who has not confirmed: the kind. It cannot be saved."""
+    return Member(kind=member.kind, name="", address_text="", language="", point=None)
+
+
+def _data_rule(memberships: list[Membership]) -> list[Membership]:
+    """Mark each membership `withheld` or not, and replace the member of the withheld ones (see above)."""
+    for m in memberships:
+        m.withheld = not m.shares_data
+        if m.withheld:
+            m.member = _stand_in(m.member)
+    return memberships
+
+
 def networks_coordinated(*, user) -> QuerySet[Network]:
     """The networks whose members `user` manages: their own, or all of them for an administrator."""
     return Network.objects.in_scope(coordinator_scope(user)).select_related("municipality")
@@ -67,31 +84,36 @@ def memberships_pending_read(*, user, reason: str) -> list[Membership]:
     """The approval queue with the members' data: coordinators (and administrators) only. Logged."""
     if not is_coordinator(user):
         raise PermissionDenied(_("Only the coordinators of a BIN manage its members."))
-    return memberships_logged(
-        user=user, memberships=list(memberships_pending(user=user)), action="view", reason=reason
-    )
+    memberships = _data_rule(list(memberships_pending(user=user)))
+    return memberships_logged(user=user, memberships=memberships, action="view", reason=reason)
 
 
 def network_members_read(
     *, user, network: Network, statuses: list[str] | None = None, action: str = "view", reason: str
 ) -> list[Membership]:
     """The memberships of one network with their members, by name (all statuses unless given): its
-    coordinators (and administrators) only. Logged as `action` ("view", "export")."""
+    coordinators (and administrators) only, without the data of unconfirmed requests and invitations.
+    Logged as `action` ("view", "export"), with the number of members whose data was shown."""
     if not can_manage_members(user, network):
         raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
     qs = Membership.objects.filter(network=network).select_related("member", "member__address")
     if statuses:
         qs = qs.filter(status__in=statuses)
-    memberships = list(qs.order_by("member__name", "pk"))
-    access_log_write(user=user, action=action, network_id=network.pk, count=len(memberships), reason=reason)
+    rows = list(qs.order_by("member__name", "pk"))
+    # The withheld ones last, by date: their names must not even order the list.
+    withheld = sorted((m for m in rows if not m.shares_data), key=lambda m: (m.requested_at, m.pk))
+    memberships = _data_rule([m for m in rows if m.shares_data] + withheld)
+    shown = sum(not m.withheld for m in memberships)
+    access_log_write(user=user, action=action, network_id=network.pk, count=shown, reason=reason)
     return memberships
 
 
 def member_read(*, user, member: Member, reason: str) -> list[Membership]:
     """One member's memberships in the networks `user` coordinates (all of them for an administrator; the
-    member's other networks stay hidden): PermissionDenied when there are none. Logged."""
-    memberships = list(member.memberships.select_related("network"))
-    if not can_see_member(user, [m.network_id for m in memberships]):
+    member's other networks stay hidden): PermissionDenied when there are none, or when the member has
+    confirmed none of them (their data is withheld until then). Logged."""
+    memberships = [m for m in member.memberships.select_related("network") if m.shares_data]
+    if not can_see_member(user, [m.network_id for m in memberships]) or not memberships:
         raise PermissionDenied(_("This member is not in a BIN you coordinate."))
     scope = coordinator_scope(user)
     if not scope.everything:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("members/manage/<str:token>/leave/<slug:slug>/", views.leave, name="leave"),
     path("members/manage/<str:token>/my-data.json", views.export, name="export"),
     path("members/manage/<str:token>/erase/", views.erase, name="erase"),
+    path("members/manage/<str:token>/sign-out/", views.sign_out, name="sign-out"),
+    path("members/invitation/<str:token>/", views.invitation, name="invitation"),
     # Coordinators, police officers, municipality staff.
     path("coordinator/", views.dashboard, name="dashboard"),
     path("coordinator/pending/", views.pending, name="pending"),

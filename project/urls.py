@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from access.views import LoginView
+from access.views import LoginView, TwoFactorSetupView, TwoFactorVerifyView
 
 # Coordinators, police officers and municipality staff log in here; every page that needs a login sends
 # them here (settings.LOGIN_URL), and back to their dashboard (settings.LOGIN_REDIRECT_URL) afterwards.
@@ -16,6 +16,9 @@ access = (
             name="login",
         ),
         path("coordinator/logout/", auth_views.LogoutView.as_view(next_page="access:login"), name="logout"),
+        # The second step of a login where it applies (access.two_factor): the code, or setting up the app.
+        path("coordinator/two-factor/", TwoFactorVerifyView.as_view(), name="two-factor"),
+        path("coordinator/two-factor/setup/", TwoFactorSetupView.as_view(), name="two-factor-setup"),
     ],
     "access",
 )

@@ -4,6 +4,7 @@
 #
 #   scripts/dev.sh run     install + database + demo data, then serve http://127.0.0.1:8000
 #   scripts/dev.sh test    install + database, then lint, checks and the whole test suite
+#   scripts/dev.sh fuzz    the long schemathesis run over the whole API (README: "Fuzzing the API")
 #   scripts/dev.sh stop    stop the private PostGIS cluster
 #   scripts/dev.sh setup   install + database + migrations, nothing else
 #   scripts/dev.sh env     print the DATABASE_URL the other commands use
@@ -220,15 +221,29 @@ cmd_test() {
   log "manage.py check / makemigrations --check"
   manage check --fail-level WARNING
   manage makemigrations --check --dry-run -v 1 >/dev/null
-  log "pytest"
+  log "pytest (tests/security/test_fuzz.py fuzzes the API with a bounded budget)"
   "$VENV/bin/pytest" "$@"
+}
+
+# The API fuzzed longer than in `make test`, boundary values (schemathesis' coverage phase) included:
+# BIN_FUZZ_SECONDS per role, BIN_FUZZ_EXAMPLES per operation.
+cmd_fuzz() {
+  install_system test
+  install_python
+  setup_database
+  ensure_redis
+  export DJANGO_SETTINGS_MODULE=project.settings.test
+  BIN_FUZZ_SECONDS="${BIN_FUZZ_SECONDS:-240}" BIN_FUZZ_EXAMPLES="${BIN_FUZZ_EXAMPLES:-100}" \
+    BIN_FUZZ_PHASES="${BIN_FUZZ_PHASES:-examples,coverage,fuzzing}" \
+    "$VENV/bin/pytest" -s -q -p no:cacheprovider tests/security/test_fuzz.py "$@"
 }
 
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
   setup) shift; cmd_setup "$@" ;;
   stop) stop_cluster ;;
   env) setup_database >/dev/null; echo "DATABASE_URL=$DATABASE_URL" ;;
-  *) echo "usage: $0 run|test|stop|setup|env" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|fuzz|stop|setup|env" >&2; exit 2 ;;
 esac

@@ -2,12 +2,15 @@
 
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from areas.models import PoliceZone
 from core.geometry import to_wgs84
 
 from ..models import Alert, Category, Reaction, Tip
+from ..texts import text_checked
 
 __all__ = [
     "AlertCreateInput",
@@ -15,6 +18,7 @@ __all__ = [
     "AlertPreviewInput",
     "StatsQueryInput",
     "TipInput",
+    "TipQueryInput",
     "alert_output",
     "geojson",
     "reaction_output",
@@ -74,16 +78,57 @@ class StatsQueryInput(serializers.Serializer):
     network = serializers.CharField(required=False, help_text="network id or slug")
 
 
+def _text(value: str, *, field: str, required: bool = True, max_chars: int | None = None) -> str:
+    """texts.text_checked as a serializer field's check: its message under the field."""
+    try:
+        return text_checked(value, field=field, required=required, max_chars=max_chars)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict[field]) from None
+
+
 class TipInput(serializers.ModelSerializer):
+    """A tip of the library. police_zone: the zone whose tip it is (its police write it); null: a national
+    tip (administrators write it). The texts go into messages: the limits of a message apply."""
+
+    police_zone = serializers.PrimaryKeyRelatedField(
+        queryset=PoliceZone.objects.all(), allow_null=True, required=False
+    )
+
     class Meta:
         model = Tip
-        fields = ["id", "category", "title", "text_nl", "text_fr", "text_de", "active"]
+        fields = ["id", "police_zone", "category", "title", "text_nl", "text_fr", "text_de", "active"]
+
+    def validate_title(self, value):
+        return _text(value, field="title", max_chars=200)
+
+    def validate_text_nl(self, value):
+        return _text(value, field="text_nl")
+
+    def validate_text_fr(self, value):
+        return _text(value, field="text_fr", required=False)
+
+    def validate_text_de(self, value):
+        return _text(value, field="text_de", required=False)
 
 
-def tip_output(tip: Tip | None) -> dict | None:
-    if tip is None:
+class TipQueryInput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    police_zone = serializers.IntegerField(
+        required=False, min_value=1, help_text="only the tips an alert of this zone may carry"
+    )
+
+
+def tip_output(alert: Alert) -> dict | None:
+    """The tip of an alert as it was sent (the alert's copy), with the id of the tip it came from."""
+    if not alert.has_tip:
         return None
-    return TipInput(tip).data
+    return {
+        "id": alert.tip_id,
+        "title": alert.tip_title,
+        "text_nl": alert.tip_text_nl,
+        "text_fr": alert.tip_text_fr,
+        "text_de": alert.tip_text_de,
+    }
 
 
 def geojson(geom) -> dict | None:
@@ -111,7 +156,7 @@ def alert_output(alert: Alert, *, delivery_counts: dict | None = None, reactions
         "category": alert.category,
         "urgency": alert.urgency,
         "message": alert.message,
-        "tip": tip_output(alert.tip),
+        "tip": tip_output(alert),
         "outcome": alert.outcome,
         "location": geojson(alert.location),
         "perimeter": geojson(alert.perimeter),

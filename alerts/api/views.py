@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,18 +17,20 @@ from core.api import RulePermission, request_data
 
 from ..cap import alert_cap_xml
 from ..messages import sample_link, sms_text
-from ..models import Alert, Delivery, Reaction, Tip
-from ..recipients import recipients_preview
-from ..selectors import alerts_visible
+from ..models import Alert, Delivery, Reaction
+from ..preview import PreviewLimitExceeded, alert_preview
+from ..selectors import alerts_visible, tips_for_alert, tips_visible
 from ..services import AlertInput, alert_create, alert_follow_up, alert_prepare, alert_send
 from ..sms_length import sms_length
 from ..statistics import alert_statistics
+from ..tips import tip_save
 from .serializers import (
     AlertCreateInput,
     AlertFollowUpInput,
     AlertPreviewInput,
     StatsQueryInput,
     TipInput,
+    TipQueryInput,
     alert_output,
     geojson,
     reaction_output,
@@ -56,7 +58,8 @@ class IsPolice(RulePermission):
 
 
 class WorksWithTips(RulePermission):
-    """Police and municipality staff (access.permissions.can_work_with_tips)."""
+    """Police and municipality staff (access.permissions.can_work_with_tips); who writes which tip is
+    access.permissions.can_edit_tip's."""
 
     rule = staticmethod(can_work_with_tips)
     message = "Police and municipality staff only."
@@ -71,15 +74,15 @@ def _alert_prepared(request, *, input_class: type[AlertPreviewInput]) -> tuple[A
 
 
 def _alert_for(user, pk: int) -> Alert:
-    alert = get_object_or_404(Alert.objects.select_related("police_zone", "tip", "references"), pk=pk)
-    if not can_send_alerts(user, alert.police_zone_id):
-        raise PermissionDenied("This alert belongs to another police zone.")
-    return alert
+    """Alert `pk` if `user` acts for its zone; 404 otherwise, as for an id that does not exist, so that the
+    ids of other zones' alerts cannot be told from ids never used."""
+    return get_object_or_404(alerts_visible(user=user), pk=pk)
 
 
 def _sms_info(prepared) -> dict:
     """The SMS as members would get it (prefix, message, tip, reaction link) per language, and its length."""
-    alert = Alert(category=prepared.category, message=prepared.message, tip=prepared.tip, msg_type="alert")
+    alert = Alert(category=prepared.category, message=prepared.message, msg_type="alert")
+    alert.tip_copy(prepared.tip)
     link = sample_link()
     texts = {language: sms_text(alert, language, link) for language in ("nl", "fr", "de")}
     by_language = {language: sms_length(text).as_dict() for language, text in texts.items()}
@@ -100,26 +103,31 @@ def _output_with_deliveries(alert: Alert, **kwargs) -> dict:
 
 
 class AlertPreviewView(APIView):
-    """How many members a perimeter reaches, per BIN and per channel (no names, no numbers); SMS length."""
+    """How many members a perimeter reaches, in total, per channel and per BIN, with the SMS length.
+
+    No individuals (alerts/preview.py): every count is a number of at least `min_count`, the text "<k"
+    (k = `min_count`: fewer than k, 0 included), or null where it is withheld so that a hidden count cannot
+    be worked out from the others. A perimeter must cover BIN_ALERT_MIN_AREA_M2 inside the zone. Each
+    officer's previews of new perimeters are limited (429 beyond) and every preview is logged.
+    """
 
     permission_classes = [IsPolice]
 
-    @extend_schema(request=AlertPreviewInput, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=AlertPreviewInput,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
+    )
     def post(self, request):
         prepared, _data = _alert_prepared(request, input_class=AlertPreviewInput)
-        preview = recipients_preview(
-            police_zone_id=prepared.police_zone.pk,
-            perimeter=prepared.perimeter.geom,
-            urgent=prepared.urgency == Alert.Urgency.URGENT,
-        )
+        try:
+            shown = alert_preview(user=request.user, prepared=prepared)
+        except PreviewLimitExceeded as exc:
+            raise Throttled(detail=str(exc)) from exc
         return Response(
             {
                 "police_zone": {"id": prepared.police_zone.pk, "name": prepared.police_zone.name},
-                "recipients": preview.total,
-                "channels": preview.channels,
-                "no_contact": preview.no_contact,
-                "deferred_quiet_hours": preview.deferred,
-                "networks": preview.networks,
+                **shown.as_dict(),
+                "area_m2": round(prepared.perimeter.geom.area),
                 "clipped_fraction": round(prepared.clipped_fraction, 4),
                 "warnings": prepared.warnings,
                 "perimeter": geojson(prepared.perimeter.geom),
@@ -241,10 +249,17 @@ class AlertCapView(APIView):
         return HttpResponse(xml, content_type="application/cap+xml; charset=utf-8")
 
 
+def _as_id(value: str) -> int | None:
+    """`value` as a database id when it is one (ASCII digits, within bigint), else None: "²".isdigit() is
+    True and int("²") an error."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _zone_by_param(value: str) -> PoliceZone | None:
     qs = PoliceZone.objects.all()
-    if value.isdigit():
-        return qs.filter(pk=int(value)).first() or qs.filter(number=int(value)).first()
+    number = _as_id(value)
+    if number is not None:
+        return qs.filter(pk=number).first() or qs.filter(number=number).first()
     return qs.filter(code__iexact=value).first()
 
 
@@ -272,53 +287,60 @@ class AlertStatsView(APIView):
         network_id = None
         if params.validated_data.get("network"):
             value = params.validated_data["network"]
+            number = _as_id(value)
             network = (
                 Network.objects.select_related("municipality")
-                .filter(**({"pk": int(value)} if value.isdigit() else {"slug": value}))
+                .filter(**({"pk": number} if number is not None else {"slug": value}))
                 .first()
             )
-            if network is None:
+            # Another zone's network answers as one that does not exist: unpublished networks are not
+            # to be found by trying slugs.
+            if network is None or not can_send_alerts(user, network.effective_zone_id):
                 raise ValidationError({"network": ["No such network."]})
-            if not can_send_alerts(user, network.effective_zone_id):
-                raise PermissionDenied("This network belongs to another police zone.")
             network_id = network.pk
             zones = [network.effective_zone_id]
         return Response(alert_statistics(police_zone_ids=zones, network_id=network_id))
 
 
 class TipListView(APIView):
-    """The tip library. Police and municipality staff read and add tips."""
+    """The tip library: the national tips and those of your zone(s). Police add tips to their zone; only
+    administrators add national ones (police_zone null). Municipality staff read their zone's."""
 
     permission_classes = [WorksWithTips]
 
-    @extend_schema(responses={200: TipInput(many=True)})
+    @extend_schema(parameters=[TipQueryInput], responses={200: TipInput(many=True)})
     def get(self, request):
-        qs = Tip.objects.all()
-        if "category" in request.query_params:
-            qs = qs.filter(category=request.query_params["category"])
+        params = TipQueryInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        qs = tips_visible(user=request.user)
+        if "police_zone" in params.validated_data:
+            usable = tips_for_alert(police_zone_id=params.validated_data["police_zone"])
+            qs = qs.filter(pk__in=usable.values("pk"))
+        if "category" in params.validated_data:
+            qs = qs.filter(category=params.validated_data["category"])
         return Response(TipInput(qs, many=True).data)
 
-    @extend_schema(request=TipInput, responses={201: TipInput})
+    @extend_schema(request=TipInput, responses={201: TipInput, 403: OpenApiTypes.OBJECT})
     def post(self, request):
         data = TipInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tip = data.save(updated_by=request.user)
+        tip = tip_save(user=request.user, data=data.validated_data)
         return Response(TipInput(tip).data, status=status.HTTP_201_CREATED)
 
 
 class TipDetailView(APIView):
-    """One tip; police and municipality staff edit it."""
+    """One tip you read; you change it if it is your zone's (administrators: every tip)."""
 
     permission_classes = [WorksWithTips]
 
     @extend_schema(responses={200: TipInput})
     def get(self, request, pk: int):
-        return Response(TipInput(get_object_or_404(Tip, pk=pk)).data)
+        return Response(TipInput(get_object_or_404(tips_visible(user=request.user), pk=pk)).data)
 
-    @extend_schema(request=TipInput, responses={200: TipInput})
+    @extend_schema(request=TipInput, responses={200: TipInput, 403: OpenApiTypes.OBJECT})
     def patch(self, request, pk: int):
-        tip = get_object_or_404(Tip, pk=pk)
+        tip = get_object_or_404(tips_visible(user=request.user), pk=pk)
         data = TipInput(tip, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        tip = data.save(updated_by=request.user)
+        tip = tip_save(user=request.user, data=data.validated_data, tip=tip)
         return Response(TipInput(tip).data)

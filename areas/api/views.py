@@ -15,6 +15,7 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from areas.models import Network
 from areas.selectors import networks_visible
+from core.api import ascii_int
 
 from .serializers import NetworkFeature
 
@@ -32,7 +33,7 @@ class NetworkFilter(filters.FilterSet):
         fields = ["municipality", "police_zone", "kind", "status"]
 
     def filter_municipality(self, qs, name, value):
-        if value.isdigit():
+        if ascii_int(value) is not None:
             return qs.filter(municipality__nis_code=value)
         return qs.filter(
             Q(municipality__name_nl__iexact=value)
@@ -41,8 +42,9 @@ class NetworkFilter(filters.FilterSet):
         )
 
     def filter_police_zone(self, qs, name, value):
-        if value.isdigit():
-            return qs.filter(police_zone__number=int(value))
+        number = ascii_int(value)
+        if number is not None:
+            return qs.filter(police_zone__number=number)
         return qs.filter(police_zone__code__iexact=value)
 
 

@@ -1,4 +1,7 @@
-"""The resident page: type an address, learn which BIN covers it. Works without JavaScript."""
+"""The resident page: type an address, learn which BIN covers it. Works without JavaScript.
+
+Each match gets a small map in the page itself (like every other map page: map_parts, the script under the
+Content-Security-Policy nonce), not in an iframe of its own."""
 
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +10,7 @@ from streets.address_text import AddressTextError, clean_query
 from streets.selectors import address_lookup
 
 from ..builders import lookup_map
+from .public import map_parts
 
 MATCH_LABELS = {
     "exact": _("address found"),
@@ -32,8 +36,9 @@ def resident_lookup(request):
         result = address_lookup(text=text, user=request.user, max_candidates=3)
         for m in result.matches:
             m.match_label = MATCH_LABELS.get(m.match, m.match)
-            m.map_html = (
-                lookup_map(point=m.point, networks=[c.network for c in m.networks]).get_root()._repr_html_()
-            )
+            parts = map_parts(lookup_map(point=m.point, networks=[c.network for c in m.networks]))
+            # Every map's header links the same scripts and styles: the page takes the first one's.
+            context.setdefault("map_header", parts["map_header"])
+            m.map_html, m.map_script = parts["map_html"], parts["map_script"]
         context["result"] = result
     return render(request, "maps/lookup.html", context)

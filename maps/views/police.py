@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.permissions import can_evaluate, can_send_alerts
-from alerts.models import Alert
-from alerts.selectors import alert_thread, alerts_in_period
+from alerts.selectors import alert_thread, alerts_in_period, alerts_visible
 from alerts.statistics import alert_statistics
 from areas.models import PoliceZone
 
@@ -23,6 +22,10 @@ __all__ = ["alert_page", "evaluation_page", "police_alert_page"]
 
 POLICE_MAP_HEIGHT = "100%"  # the page sizes the map's frame
 EVALUATION_DAYS = 90  # the period shown when none is asked for: about a quarter
+# A period lies between these days: the service holds no alert from before it, nor from after today. A
+# date outside is clamped (?to=9999-12-31 reads as "until today"), which also keeps the date arithmetic
+# of the period (a day more, 90 days less) inside Python's dates.
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 @login_required
@@ -47,7 +50,7 @@ def police_alert_page(request, number):
 @login_required
 def alert_page(request, pk):
     """An alert: its perimeter and incident, deliveries, the reactions over time, follow-ups, outcome."""
-    alert = get_object_or_404(Alert.objects.select_related("police_zone", "tip", "references"), pk=pk)
+    alert = get_object_or_404(alerts_visible(user=request.user), pk=pk)  # another zone's: 404 too
     if not can_send_alerts(request.user, alert.police_zone_id):
         raise PermissionDenied(_("This alert belongs to another police zone."))
     if alert.references_id:  # a follow-up is shown with the alert it follows
@@ -70,7 +73,8 @@ def alert_page(request, pk):
 
 
 def _period(request) -> tuple[date, date]:
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included; ValueError with a message when they are wrong."""
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included, clamped to EARLIEST_DAY…today; ValueError with a
+    message when they are no dates."""
     today = timezone.localdate()
     values = {}
     for key, default in (("to", today), ("from", None)):
@@ -79,13 +83,13 @@ def _period(request) -> tuple[date, date]:
             values[key] = default
             continue
         try:
-            values[key] = date.fromisoformat(raw)
+            values[key] = min(max(date.fromisoformat(raw), EARLIEST_DAY), today)
         except ValueError:
             raise ValueError(
                 _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": raw[:20]}
             ) from None
     end = values["to"]
-    start = values["from"] or end - timedelta(days=EVALUATION_DAYS - 1)
+    start = values["from"] or max(end - timedelta(days=EVALUATION_DAYS - 1), EARLIEST_DAY)
     if start > end:
         raise ValueError(_("The period starts after it ends."))
     return start, end

@@ -4,6 +4,8 @@ snippet, and a bare page of the map for other sites to embed."""
 import re
 
 import folium
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,6 +30,10 @@ __all__ = [
 PAGE_MAP_HEIGHT = "70vh"
 # folium's header forbids zooming the page on phones; the page keeps its own viewport tag instead.
 _VIEWPORT_META = re.compile(r"<meta name=\"viewport\"[^>]*>", re.S)
+# folium's header sets two Leaflet switches in an inline script; Leaflet's defaults are the same (false),
+# and the page's only inline script is the map's own, which carries the Content-Security-Policy nonce.
+_GLOBAL_SWITCHES = re.compile(r"<script>\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*</script>", re.S)
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 
 
 def _municipality_or_404(key: str) -> Municipality:
@@ -38,20 +44,27 @@ def _municipality_or_404(key: str) -> Municipality:
 
 
 def map_parts(m: folium.Map) -> dict:
-    """The map split for a Django template: what goes in <head>, the map's <div>, and its script."""
+    """The map split for a Django template: what goes in <head> (links and styles only), the map's <div>,
+    and its script, which the template puts in `<script nonce="{{ request.csp_nonce }}">`."""
     figure = m.get_root()
     figure.render()
-    return {
-        "map_header": _VIEWPORT_META.sub("", figure.header.render()),
-        "map_html": figure.html.render(),
-        "map_script": figure.script.render(),
-    }
+    header = _GLOBAL_SWITCHES.sub("", _VIEWPORT_META.sub("", figure.header.render()))
+    if _INLINE_SCRIPT.search(header):
+        raise ImproperlyConfigured(
+            "a map element put an inline script into the page header: move it to the map's script"
+        )
+    # The script is the content of one <script> element: nothing in it may end that element early (the
+    # builders put text in as JSON, which escapes "<"; this holds whatever a future element does).
+    script = re.sub(r"(?i)</(script)", r"<\\/\1", figure.script.render())
+    return {"map_header": header, "map_html": figure.html.render(), "map_script": script}
 
 
-def _embed_response(m: folium.Map, title: str) -> HttpResponse:
-    figure = m.get_root()
-    figure.title = escape(title)
-    return HttpResponse(figure.render())
+def _embed_response(request, m: folium.Map, title: str) -> HttpResponse:
+    """The bare page of a map for an iframe: other sites may frame it (no X-Frame-Options, and the
+    Content-Security-Policy's frame-ancestors from BIN_EMBED_FRAME_ANCESTORS)."""
+    response = render(request, "maps/embed.html", {"title": title, **map_parts(m)})
+    response._csp_replace = {"frame-ancestors": settings.BIN_EMBED_FRAME_ANCESTORS or None}
+    return response
 
 
 def _page(request, *, m, title, networks, embed_url, extra=None):
@@ -89,7 +102,7 @@ def municipality_embed(request, key):
     """The bare map for an iframe on another site: public networks only, whoever is logged in here."""
     municipality = _municipality_or_404(key)
     title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
-    return _embed_response(municipality_map(municipality=municipality), title)
+    return _embed_response(request, municipality_map(municipality=municipality), title)
 
 
 def police_zone_page(request, number):
@@ -110,4 +123,4 @@ def police_zone_embed(request, number):
     """The bare zone map for an iframe; public networks only."""
     zone = get_object_or_404(PoliceZone, number=number)
     title = _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
-    return _embed_response(police_zone_map(police_zone=zone), title)
+    return _embed_response(request, police_zone_map(police_zone=zone), title)

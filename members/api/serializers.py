@@ -1,11 +1,13 @@
 """Input and output shapes of the membership API; input serializers carry unique names for OpenAPI."""
 
 from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from areas.models import Network
 from core.geometry import to_wgs84
 
+from .. import conf
 from ..models import Member, Membership, NetworkProposal
 
 __all__ = [
@@ -66,7 +68,12 @@ class NetworkProposeInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=[Network.Kind.BIN, Network.Kind.BIN_Z], default=Network.Kind.BIN)
     initiator_type = serializers.ChoiceField(choices=NetworkProposal.Initiator.choices)
-    initiators = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=10)
+    initiators = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=conf.PROPOSAL_MAX_INITIATORS,
+        error_messages={"max_length": _("Name at most {max_length} initiators: each one gets an e-mail.")},
+    )
     area = serializers.JSONField(required=False)
     street_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=200
@@ -74,18 +81,39 @@ class NetworkProposeInput(serializers.Serializer):
     municipality = serializers.CharField(required=False, max_length=5, help_text="NIS code")
 
 
+# The member of a withheld membership: the kind alone (the fields keep their types).
+_WITHHELD_MEMBER = {
+    "id": None,
+    "kind": "",
+    **dict.fromkeys(["name", "business_name", "business_type", "contact_person", "address"], ""),
+    "address_unverified": None,
+    "position": None,
+    **dict.fromkeys(["mobile", "email", "landline", "language"], ""),
+    "quiet_hours_start": None,
+    "quiet_hours_end": None,
+}
+
+
 class MembershipMemberOutput(serializers.Serializer):
-    """A membership with the member's personal data: coordinators of the network only."""
+    """A membership with the member's personal data: coordinators of the network only. The data of a
+    request not yet confirmed, or of an invitation not yet accepted, is withheld (`personal_data_withheld`:
+    the member's fields are empty, `id` and `position` null)."""
 
     id = serializers.IntegerField()
     status = serializers.CharField()
     requested_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField()
     reason = serializers.CharField()
+    personal_data_withheld = serializers.SerializerMethodField()
     member = serializers.SerializerMethodField()
+
+    def get_personal_data_withheld(self, obj: Membership) -> bool:
+        return _withheld(obj)
 
     def get_member(self, obj: Membership) -> dict:
         m = obj.member
+        if _withheld(obj):
+            return {**_WITHHELD_MEMBER, "kind": m.kind}
         p = to_wgs84(m.point)
         return {
             "id": m.pk,
@@ -104,6 +132,12 @@ class MembershipMemberOutput(serializers.Serializer):
             "quiet_hours_start": m.quiet_hours_start,
             "quiet_hours_end": m.quiet_hours_end,
         }
+
+
+def _withheld(obj: Membership) -> bool:
+    # The selectors mark and strip withheld memberships; a membership that did not pass through them
+    # is judged by its status all the same.
+    return getattr(obj, "withheld", not obj.shares_data)
 
 
 class _Channels(serializers.Serializer):

@@ -1,13 +1,52 @@
-"""Helpers shared by the membership services: channel and preference checks."""
+"""Helpers shared by the membership services: channel and preference checks, the result of a join, and
+what follows once a member proved they own their e-mail address."""
 
+from dataclasses import dataclass, field
 from datetime import time
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Member
+from areas.models import Network
+
+from ..emails import email_staff
+from ..models import Member, Membership
 from ..phones import phone_normalise
+
+
+@dataclass
+class JoinResult:
+    member: Member
+    memberships: list[Membership]
+    created: bool  # a new member; False: an existing one (same e-mail) asked again
+    email_sent: str = ""  # the template of the e-mail sent, "" when none was
+    networks_refused: list[Network] = field(default_factory=list)
+
+
+def _requests_confirmed(member: Member) -> list[Membership]:
+    """The member proved their address: their requests waiting for that go to the coordinators (inside
+    the caller's transaction; `_coordinators_told` after it)."""
+    waiting = list(
+        member.memberships.select_for_update()
+        .filter(status=Membership.Status.UNCONFIRMED)
+        .select_related("network")
+    )
+    for m in waiting:
+        m.status = Membership.Status.PENDING
+        m.requested_at = timezone.now()
+        m.save(update_fields=["status", "requested_at"])
+    return waiting
+
+
+def _coordinators_told(memberships: list[Membership]) -> None:
+    """E-mail the coordinators of these requests that one waits for them (no member data in it)."""
+    for m in memberships:
+        email_staff(
+            users=m.network.coordinators.all(), template="coordinator_pending", context={"network": m.network}
+        )
+
 
 # --- validation shared by join and self-service ------------------------------------------------------
 

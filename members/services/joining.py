@@ -1,17 +1,17 @@
 """Joining: the address through the lookup, the covering networks, the confirmation by e-mail."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.log import access_log_write
-from access.permissions import can_manage_members
+from access.permissions import can_manage_members, coordinator_scope
 from areas.models import Network
 from areas.selectors import networks_covering_points, networks_visible
 from core.geometry import in_service_area, to_storage, to_wgs84
@@ -20,10 +20,18 @@ from streets.models import Address
 from streets.selectors import EXACT, INTERPOLATED, NEAREST, address_lookup
 
 from .. import conf
-from ..emails import confirm_url, email_member, email_staff
+from ..emails import confirm_url, email_member
 from ..models import Member, Membership
 from ..tokens import CONFIRM, LinkError, email_digest, token_read
-from ._common import _clean_channels, _clean_preferences, _raise
+from ._common import (
+    JoinResult,
+    _clean_channels,
+    _clean_preferences,
+    _coordinators_told,
+    _raise,
+    _requests_confirmed,
+)
+from .invitations import invitations_send
 
 __all__ = ["JoinResult", "ResolvedAddress", "member_confirm_email", "member_join", "member_request_link"]
 
@@ -130,15 +138,6 @@ def _networks_for_point(errors, *, slugs: list[str], point: Point | None, kind: 
 
 
 # --- join ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class JoinResult:
-    member: Member
-    memberships: list[Membership]
-    created: bool  # a new member; False: an existing one (same e-mail) asked again
-    email_sent: str = ""  # the template of the e-mail sent, "" when none was
-    networks_refused: list[Network] = field(default_factory=list)
 
 
 _Errors = defaultdict[str, list[str]]
@@ -267,9 +266,16 @@ def member_join(
 
 
 def _join_save(*, fields: dict, networks: list[Network], registered_by, notify: bool) -> JoinResult:
-    """Store the member (or find them again), ask for the memberships, send the e-mail, log a registration."""
+    """Store the member (or find them again), ask for the memberships, send the e-mail, log a registration.
+
+    A coordinator who gives an e-mail address invites (services/invitations.py): the person behind it
+    decides, whether they are a member already or not."""
+    if registered_by is not None and fields["email"]:
+        return invitations_send(fields=fields, networks=networks, user=registered_by, notify=notify)
     with transaction.atomic():
-        member, created = _member_for_join(email=fields["email"], mobile=fields["mobile"], fields=fields)
+        member, created = _member_for_join(
+            email=fields["email"], mobile=fields["mobile"], fields=fields, registered_by=registered_by
+        )
         refused = []
         if not created and member.email_confirmed_at is not None:
             networks, refused = _networks_covering_member(member=member, networks=networks)
@@ -303,12 +309,17 @@ def _log_registrations(*, registered_by, member: Member, memberships: list[Membe
         )
 
 
-def _member_for_join(*, email: str, mobile: str, fields: dict) -> tuple[Member, bool]:
+def _member_for_join(*, email: str, mobile: str, fields: dict, registered_by) -> tuple[Member, bool]:
     if email:
         existing = Member.objects.select_for_update().filter(email__iexact=email).first()
     else:
+        # A coordinator registering by phone finds again only a member their own networks hold (the same
+        # resident registered twice); anyone else with that number stays out of reach: a new member.
         existing = (
-            Member.objects.select_for_update().filter(email="", mobile=mobile).exclude(mobile="").first()
+            Member.objects.select_for_update()
+            .filter(email="", mobile=mobile, pk__in=_members_coordinated(registered_by))
+            .exclude(mobile="")
+            .first()
         )
     if existing is None:
         try:
@@ -325,33 +336,46 @@ def _member_for_join(*, email: str, mobile: str, fields: dict) -> tuple[Member, 
     return existing, False
 
 
+def _members_coordinated(user):
+    """The members with data shared with `user`'s networks (none for a sign-up online)."""
+    if user is None:
+        return Member.objects.none().values("pk")
+    return (
+        Membership.objects.filter(network__in=Network.objects.in_scope(coordinator_scope(user)))
+        .exclude(status__in=Membership.WITHHELD)
+        .values("member_id")
+    )
+
+
 def _membership_request(member: Member, network: Network, registered_by) -> Membership:
+    """The member's request online (waiting for their confirmation), or a coordinator's registration by
+    phone (approved at once). A request online starts over from a refusal, a departure or an invitation;
+    a registration by phone never re-enrols someone who left or was refused."""
     now = timezone.now()
     if registered_by is not None:
-        initial = {
-            "status": Membership.Status.APPROVED,
-            "decided_at": now,
-            "decided_by": registered_by,
-            "reason": "",
-        }
+        initial = {"status": Membership.Status.APPROVED, "decided_at": now, "decided_by": registered_by}
     else:
-        initial = {
-            "status": Membership.Status.UNCONFIRMED,
-            "decided_at": None,
-            "decided_by": None,
-            "reason": "",
-        }
+        initial = {"status": Membership.Status.UNCONFIRMED, "decided_at": None, "decided_by": None}
+    initial.update(reason="", invited_by=None)
     membership, created = Membership.objects.select_for_update().get_or_create(
         member=member, network=network, defaults=initial
     )
-    if not created and membership.status in (Membership.Status.LEFT, Membership.Status.REJECTED):
+    ended = (Membership.Status.LEFT, Membership.Status.REJECTED)
+    if created:
+        return membership
+    if registered_by is not None and membership.status in ended:
+        raise ValidationError(
+            {
+                "networks": [
+                    _("This resident left %(name)s or was refused: a coordinator cannot enrol them again.")
+                    % {"name": network.name}
+                ]
+            }
+        )
+    if registered_by is None and membership.status in (*ended, Membership.Status.INVITED):
         for key, value in initial.items():
             setattr(membership, key, value)
         membership.requested_at = now
-        membership.save()
-    elif not created and registered_by is not None and membership.status != Membership.Status.APPROVED:
-        for key, value in initial.items():
-            setattr(membership, key, value)
         membership.save()
     return membership
 
@@ -372,7 +396,9 @@ def _join_email(member, memberships, refused, registered_by) -> str:
 
 
 def member_confirm_email(*, token: str) -> tuple[Member, list[Membership]]:
-    """Follow a confirmation link: confirm the e-mail address; the requests go to the coordinators."""
+    """Follow a confirmation link: confirm the e-mail address; the requests go to the coordinators.
+
+    A new address replaces the old one, and every link made before stops working (`link_version`)."""
     member, payload = token_read(token=token, purpose=CONFIRM)
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
@@ -382,6 +408,7 @@ def member_confirm_email(*, token: str) -> tuple[Member, list[Membership]]:
                 raise LinkError(_("This e-mail address is already used by another registration."))
             member.email, member.pending_email = member.pending_email, ""
             member.email_confirmed_at = timezone.now()
+            member.link_version += 1
             member.save()
         elif digest == email_digest(member.email):
             if member.email_confirmed_at is None:
@@ -389,19 +416,8 @@ def member_confirm_email(*, token: str) -> tuple[Member, list[Membership]]:
                 member.save(update_fields=["email_confirmed_at", "updated"])
         else:
             raise LinkError(_("This link was sent to an e-mail address this registration no longer uses."))
-        waiting = list(
-            member.memberships.select_for_update()
-            .filter(status=Membership.Status.UNCONFIRMED)
-            .select_related("network")
-        )
-        for m in waiting:
-            m.status = Membership.Status.PENDING
-            m.requested_at = timezone.now()
-            m.save(update_fields=["status", "requested_at"])
-    for m in waiting:
-        email_staff(
-            users=m.network.coordinators.all(), template="coordinator_pending", context={"network": m.network}
-        )
+        waiting = _requests_confirmed(member)
+    _coordinators_told(waiting)
     return member, waiting
 
 

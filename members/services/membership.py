@@ -7,6 +7,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from ._common import _clean_channels, _clean_preferences, _raise
 __all__ = [
     "member_erase",
     "member_export",
+    "member_links_revoke",
     "member_update_preferences",
     "members_purge_unconfirmed",
     "membership_decide",
@@ -123,7 +125,10 @@ def member_update_preferences(
 
 
 def membership_leave(*, member: Member, network: Network) -> Membership:
-    """The member leaves one network; they are told, with the link to join again or erase everything."""
+    """The member leaves one network; they are told, with the link to join again or erase everything.
+
+    A request they never confirmed, or an invitation they did not accept, simply goes: it never shared
+    their data with the network, and leaving must not start to."""
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()
@@ -135,13 +140,26 @@ def membership_leave(*, member: Member, network: Network) -> Membership:
             raise ValidationError(
                 {"network": [_("You are not a member of %(name)s.") % {"name": network.name}]}
             )
-        membership.status = Membership.Status.LEFT
-        membership.decided_at = timezone.now()
-        membership.decided_by = None
-        membership.reason = ""
-        membership.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+        if membership.status in Membership.WITHHELD:
+            membership.delete()
+        else:
+            membership.status = Membership.Status.LEFT
+            membership.decided_at = timezone.now()
+            membership.decided_by = None
+            membership.reason = ""
+            membership.save(update_fields=["status", "decided_at", "decided_by", "reason"])
         email_member(member=member, template="membership_left", context={"network": network})
     return membership
+
+
+def member_links_revoke(*, member: Member) -> Member:
+    """Sign out everywhere: every link sent to the member so far stops working (and an e-mail change
+    waiting for its confirmation is cancelled); a new self-service link goes to their address."""
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(link_version=F("link_version") + 1, pending_email="")
+        member.refresh_from_db()
+        email_member(member=member, template="links_revoked")
+    return member
 
 
 def member_export(*, member: Member, user=None) -> dict:
@@ -180,9 +198,11 @@ def member_erase(*, member: Member, user=None, reason: str = "erased by the memb
 
 
 def members_purge_unconfirmed(*, older_than_seconds: int | None = None) -> int:
-    """Erase sign-ups whose e-mail was never confirmed within the link's lifetime. Returns how many."""
+    """Erase sign-ups whose e-mail was never confirmed within the link's lifetime, and withdraw the
+    invitations whose link expired. Returns how many sign-ups were erased."""
     age = older_than_seconds if older_than_seconds is not None else conf.confirm_max_age()
     cutoff = timezone.now() - timezone.timedelta(seconds=age)
+    Membership.objects.filter(status=Membership.Status.INVITED, requested_at__lt=cutoff).delete()
     stale = Member.objects.filter(
         email_confirmed_at__isnull=True, registered_by__isnull=True, created__lt=cutoff
     )

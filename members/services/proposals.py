@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access.permissions import proposal_readers
 from areas.models import Municipality, Network
@@ -18,6 +19,7 @@ from core.geometry import in_service_area, to_storage_multipolygon
 from streets.areas import streets_area
 from streets.models import Street
 
+from .. import conf
 from ..emails import email_staff, email_to
 from ..models import NetworkProposal
 from ..phones import phone_normalise
@@ -30,6 +32,17 @@ __all__ = ["network_propose"]
 
 def _clean_initiators(errors, initiators: list[dict]) -> list[dict]:
     cleaned = []
+    limit = conf.PROPOSAL_MAX_INITIATORS
+    if len(initiators or []) > limit:
+        errors["initiators"].append(
+            ngettext(
+                "Name at most %(limit)s initiator: each one gets an e-mail.",
+                "Name at most %(limit)s initiators: each one gets an e-mail.",
+                limit,
+            )
+            % {"limit": limit}
+        )
+        return []
     for i, raw in enumerate(initiators or []):
         if not isinstance(raw, dict):
             errors["initiators"].append(_("Initiator %(n)s: expected name and contacts.") % {"n": i + 1})
@@ -68,6 +81,14 @@ def _parse_area(errors, area_geojson) -> object:
         geom = GEOSGeometry(text)
     except (GEOSException, ValueError, TypeError):
         errors["area"].append(_("The area is not a GeoJSON polygon."))
+        return None
+    limit = conf.proposal_max_vertices()
+    if geom.num_coords > limit:
+        # Before any transformation or validity check, whose cost grows with the vertices.
+        errors["area"].append(
+            _("The area has %(n)s vertices; the limit is %(limit)s. Simplify the drawing.")
+            % {"n": f"{geom.num_coords:,}", "limit": f"{limit:,}"}
+        )
         return None
     if geom.srid is None:
         geom.srid = 4326  # GeoJSON (RFC 7946) is always EPSG:4326
@@ -152,9 +173,8 @@ def _proposal_notify(proposal: NetworkProposal, network: Network, initiators: li
     they see on their page); each initiator with an e-mail address gets a receipt."""
     users = proposal_readers(proposal.municipality)
     email_staff(users=users, template="proposal_new", context={"proposal": proposal, "network": network})
-    for person in initiators:
-        if person["email"]:
-            email_to(address=person["email"], template="proposal_received", context={"proposal": proposal})
+    for address in dict.fromkeys(p["email"].lower() for p in initiators if p["email"]):
+        email_to(address=address, template="proposal_received", context={"proposal": proposal})
 
 
 def network_propose(

@@ -9,6 +9,7 @@ from .public import (
     confirm,
     erase,
     export,
+    invitation,
     join,
     join_sent,
     leave,
@@ -16,6 +17,7 @@ from .public import (
     network_start,
     network_start_sent,
     request_link,
+    sign_out,
 )
 from .staff import (
     counts_page_json,
@@ -35,6 +37,7 @@ __all__ = [
     "decide",
     "erase",
     "export",
+    "invitation",
     "join",
     "join_sent",
     "leave",
@@ -47,4 +50,5 @@ __all__ = [
     "network_start_sent",
     "pending",
     "request_link",
+    "sign_out",
 ]

@@ -36,10 +36,14 @@ from ..forms import (
 )
 from ..models import Member
 from ..services import (
+    invitation_accept,
+    invitation_decline,
+    invitation_read,
     member_confirm_email,
     member_erase,
     member_export,
     member_join,
+    member_links_revoke,
     member_request_link,
     member_update_preferences,
     membership_leave,
@@ -276,6 +280,49 @@ def erase(request, token):
         messages.error(request, _("Tick the box to confirm that everything should be erased."))
         return redirect("members:erase", token=token)
     return render(request, "members/erase.html", {"member": member, "token": token})
+
+
+@link_page
+@require_POST
+def sign_out(request, token):
+    """Sign out everywhere: every link sent so far stops working, this one too; a new one is e-mailed."""
+    member, error = _member_or_error(request, token)
+    if error:
+        return error
+    member_links_revoke(member=member)
+    return render(request, "members/signed_out.html")
+
+
+@link_page
+def invitation(request, token):
+    """A coordinator's invitation: what accepting means, and the choice (POST answer=accept|decline)."""
+    try:
+        membership = invitation_read(token=token)
+        answer = request.POST.get("answer") if request.method == "POST" else None
+        if answer == "accept":
+            membership = invitation_accept(token=token)
+            messages.success(
+                request, _("You are now a member of %(name)s.") % {"name": membership.network.name}
+            )
+            return redirect("members:manage", token=_manage_token(membership.member))
+        if answer == "decline":
+            invitation_decline(token=token)
+            return render(request, "members/invitation_declined.html", {"network": membership.network})
+    except LinkError as exc:
+        return _link_error(request, exc)
+    inviter = membership.invited_by
+    return render(
+        request,
+        "members/invitation.html",
+        {
+            "membership": membership,
+            "member": membership.member,
+            "network": membership.network,
+            "inviter": inviter.get_full_name() if inviter else "",  # never the login name
+            "token": token,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def request_link(request):

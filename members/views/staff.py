@@ -106,10 +106,25 @@ def network_members_page(request, slug):
     return render(request, "members/network_members.html", {"network": network, "memberships": memberships})
 
 
+def _registered_message(result, network: Network, *, email: str) -> str:
+    # The same words whoever the address belongs to: the page tells the coordinator nothing of them.
+    if not email:
+        return _("The member was registered.")
+    if result.email_sent == "invitation":
+        return _(
+            "An invitation was e-mailed to %(email)s: they become a member of %(name)s when they accept it."
+        ) % {"email": email, "name": network.name}
+    return _("%(email)s is a member of %(name)s already, or their request waits for your decision.") % {
+        "email": email,
+        "name": network.name,
+    }
+
+
 @never_cache
 @login_required
 def member_register(request, slug):
-    """A coordinator registers a resident of their BIN who has no e-mail, after a phone call."""
+    """A coordinator registers a resident of their BIN who has no e-mail, after a phone call, or invites
+    one who has (services/invitations.py)."""
     network = _network(slug)
     if not can_manage_members(request.user, network):
         raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
@@ -118,11 +133,11 @@ def member_register(request, slug):
         if form.is_valid():
             kwargs = {**form.service_kwargs(), "network_slugs": [network.slug]}
             try:
-                member_join(**kwargs, registered_by=request.user)
+                result = member_join(**kwargs, registered_by=request.user)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("The member was registered."))
+                messages.success(request, _registered_message(result, network, email=kwargs["email"]))
                 return redirect("members:network-members", slug=network.slug)
         status = 400
     else:

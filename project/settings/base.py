@@ -1,8 +1,10 @@
 """Settings shared by every environment; everything that differs comes from the environment through `env`."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +30,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Login lockout (access.lockout) and the second factor (access.two_factor).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The service's apps, lowest layer first (importlinter contract in pyproject.toml).
     "core",
     "access",
@@ -40,19 +46,34 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Refuses to start misconfigured (access.checks); proxy headers nobody declared (access.middleware).
+    "access.middleware.RefuseMisconfiguredMiddleware",
+    "access.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (a nonce per response) and Permissions-Policy on every response.
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Malformed input (NUL, oversized or too deeply nested bodies) is a 4xx, JSON on the API.
+    "core.middleware.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session gave its second factor; a session that owes it opens nothing else.
+    "django_otp.middleware.OTPMiddleware",
+    "access.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a locked-out login (django-axes) with access.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "members:dashboard"
+# django-axes refuses locked-out logins before any password is checked; then user names and passwords,
+# without Django's model permissions (access.backends: access.permissions decides).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "access.backends.AccountBackend"]
 WSGI_APPLICATION = "project.wsgi.application"
 
 TEMPLATES = [
@@ -109,6 +130,32 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 BIN_THROTTLE_ENABLED = env.bool("BIN_THROTTLE_ENABLED", default=True)
 # How many proxies in front of the service add to X-Forwarded-For (0: use REMOTE_ADDR, trust no header).
 BIN_TRUSTED_PROXIES = env.int("BIN_TRUSTED_PROXIES", default=0)
+# A request from a private or loopback address with X-Forwarded-For while BIN_TRUSTED_PROXIES is 0 came
+# through a proxy nobody declared: "log" (once per process) or "refuse" (503; production's default).
+BIN_FORWARDED_WITHOUT_PROXY = env("BIN_FORWARDED_WITHOUT_PROXY", default="log")
+
+# --- Logins: lockout, second factor, deployment checks (access/) ---------------------------------------
+# django-axes counts wrong passwords per user name and client address on every login path (the login page,
+# the admin's, HTTP Basic); at the limit that user cannot log in from there, the right password neither,
+# for the lockout minutes after the last attempt (access.lockout says until when).
+BIN_LOGIN_FAILURE_LIMIT = env.int("BIN_LOGIN_FAILURE_LIMIT", default=5)
+BIN_LOGIN_LOCKOUT_MINUTES = env.int("BIN_LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = BIN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=BIN_LOGIN_LOCKOUT_MINUTES)
+# Per user name and address: an attacker elsewhere cannot lock an officer out of their own desk.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "access.lockout.lockout_response"
+# Two-factor login (TOTP) for administrators, staff, police and municipality staff (access.two_factor);
+# on in production, off here (local and test log in with a password only).
+BIN_2FA_REQUIRED = env.bool("BIN_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("BIN_2FA_ISSUER", default="BIN GIS")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# access.checks: refuse to start with unsafe production settings (on in production).
+BIN_DEPLOYMENT_CHECKS = False
+BIN_HSTS_SHORT_ON_PURPOSE = env.bool("BIN_HSTS_SHORT_ON_PURPOSE", default=False)
+BIN_BEHIND_TLS_PROXY = env.bool("BIN_BEHIND_TLS_PROXY", default=BIN_TRUSTED_PROXIES > 0)
 
 # --- Geography --------------------------------------------------------------------------------------
 # Every geometry is stored in one metric national CRS: Belgian Lambert 72 by default (what BeST Address
@@ -151,7 +198,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes says at INFO level that it started and who logged in; failures and lockouts are WARNINGs.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references. The
@@ -183,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-dispatch-due": {"task": "alerts.tasks.dispatch_due", "schedule": 60.0},
     # Personal data of people who never confirmed their e-mail does not stay (GDPR: storage limitation).
     "members-purge-unconfirmed": {"task": "members.tasks.purge_unconfirmed", "schedule": 3600.0},
+    # Deliveries, reactions, the access log and proposals past their retention period (below).
+    "purge-expired": {"task": "project.tasks.purge_expired", "schedule": 86400.0},
 }
 
 # Channel backends (dotted paths, like EMAIL_BACKEND): alerts.backends.sms.ConsoleBackend, FileBackend,
@@ -213,6 +263,75 @@ BIN_DELIVERY_SWEEP_HOURS = env.int("BIN_DELIVERY_SWEEP_HOURS", default=48)
 BIN_ALERT_MAX_RADIUS_M = env.float("BIN_ALERT_MAX_RADIUS_M", default=50_000.0)
 BIN_ALERT_MAX_VERTICES = env.int("BIN_ALERT_MAX_VERTICES", default=10_000)
 BIN_ALERT_MAX_MESSAGE_CHARS = env.int("BIN_ALERT_MAX_MESSAGE_CHARS", default=1000)
+# The preview of an alert's reach shows no individuals (alerts/preview.py): counts below
+# BIN_PREVIEW_MIN_COUNT are shown as "fewer than" (1: exact counts), a perimeter must cover at least
+# BIN_ALERT_MIN_AREA_M2 inside the zone (previews and alerts; 1 ha is a circle of 56 m radius), and each
+# officer may preview this many new perimeters per hour and per day (every preview is logged).
+BIN_PREVIEW_MIN_COUNT = env.int("BIN_PREVIEW_MIN_COUNT", default=5)
+BIN_ALERT_MIN_AREA_M2 = env.float("BIN_ALERT_MIN_AREA_M2", default=10_000.0)
+BIN_PREVIEW_PER_HOUR = env.int("BIN_PREVIEW_PER_HOUR", default=120)
+BIN_PREVIEW_PER_DAY = env.int("BIN_PREVIEW_PER_DAY", default=400)
 BIN_PUBLIC_URL = env("BIN_PUBLIC_URL", default="http://127.0.0.1:8000")
 BIN_REACTION_LINK_DAYS = env.int("BIN_REACTION_LINK_DAYS", default=30)
 BIN_CAP_SENDER_DOMAIN = env("BIN_CAP_SENDER_DOMAIN", default="bin.localhost")
+
+# --- Members: proposals, retention -------------------------------------------------------------------
+# A BIN area drawn in a proposal (anyone may send one) has at most this many vertices.
+BIN_PROPOSAL_MAX_VERTICES = env.int("BIN_PROPOSAL_MAX_VERTICES", default=2000)
+# Days personal data is kept (GDPR: storage limitation); the retention job (project/retention.py: beat
+# daily, or `manage.py purge_expired` from cron) deletes older rows; 0 keeps them. Deliveries and
+# reactions: a calendar year's evaluation can still be made in the month after it; the access log: two
+# years of who saw whose data; proposals (their initiators' contacts): a year to decide on them.
+BIN_RETENTION_DELIVERIES_DAYS = env.int("BIN_RETENTION_DELIVERIES_DAYS", default=400)
+BIN_RETENTION_REACTIONS_DAYS = env.int("BIN_RETENTION_REACTIONS_DAYS", default=400)
+BIN_RETENTION_ACCESS_LOG_DAYS = env.int("BIN_RETENTION_ACCESS_LOG_DAYS", default=730)
+# The alert preview log (who looked at the reach of which perimeter): as long as the access log.
+BIN_RETENTION_PREVIEW_LOG_DAYS = env.int("BIN_RETENTION_PREVIEW_LOG_DAYS", default=730)
+BIN_RETENTION_PROPOSALS_DAYS = env.int("BIN_RETENTION_PROPOSALS_DAYS", default=365)
+
+# --- Security headers, input limits, map tiles (core/middleware.py, core/tiles.py) ------------------------
+# Scripts run only from this site or with the response's nonce (folium's map scripts carry it); styles may
+# be inline (folium and Leaflet write them; CSS cannot run script). img-src gets the tile server's origin
+# from core.tiles (none with the tile proxy), the admin's map widget its sources in core/middleware.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Who may frame the embeddable maps (/maps/…/embed/): origins for CSP frame-ancestors; empty: any site.
+BIN_EMBED_FRAME_ANCESTORS = env.list("BIN_EMBED_FRAME_ANCESTORS", default=[])
+BIN_PERMISSIONS_POLICY = env(
+    "BIN_PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# JSON bodies nested deeper than this are refused before parsing (a GeoJSON perimeter needs about 8).
+BIN_JSON_MAX_DEPTH = env.int("BIN_JSON_MAX_DEPTH", default=64)
+# Map background tiles: the upstream server (an XYZ URL template) and its credit (HTML). With
+# BIN_TILE_PROXY the service serves them itself at /tiles/<z>/<x>/<y>.png from BIN_TILE_CACHE_DIR, fetched
+# from BIN_TILE_URL when missing or older than BIN_TILE_CACHE_SECONDS (unless BIN_TILE_PROXY_FETCH is off:
+# then only what the cache holds), and browsers load images from this site only.
+BIN_TILE_URL = env("BIN_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BIN_TILE_ATTRIBUTION = env(
+    "BIN_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+BIN_TILE_MAX_ZOOM = env.int("BIN_TILE_MAX_ZOOM", default=19)
+BIN_TILE_PROXY = env.bool("BIN_TILE_PROXY", default=False)
+BIN_TILE_PROXY_FETCH = env.bool("BIN_TILE_PROXY_FETCH", default=True)
+BIN_TILE_CACHE_DIR = env.path("BIN_TILE_CACHE_DIR", default=BASE_DIR / "var" / "tiles")
+BIN_TILE_CACHE_SECONDS = env.int("BIN_TILE_CACHE_SECONDS", default=7 * 24 * 3600)
+BIN_TILE_TIMEOUT = env.float("BIN_TILE_TIMEOUT", default=10.0)
+BIN_TILE_USER_AGENT = env("BIN_TILE_USER_AGENT", default=f"bin-gis tile proxy ({BIN_PUBLIC_URL})")

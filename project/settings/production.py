@@ -1,16 +1,27 @@
-"""Settings for production: every secret from the environment, secure cookies, no debug."""
+"""Settings for production: every secret from the environment, HTTPS only, two-factor logins, and a refusal
+to start when something unsafe is left (access.checks; README "Settings" and SECURITY.md list the
+environment that passes `manage.py check --deploy` without a warning)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BIN_BEHIND_TLS_PROXY, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only from a proxy the deployment declares (BIN_TRUSTED_PROXIES > 0, or
+# BIN_BEHIND_TLS_PROXY=true); without one, any client could claim its plain-HTTP request was HTTPS.
+if BIN_BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+# A year (what browsers' preload lists ask); shorter only with BIN_HSTS_SHORT_ON_PURPOSE=true.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+BIN_2FA_REQUIRED = env.bool("BIN_2FA_REQUIRED", default=True)
+BIN_FORWARDED_WITHOUT_PROXY = env("BIN_FORWARDED_WITHOUT_PROXY", default="refuse")
+BIN_DEPLOYMENT_CHECKS = True
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -19,14 +19,15 @@ def test_an_officer_cannot_preview_send_or_read_the_other_zones_alerts(town, api
     body = alert_body(circle(12500, 500, 300), police_zone=town.other_zone.pk)
     assert api.post(reverse("api:alert-preview"), body, format="json").status_code == 403
     assert api.post(reverse("api:alert-list"), body, format="json").status_code == 403
+    # Another zone's alert answers as a missing one does (404): its id tells nothing (issue 11, finding 10).
     for name in ("alert-detail", "alert-reactions", "alert-cap"):
         response = api.get(reverse(f"api:{name}", args=[other.pk]))
-        assert response.status_code == 403, name
+        assert response.status_code == 404, name
     for name in ("alert-send", "alert-update", "alert-cancel", "alert-feedback"):
         response = api.post(
             reverse(f"api:{name}", args=[other.pk]), {"message": "x", "outcome": "y"}, format="json"
         )
-        assert response.status_code == 403, name
+        assert response.status_code == 404, name
     assert [a["id"] for a in api.get(reverse("api:alert-list")).json()["results"]] == []
     stats = api.get(reverse("api:alert-stats"), {"police_zone": town.other_zone.number})
     assert stats.status_code == 403

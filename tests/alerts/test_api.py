@@ -249,19 +249,30 @@ def test_detail(town, api, send):
     assert body["deliveries"]["sent"] == 1 and body["reactions"] == 0 and body["follow_ups"] == []
 
 
-def test_tips_editable_by_police_and_municipality(town, api):
-    for user in (town.police, town.municipality):
-        api.force_authenticate(user)
-        created = api.post(
-            reverse("api:alert-tips"),
-            {"category": "theft", "title": f"Fiets {user.pk}", "text_nl": "Zet uw fiets op slot."},
-            format="json",
-        )
-        assert created.status_code == 201
-        patched = api.patch(
-            reverse("api:alert-tip", args=[created.json()["id"]]), {"text_fr": "Cadenassez."}, format="json"
-        )
-        assert patched.status_code == 200 and patched.json()["text_fr"] == "Cadenassez."
+def test_tips_of_the_zone_and_the_national_library(town, api):
+    """Police write their zone's tips; municipality staff read them; the national ones are the
+    administrators' (the permission matrix of the tips: tests/security/test_alerts.py)."""
+    api.force_authenticate(town.police)
+    created = api.post(
+        reverse("api:alert-tips"),
+        {"category": "theft", "title": "Fiets", "text_nl": "Zet uw fiets op slot."},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["police_zone"] == town.zone.pk
+    patched = api.patch(
+        reverse("api:alert-tip", args=[created.json()["id"]]), {"text_fr": "Cadenassez."}, format="json"
+    )
+    assert patched.status_code == 200 and patched.json()["text_fr"] == "Cadenassez."
+    api.force_authenticate(town.municipality)
+    listed = {t["id"] for t in api.get(reverse("api:alert-tips")).json()}
+    assert created.json()["id"] in listed and Tip.objects.filter(police_zone=None).count() <= len(listed)
+    api.force_authenticate(town.superuser)
+    national = api.post(
+        reverse("api:alert-tips"),
+        {"category": "theft", "title": "Fietsslot", "text_nl": "Twee sloten."},
+        format="json",
+    )
+    assert national.status_code == 201 and national.json()["police_zone"] is None
     api.force_authenticate(UserFactory())
     assert api.get(reverse("api:alert-tips")).status_code == 403
     categories = set(Tip.objects.values_list("category", flat=True))

@@ -6,7 +6,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.db import connections
+from django.test import Client
 
 # --- the browser (test_browser*.py) ------------------------------------------------------------------
 
@@ -57,8 +59,15 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def is_csp_report(message: str) -> bool:
+    """Chromium's console message when the Content-Security-Policy refused something."""
+    return "Content Security Policy" in message or "Content-Security-Policy" in message
+
+
 @pytest.fixture
 def page(browser):
+    """A page whose JavaScript errors and Content-Security-Policy refusals fail the test (page.errors and
+    page.csp_reports: a test that expects a refusal takes it out of the list)."""
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     requests = []
@@ -75,8 +84,22 @@ def page(browser):
     context.route("**/*", only_local)
     page = context.new_page()
     page.errors = []
+    page.csp_reports = []
     page.requests = requests
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    # Every frame's console, the frames of other origins included.
+    page.on("console", lambda msg: is_csp_report(msg.text) and page.csp_reports.append(msg.text))
     yield page
     context.close()
     assert page.errors == [], f"JavaScript errors: {page.errors}"
+    assert page.csp_reports == [], f"Content-Security-Policy refusals: {page.csp_reports}"
+
+
+def log_in(page, live_server, user):
+    """The session of `user` as a cookie of the live server (what the login form would leave)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )

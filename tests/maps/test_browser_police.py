@@ -8,9 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -19,6 +17,7 @@ from alerts.models import Alert, Delivery
 from alerts.services import reaction_record
 from tests.factories import lambert
 
+from .conftest import log_in
 from .test_browser import ARTIFACTS, JS_MAP, screen_point, shot
 
 # Restores the migrations' rows before it empties the database, as test_browser.py says.
@@ -30,16 +29,6 @@ pytestmark = [
 
 # The machine running the tests may be busy: a preview is a database round trip behind a debounce.
 WAIT_MS = 30_000
-
-
-def log_in(page, live_server, user):
-    """The session of `user` as a cookie of the live server (what the login form would leave)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 # Leaflet drops a setView that comes while a zoom animation runs (the page's own fitBounds animates for
@@ -99,7 +88,10 @@ def is_preview(response) -> bool:
     return response.url.endswith(reverse("api:alert-preview")) and response.request.method == "POST"
 
 
-def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page, town, density):
+def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page, town, density, settings):
+    # Exact counts (k = 1): the test compares the page's numbers with the API's for BIN Alfa's four
+    # members, which the default k-anonymity of the preview would show as "fewer than 5".
+    settings.BIN_PREVIEW_MIN_COUNT = 1
     officer = town.police
     log_in(page, live_server, officer)
     page.goto(live_server.url + reverse("maps:police-alert", args=[5999]))
@@ -198,7 +190,8 @@ def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page
     page.screenshot(path=str(ARTIFACTS / "maps-police-alert-page.png"), full_page=True)
 
 
-def test_a_circle_beyond_the_zone_is_clipped_and_the_page_says_so(live_server, page, town, density):
+def test_a_circle_beyond_the_zone_is_clipped_and_the_page_says_so(live_server, page, town, density, settings):
+    settings.BIN_PREVIEW_MIN_COUNT = 1  # exact counts, as above
     log_in(page, live_server, town.police)
     page.goto(live_server.url + reverse("maps:police-alert", args=[5999]))
     page.wait_for_selector("[data-alert-composer]")

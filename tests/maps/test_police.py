@@ -138,8 +138,8 @@ def test_evaluation_map_clusters_the_alerts_with_vendored_markercluster(town, de
     assert html.count("L.marker(") == 2
     for a in alerts:
         assert reverse("maps:alert", args=[a["id"]]) in html
-    # The message is text in the popup, never markup.
-    assert "<b>AB-123</b>" not in html and "&lt;b&gt;AB-123&lt;/b&gt;" in html
+    # The message is text in the popup (JSON put in with textContent: maps.markup.TextPopup), never markup.
+    assert "<b>AB-123</b>" not in html and "Verdacht voertuig \\u003cb\\u003eAB-123" in html
     without_links = render(evaluation_map(police_zone=town.zone, alerts=alerts, alert_links=False))
     assert "/maps/alerts/" not in without_links
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from access.models import Role
+from access.services import coordinator_add, role_grant
 from areas.models import Municipality, Network, PoliceZone
 from members import conf
 from members.models import Member, Membership, NetworkProposal
@@ -140,11 +141,18 @@ class Command(BaseCommand):
                 user.set_password(PASSWORD)
                 user.save()
             users[username] = user
-        network.coordinators.add(users["coordinator"])
-        network_z.coordinators.add(users["coordinator-z"])
-        Role.objects.get_or_create(user=users["politie"], kind=Role.Kind.POLICE, police_zone=zone)
-        Role.objects.get_or_create(
-            user=users["gemeente"], kind=Role.Kind.MUNICIPALITY, municipality=municipality
+        # Rights through access.services, as an administrator would give them in the admin: the grant log
+        # records them, and the municipality role makes "gemeente" staff (the admin lets them in).
+        via = "command: load_demo_members"
+        coordinator_add(actor=None, network=network, user=users["coordinator"], via=via)
+        coordinator_add(actor=None, network=network_z, user=users["coordinator-z"], via=via)
+        role_grant(actor=None, user=users["politie"], kind=Role.Kind.POLICE, police_zone=zone, via=via)
+        role_grant(
+            actor=None,
+            user=users["gemeente"],
+            kind=Role.Kind.MUNICIPALITY,
+            municipality=municipality,
+            via=via,
         )
         return users
 

@@ -1,0 +1,199 @@
+"""The middleware every request passes: security headers on every response, and one guard that answers
+malformed input with a 4xx before any view sees it (a JSON message on the API).
+
+`SecurityHeadersMiddleware` is django-csp's middleware with this service's additions: the tile server's
+origin in img-src (core/tiles.py), the admin's map widget (Django's OpenLayers widget: its script from
+jsdelivr and its inline start-up script, allowed by hash), and a Permissions-Policy. The other headers a
+scanner looks for (X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options)
+come from Django's SecurityMiddleware and XFrameOptionsMiddleware with the settings in settings/base.py.
+
+`InputGuardMiddleware` refuses, for every path:
+- a NUL character in the path, the query string or a cookie (PostgreSQL text cannot hold one: each became
+  a 500 where it reached a query);
+- a body over DATA_UPLOAD_MAX_MEMORY_SIZE, on the API (413, unless the view answers it itself: the
+  alert endpoints say on the perimeter how to make it smaller, core.api.request_data);
+- a JSON body nested deeper than BIN_JSON_MAX_DEPTH (Python's parser recurses: 100,000 levels were a
+  RecursionError) or holding an escaped NUL (\\u0000);
+and on the API turns what a view still raises about the request (RequestDataTooBig, SuspiciousOperation,
+RecursionError) into the same JSON answer instead of Django's HTML page.
+"""
+
+import base64
+import hashlib
+import re
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.gis.db.models import GeometryField
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from .tiles import tile_image_sources
+
+__all__ = ["API_PREFIX", "InputGuardMiddleware", "SecurityHeadersMiddleware", "json_problem"]
+
+# project/urls.py mounts the one API router here.
+API_PREFIX = "/api/"
+ADMIN_PREFIX = "/admin/"
+# What Django's OpenLayers map widget (the admin's geometry fields) loads.
+ADMIN_WIDGET_SOURCES = ["https://cdn.jsdelivr.net"]
+ADMIN_WIDGET_TILES = ["https://tile.openstreetmap.org"]
+
+
+# --- headers ------------------------------------------------------------------------------------------
+
+
+def _admin_widget_hashes() -> list[str]:
+    """CSP hashes of the inline script of each geometry field's map widget in the admin.
+
+    The widget's script depends on the field (id, name, geometry type, map settings), not on the object
+    shown, so it is rendered here once per field, exactly as the admin renders it; only those scripts run.
+    """
+    hashes = set()
+    for model, model_admin in admin.site._registry.items():
+        for field in model._meta.get_fields():
+            if not isinstance(field, GeometryField):
+                continue
+            # As GISModelAdmin builds it (its formfield_for_dbfield wants a request; a plain ModelAdmin
+            # uses the field's default widget).
+            widget = getattr(model_admin, "gis_widget", None)
+            kwargs = {"widget": widget(**getattr(model_admin, "gis_widget_kwargs", {}))} if widget else {}
+            formfield = field.formfield(**kwargs)
+            html = formfield.widget.render(field.name, None, attrs={"id": f"id_{field.name}"})
+            for script in re.findall(r"<script>(.*?)</script>", html, re.S):
+                digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+                hashes.add(f"'sha256-{digest}'")
+    return sorted(hashes)
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """The Content-Security-Policy of settings.CONTENT_SECURITY_POLICY with a nonce per response (pages
+    put it on their inline scripts: `<script nonce="{{ request.csp_nonce }}">`), plus Permissions-Policy."""
+
+    _admin_hashes: list[str] | None = None
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        update = dict(parts.update or {})
+
+        def add(directive: str, sources: list[str]) -> None:
+            if sources:
+                update[directive] = [*update.get(directive, ()), *sources]
+
+        add("img-src", tile_image_sources())
+        if request.path_info.startswith(ADMIN_PREFIX):
+            if SecurityHeadersMiddleware._admin_hashes is None:
+                SecurityHeadersMiddleware._admin_hashes = _admin_widget_hashes()
+            add("script-src", [*ADMIN_WIDGET_SOURCES, *SecurityHeadersMiddleware._admin_hashes])
+            add("style-src", ADMIN_WIDGET_SOURCES)
+            add("img-src", ADMIN_WIDGET_TILES)
+        parts.update = update or None
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if settings.BIN_PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.BIN_PERMISSIONS_POLICY
+        return response
+
+
+# --- input ---------------------------------------------------------------------------------------------
+
+# Strings of a JSON text (with their escapes), and an escaped NUL inside one: an odd number of
+# backslashes before "u0000".
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.I)
+_OPENING = frozenset(b"[{")
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def json_problem(body: bytes, *, max_depth: int) -> str | None:
+    """Why a JSON body is refused before parsing (too deep, an escaped NUL), or None. Not a validator:
+    what is not JSON is left to the parser, which answers it with a 400 of its own."""
+    if _JSON_NUL.search(body):
+        return _("The request contains a null character (U+0000), which is not allowed.")
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
+        if byte in _OPENING:
+            depth += 1
+            if depth > max_depth:
+                return _("The JSON is nested more than %(n)s levels deep.") % {"n": max_depth}
+        else:
+            depth -= 1
+    return None
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path_info or "\x00" in request.path:
+        return True
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        return True
+    return any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items())
+
+
+def _too_big() -> str:
+    return _("The request is larger than %(mb)s MB.") % {
+        "mb": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1e6:.1f}"
+    }
+
+
+def _is_json(request) -> bool:
+    content_type = request.content_type or ""
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+class InputGuardMiddleware:
+    """Malformed input is the client's mistake: a 4xx that says what is wrong, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def refuse(request, message: str, status: int = 400) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse({"detail": message}, status=status)
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+    def __call__(self, request):
+        problem = self.check(request)
+        if problem is not None:
+            return self.refuse(request, *problem)
+        return self.get_response(request)
+
+    def check(self, request) -> tuple[str, int] | None:
+        try:
+            if _has_nul(request):
+                return _("The request contains a null character (U+0000), which is not allowed."), 400
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except SuspiciousOperation:  # too many query fields
+            return _("The request is malformed."), 400
+        except ValueError:
+            return _("The Content-Length header is not a number."), 400
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            # Django will not read it: the view that tries says so (core.api.request_data: a 400 on the
+            # field, with advice), else process_exception below (a 413).
+            return None
+        if _is_json(request) and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            try:
+                body = request.body
+            except RequestDataTooBig:  # no Content-Length, or an understated one (chunked, on ASGI)
+                return _too_big(), 413
+            problem = json_problem(body, max_depth=settings.BIN_JSON_MAX_DEPTH)
+            if problem:
+                return problem, 400
+        return None
+
+    def process_exception(self, request, exception):
+        """On the API, what a view raises about the request itself is answered as JSON too."""
+        if not request.path_info.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return self.refuse(request, _too_big(), 413)
+        if isinstance(exception, SuspiciousOperation):
+            return self.refuse(request, _("The request is malformed."), 400)
+        if isinstance(exception, RecursionError):
+            return self.refuse(request, _("The request is nested too deeply."), 400)
+        return None
