@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from access.retention import access_log_purge
+from access.retention import access_log_purge, login_log_purge
 from alerts.retention import deliveries_purge, preview_log_purge, reactions_purge
 from members.retention import proposals_purge
 from members.services import members_purge_unconfirmed
@@ -23,6 +23,7 @@ PERIODS = [
     ("deliveries", "BIN_RETENTION_DELIVERIES_DAYS", deliveries_purge),
     ("reactions", "BIN_RETENTION_REACTIONS_DAYS", reactions_purge),
     ("access_log", "BIN_RETENTION_ACCESS_LOG_DAYS", access_log_purge),
+    ("login_log", "BIN_RETENTION_ACCESS_LOG_DAYS", login_log_purge),
     ("preview_log", "BIN_RETENTION_PREVIEW_LOG_DAYS", preview_log_purge),
     ("proposals", "BIN_RETENTION_PROPOSALS_DAYS", proposals_purge),
 ]

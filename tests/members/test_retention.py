@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from axes.models import AccessLog as LoginLog
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -41,6 +42,9 @@ def history(town, mailbox):
         entry = access_log_write(user=town.coord_a, action="view", network_id=town.alfa.pk, reason="test")
         _age(AccessLog.objects.filter(pk=entry.pk), "at", days)
     for days in (731, 1):
+        login = LoginLog.objects.create(username="test", ip_address="192.0.2.1", user_agent="test")
+        _age(LoginLog.objects.filter(pk=login.pk), "attempt_time", days)
+    for days in (731, 1):
         entry = AlertPreviewLog.objects.create(
             user=town.police,
             username="test",
@@ -73,6 +77,7 @@ def test_old_rows_go_and_recent_ones_stay(history):
         "deliveries": old_deliveries,
         "reactions": 1,
         "access_log": 1,
+        "login_log": 1,
         "preview_log": 1,
         "proposals": 1,
     }
@@ -81,6 +86,7 @@ def test_old_rows_go_and_recent_ones_stay(history):
     assert list(Reaction.objects.values_list("alert_id", flat=True)) == [new.pk]
     assert AccessLog.objects.filter(reason="test").count() == 1
     assert AlertPreviewLog.objects.filter(username="test").count() == 1
+    assert LoginLog.objects.filter(username="test").count() == 1
     (kept,) = NetworkProposal.objects.all()
     assert kept.name == "BIN Veld 1"
     # The alerts and the networks proposed stay.
