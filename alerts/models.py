@@ -194,9 +194,15 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         SENDING = "sending", _("sending")
+        # Accepted by the gateway; what became of it afterwards comes with a delivery receipt.
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped")
+        # From a delivery receipt (alerts.receipts): on the phone, refused by the network, or given up
+        # by the gateway after its validity period.
+        DELIVERED = "delivered", _("delivered")
+        UNDELIVERABLE = "undeliverable", _("undeliverable")
+        EXPIRED = "expired", _("expired")
 
     # Neither foreign key has a constraint in the database. An alert writes its outbox, up to 100,000 rows
     # and more, in one INSERT … SELECT; with constraints PostgreSQL checks every row against alerts and
@@ -219,13 +225,15 @@ class Delivery(models.Model):
     channel = models.CharField(max_length=5, choices=Channel.choices)
     # The approved networks of the zone through which the member was reached (for per-BIN statistics).
     network_ids = ArrayField(models.BigIntegerField(), default=list)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=13, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     # Not before: the end of the member's quiet hours for a non-urgent message, or the next retry.
     not_before = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the delivery receipt says the message reached the phone (or was given up): the receipt's time.
+    receipt_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -242,6 +250,31 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.alert_id}/{self.pk} {self.channel} {self.status}"
+
+
+class ProviderMessage(models.Model):
+    # A delivery's message as the gateway knows it: the id the gateway gave it when it accepted it (one
+    # per part: a long SMS over SMPP is several messages). A delivery receipt names this id; this table
+    # leads it back to the delivery. A separate, insert-only table: giving alerts_delivery an indexed
+    # column that changes at sending would cost the fan-out its in-place (HOT) updates.
+    """The gateway's id of (a part of) a delivery's message, for its delivery receipt."""
+
+    gateway = models.CharField(max_length=40)
+    provider_id = models.CharField(max_length=100)
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # The receipt's outcome for this part (empty: none yet); the delivery is final when every part is.
+    status = models.CharField(max_length=13, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "provider_id"], name="one_message_id_per_gateway")
+        ]
+        verbose_name = _("gateway message")
+        verbose_name_plural = _("gateway messages")
+
+    def __str__(self):
+        return f"{self.gateway}:{self.provider_id} → {self.delivery_id}"
 
 
 class Reaction(models.Model):

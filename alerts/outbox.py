@@ -25,7 +25,7 @@ from django.db import connection
 
 from members.reach import CONTACT_COLUMNS, contacts_join_sql
 
-from .backends import OutgoingMessage, PermanentSendError, get_backend
+from .backends import Accepted, OutgoingMessage, PermanentSendError, RetryableSendError, get_backend
 from .messages import MessageCache
 from .models import Alert, Delivery
 
@@ -109,6 +109,21 @@ def _mark_sent(ids: list[int]) -> None:
             f"UPDATE alerts_delivery SET status = '{SENT}', sent_at = clock_timestamp(), last_error = '', "
             f"not_before = NULL WHERE id = ANY(%(ids)s) AND status = '{SENDING}'",
             {"ids": ids},
+        )
+
+
+def _record_provider_ids(gateway: str, accepted: list[tuple[int, list[str]]]) -> None:
+    """Keep the gateway's ids of the accepted messages (ProviderMessage), for their delivery receipts."""
+    rows = [(gateway, provider_id, delivery_id) for delivery_id, ids in accepted for provider_id in ids]
+    if not rows:
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO alerts_providermessage (gateway, provider_id, delivery_id, status, created) "
+            "SELECT %(gateway)s, p, d, '', clock_timestamp() "
+            "FROM unnest(%(pids)s::text[], %(dids)s::bigint[]) AS t(p, d) "
+            "ON CONFLICT (gateway, provider_id) DO NOTHING",
+            {"gateway": gateway, "pids": [r[1] for r in rows], "dids": [r[2] for r in rows]},
         )
 
 
@@ -239,12 +254,21 @@ def _send_channel(
     for start in range(0, len(messages), size):
         batch = messages[start : start + size]
         outcomes = backend.send_messages(batch)
-        ok = [int(m.key) for m in batch if outcomes.get(m.key) is None]
+        ok, with_ids = [], []
+        for m in batch:
+            outcome = outcomes.get(m.key)
+            if outcome is None or isinstance(outcome, Accepted):
+                ok.append(int(m.key))
+                if outcome is not None and outcome.provider_ids:
+                    with_ids.append((int(m.key), outcome.provider_ids))
+        # The ids first: a receipt can come back before the row is marked sent, and must find it.
+        _record_provider_ids(backend.gateway_name or type(backend).__name__, with_ids)
         _mark_sent(ok)
         result.sent += len(ok)
         for m in batch:
-            if outcomes.get(m.key) is not None:
-                _failed(int(m.key), outcomes[m.key], attempts[int(m.key)], result, eager=eager)
+            outcome = outcomes.get(m.key)
+            if outcome is not None and not isinstance(outcome, Accepted):
+                _failed(int(m.key), outcome, attempts[int(m.key)], result, eager=eager)
 
 
 def _failed(delivery_id: int, error: Exception, attempts: int, result: ProcessResult, *, eager: bool) -> None:
@@ -257,6 +281,9 @@ def _failed(delivery_id: int, error: Exception, attempts: int, result: ProcessRe
         result.failed += 1
     else:
         delay = backoff_seconds(attempts)
+        retry_after = getattr(error, "retry_after", None) if isinstance(error, RetryableSendError) else None
+        if retry_after is not None:  # the gateway said how long to wait (HTTP 429 + Retry-After)
+            delay = max(float(retry_after), 0.0)
         # In-process (eager) sending cannot wait: the retry follows at once.
         _mark_retry([delivery_id], reason, None if eager else delay)
         result.retry.setdefault(0.0 if eager else delay, []).append(delivery_id)

@@ -2,7 +2,14 @@
 
 from dataclasses import dataclass, field
 
-__all__ = ["BaseBackend", "OutgoingMessage", "PermanentSendError", "RetryableSendError", "SendError"]
+__all__ = [
+    "Accepted",
+    "BaseBackend",
+    "OutgoingMessage",
+    "PermanentSendError",
+    "RetryableSendError",
+    "SendError",
+]
 
 
 class SendError(Exception):
@@ -10,7 +17,24 @@ class SendError(Exception):
 
 
 class RetryableSendError(SendError):
-    """Try again later: the gateway answered 5xx, timed out, or could not be reached."""
+    """Try again later: the gateway answered 5xx or 429, timed out, or could not be reached.
+
+    retry_after: the seconds the gateway asked us to wait (HTTP Retry-After, an SMPP throttling error);
+    None: the outbox's own backoff (BIN_DELIVERY_RETRY_BACKOFF) decides.
+    """
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class Accepted:
+    """A message the gateway accepted, with the ids it gave it: one per part (a long SMS sent over SMPP is
+    several messages, each with its own id and its own delivery receipt). The outbox keeps them
+    (ProviderMessage) so that a receipt finds its delivery."""
+
+    provider_ids: list[str] = field(default_factory=list)
 
 
 class PermanentSendError(SendError):
@@ -27,10 +51,16 @@ class OutgoingMessage:
 
 
 class BaseBackend:
-    """Send messages; say per message whether it was accepted."""
+    """Send messages; say per message whether it was accepted.
+
+    send_messages answers, per message key: None or Accepted (accepted; Accepted carries the gateway's
+    ids for delivery receipts) or a SendError (not accepted, and why).
+    """
 
     # How many messages a worker claims and sends at a time with this backend.
     batch_size = 100
+    # The name receipts are keyed by (ProviderMessage.gateway): ids are unique per gateway only.
+    gateway_name = ""
 
     def __init__(self, **kwargs):
         pass
@@ -41,18 +71,16 @@ class BaseBackend:
     def close(self):
         pass
 
-    def send_messages(self, messages: list[OutgoingMessage]) -> dict[str, SendError | None]:
-        results: dict[str, SendError | None] = {}
+    def send_messages(self, messages: list[OutgoingMessage]) -> dict[str, "SendError | Accepted | None"]:
+        results: dict[str, SendError | Accepted | None] = {}
         for message in messages:
             try:
-                self.send(message)
+                results[message.key] = self.send(message)
             except SendError as exc:
                 results[message.key] = exc
-            else:
-                results[message.key] = None
         return results
 
-    def send(self, message: OutgoingMessage) -> None:
+    def send(self, message: OutgoingMessage) -> "Accepted | None":
         raise NotImplementedError
 
     def already_sent(self, keys: list[str]) -> set[str] | None:
