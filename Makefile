@@ -1,5 +1,5 @@
 # A newcomer needs two commands: `make run` (the service with demo data) and `make test` (the test suite).
-.PHONY: run test fuzz stop setup lint bench-import bench-lookup shell
+.PHONY: run test fuzz stop setup lint bench-import bench-lookup bench-delivery shell
 
 run:
 	bash scripts/dev.sh run
@@ -29,3 +29,10 @@ bench-lookup:
 	BIN_DBNAME=bin_gis_bench bash scripts/dev.sh setup && \
 	eval "$$(BIN_DBNAME=bin_gis_bench bash scripts/dev.sh env)" && export DATABASE_URL && \
 	.venv/bin/python scripts/bench_lookup.py $(ARGS)
+
+# Alert delivery as docker-compose runs it (urgent and bulk workers, HTTP gateway simulator, SMTP on loopback)
+# in its own database; ARGS="--members 200000 --sms 2000 --emails 5000" for a quick run.
+bench-delivery:
+	BIN_DBNAME=bin_gis_bench_delivery bash scripts/dev.sh setup && \
+	eval "$$(BIN_DBNAME=bin_gis_bench_delivery bash scripts/dev.sh env)" && export DATABASE_URL && \
+	.venv/bin/python scripts/bench_delivery.py $(ARGS)

@@ -1,5 +1,6 @@
-"""Admin for alerts, for administrators (access.permissions). Alerts, deliveries, reactions and the audit
-log are written by the services only, so the admin shows them read-only; the police work with alerts on
+"""Admin for alerts, for administrators (access.permissions). Alerts, deliveries, the gateways' message ids
+(with their delivery receipts), reactions and the audit log are written by the services only, so the admin
+shows them read-only; the police work with alerts on
 their own pages. Tips: whoever works with tips reads those of their zones and the national ones here, and
 writes those access.permissions.can_edit_tip gives them (administrators: all)."""
 
@@ -11,7 +12,7 @@ from access.permissions import can_edit_tip, can_work_with_tips, is_administrato
 from areas.models import PoliceZone
 from core.admin import ReadOnlyAdminMixin
 
-from .models import Alert, AlertAuditLog, AlertPreviewLog, Delivery, Reaction, Tip
+from .models import Alert, AlertAuditLog, AlertPreviewLog, Delivery, ProviderMessage, Reaction, Tip
 from .selectors import tips_visible
 
 
@@ -69,9 +70,20 @@ class AlertAdmin(ReadOnlyAdminMixin, AdministratorsOnlyAdminMixin, admin.ModelAd
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdminMixin, AdministratorsOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "alert", "channel", "status", "attempts", "sent_at", "last_error"]
+    list_display = ["id", "alert", "channel", "status", "attempts", "sent_at", "receipt_at", "last_error"]
+    # The status filter lists every Delivery.Status, the receipts' delivered/undeliverable/expired too.
     list_filter = ["status", "channel"]
     raw_id_fields = ["alert", "member"]
+
+
+@admin.register(ProviderMessage)
+class ProviderMessageAdmin(ReadOnlyAdminMixin, AdministratorsOnlyAdminMixin, admin.ModelAdmin):
+    # Which gateway id leads to which delivery, and what its receipt said (empty: none yet): for an
+    # administrator who follows up a gateway's complaint or a receipt counted as unknown.
+    list_display = ["id", "gateway", "provider_id", "delivery_id", "status", "created"]
+    list_filter = ["gateway", "status"]
+    search_fields = ["=provider_id"]
+    raw_id_fields = ["delivery"]
 
 
 @admin.register(Reaction)

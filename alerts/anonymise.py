@@ -3,7 +3,10 @@
 A reaction is an observation the police asked for ("a yellow VW Polo at 14:05"); erasing the member must not
 erase what was seen, but it must erase who saw it. The link to the member goes (the foreign key), and so do
 the member's own identifiers wherever they wrote them into the text: name, e-mail, phone numbers, address.
-Deliveries hold no personal data (the outbox reads the number or address from the member when it sends).
+Deliveries hold no personal data (the outbox reads the number or address from the member when it sends),
+and neither does what came back for them: the gateway's ids of the messages (ProviderMessage) and the
+receipt's outcome (delivered, undeliverable, expired) stay with the delivery, which loses its member. Like
+the delivery id every message already carries, a gateway id says nothing without the gateway's own records.
 """
 
 import re

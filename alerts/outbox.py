@@ -104,10 +104,16 @@ def _mark(sql: str, params: dict) -> None:
 
 
 def _mark_sent(ids: list[int]) -> None:
+    # Only rows still `sending`: a delivery receipt that overtook this worker (its ids are written before
+    # this) has moved the row on to delivered/undeliverable/expired itself (alerts.receipts), and a row
+    # never goes back. The rows are locked in id order, as a batch of receipts locks them: in whatever
+    # order a bitmap scan met them, the two could each hold a row the other waits for (a deadlock).
     if ids:
         _mark(
             f"UPDATE alerts_delivery SET status = '{SENT}', sent_at = clock_timestamp(), last_error = '', "
-            f"not_before = NULL WHERE id = ANY(%(ids)s) AND status = '{SENDING}'",
+            "not_before = NULL WHERE id IN ("
+            f"SELECT id FROM alerts_delivery WHERE id = ANY(%(ids)s) AND status = '{SENDING}' "
+            "ORDER BY id FOR UPDATE)",
             {"ids": ids},
         )
 
@@ -234,7 +240,8 @@ def _messages(
             skipped.append((row.id, f"the member has no {channel} address any more"))
         elif channel == Delivery.Channel.SMS:
             text = texts.sms(alerts[row.alert_id], row.language, row.id)
-            messages.append(OutgoingMessage(key=str(row.id), to=to, text=text))
+            urgent = alerts[row.alert_id].urgency == Alert.Urgency.URGENT  # first through the rate limit
+            messages.append(OutgoingMessage(key=str(row.id), to=to, text=text, urgent=urgent))
         else:
             subject, body = texts.email(alerts[row.alert_id], row.language, row.id)
             messages.append(OutgoingMessage(key=str(row.id), to=to, text=body, subject=subject))

@@ -1,6 +1,6 @@
 """Reads for alerts: which alerts and tips a user sees, clipping a perimeter to the zone, an alert's thread
-with what came back, the alerts of a period. Who an alert reaches is in recipients.py, the statistics in
-statistics.py.
+with what came back, how far its deliveries are (`alert_progress`), the alerts of a period. Who an alert
+reaches is in recipients.py, the statistics in statistics.py, what a delivery receipt means in receipts.py.
 """
 
 import json
@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import MultiPolygon
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from access.permissions import alert_scope, tips_scope
@@ -16,10 +17,12 @@ from areas.models import Network, PoliceZone
 from areas.selectors import police_zone_part
 
 from .models import Alert, Delivery, Reaction, Tip
-from .statistics import period_bounds
+from .statistics import delivery_summary, period_bounds
 
 __all__ = [
+    "PROGRESS_BUCKETS",
     "Clipped",
+    "alert_progress",
     "alert_thread",
     "alerts_in_period",
     "alerts_visible",
@@ -113,6 +116,7 @@ def alert_thread(*, alert: Alert) -> dict:
             {
                 "alert": a,
                 "deliveries": counts[a.pk],
+                "summary": delivery_summary(counts[a.pk]),
                 "channels": channels[a.pk],
                 "minutes": _minutes(alert.sent_at, a.sent_at),
             }
@@ -121,6 +125,111 @@ def alert_thread(*, alert: Alert) -> dict:
         "timeline": timeline,
         "reactions_per_network": sorted(per_network.items()),
         "counts": {kind: sum(1 for r in reactions if r.kind == kind) for kind in Reaction.Kind.values},
+    }
+
+
+S = Delivery.Status
+# The progress bar's buckets: what the police need to see while an alert goes out. The three ways a
+# message did not arrive (refused before sending, refused by the network, given up) are one: failed.
+PROGRESS_BUCKETS = {
+    S.QUEUED: "queued",
+    S.SENDING: "sending",
+    S.SENT: "sent",
+    S.DELIVERED: "delivered",
+    S.FAILED: "failed",
+    S.UNDELIVERABLE: "failed",
+    S.EXPIRED: "failed",
+    S.SKIPPED: "skipped",
+}
+PROGRESS_KEYS = ("queued", "sending", "sent", "delivered", "failed", "skipped")
+
+# Per message of the thread (the alert and its follow-ups), counts per status by channel and by BIN, in
+# one statement (grouping sets). A delivery through two BINs counts in both BINs' rows but once in its
+# channel's (its first network, or none). `receipts_pending`: sent SMS with a part that has no receipt
+# yet (only those probe alerts_providermessage); a gateway without receipts keeps no ids, so leaves none.
+# E-mail is left out: its ids are kept for bounces, and no message says that an e-mail arrived.
+_PROGRESS = f"""
+    SELECT d.alert_id, max(a.msg_type), d.channel, n.nid, max(net.slug), max(net.name), d.status,
+           GROUPING(n.nid) = 1 AS by_channel,
+           count(*) FILTER (WHERE n.i IS NULL OR n.i = 1),
+           count(*),
+           count(*) FILTER (WHERE w.pending AND (n.i IS NULL OR n.i = 1))
+    FROM alerts_delivery d
+    JOIN alerts_alert a ON a.id = d.alert_id
+    LEFT JOIN LATERAL unnest(d.network_ids) WITH ORDINALITY AS n(nid, i) ON true
+    LEFT JOIN areas_network net ON net.id = n.nid
+    LEFT JOIN LATERAL (
+        SELECT true AS pending FROM alerts_providermessage p
+        WHERE d.status = '{S.SENT}' AND d.channel = '{Delivery.Channel.SMS}'
+          AND p.delivery_id = d.id AND p.status = '' LIMIT 1
+    ) w ON true
+    WHERE d.alert_id IN (SELECT id FROM alerts_alert WHERE id = %(alert)s OR references_id = %(alert)s)
+    GROUP BY GROUPING SETS ((d.alert_id, d.channel, d.status), (d.alert_id, n.nid, d.status))
+"""
+
+
+def _progress_counts() -> dict:
+    return {**dict.fromkeys(PROGRESS_KEYS, 0), "total": 0}
+
+
+def _progress_add(counts: dict, status: str, n: int) -> None:
+    counts[PROGRESS_BUCKETS.get(status, "failed")] += n
+    counts["total"] += n
+
+
+def _progress_message(alert_id: int, msg_type: str) -> dict:
+    return {
+        "id": alert_id,
+        "msg_type": msg_type,
+        "totals": _progress_counts(),
+        "channels": {},
+        "networks": {},
+        "receipts_pending": 0,
+    }
+
+
+def _progress_finish(message: dict) -> dict:
+    totals = message["totals"]
+    message["done"] = totals["queued"] + totals["sending"] == 0
+    message["channels"] = [
+        {"channel": c, "label": str(Delivery.Channel(c).label), **counts}
+        for c, counts in sorted(message["channels"].items())
+    ]
+    message["networks"] = [
+        {"id": nid, "slug": slug, "name": name, **counts}
+        for (nid, slug, name), counts in sorted(message["networks"].items(), key=lambda kv: kv[0][2] or "")
+    ]
+    return message
+
+
+def alert_progress(*, alert: Alert) -> dict:
+    """How far the deliveries of `alert` are: counts per progress bucket (PROGRESS_BUCKETS) in total, per
+    channel and per BIN, whether it is done (nothing queued or sending), how many sent messages still
+    wait for a delivery receipt; and the same for each of its follow-ups (under "follow_ups"), all in one
+    statement. A follow-up's own progress has no follow-ups."""
+    messages = {alert.pk: _progress_message(alert.pk, alert.msg_type)}
+    with connection.cursor() as cur:
+        cur.execute(_PROGRESS, {"alert": alert.pk})
+        rows = cur.fetchall()
+    for alert_id, msg_type, channel, nid, slug, name, status, by_channel, once, per_bin, pending in rows:
+        message = messages.setdefault(alert_id, _progress_message(alert_id, msg_type))
+        if by_channel:
+            _progress_add(message["totals"], status, once)
+            _progress_add(message["channels"].setdefault(channel, _progress_counts()), status, once)
+            message["receipts_pending"] += pending
+        elif nid is not None:
+            _progress_add(
+                message["networks"].setdefault((nid, slug, name), _progress_counts()), status, per_bin
+            )
+    own = _progress_finish(messages.pop(alert.pk))
+    follow_ups = [_progress_finish(messages[pk]) for pk in sorted(messages)]
+    for m in follow_ups:
+        m.pop("networks")
+    return {
+        **own,
+        "alert": own.pop("id"),
+        "follow_ups": follow_ups,
+        "all_done": own["done"] and all(m["done"] for m in follow_ups),
     }
 
 

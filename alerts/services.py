@@ -23,7 +23,7 @@ from .models import Alert, AlertAuditLog, Category, Delivery, Reaction, Reaction
 from .perimeter import Perimeter, perimeter_from_circle, perimeter_from_geojson, point_from_lonlat
 from .recipients import FOLLOW_UP_RECIPIENTS, RECIPIENTS, recipients_params
 from .selectors import perimeter_clip
-from .tasks import deliveries_enqueue, notify_coordinators
+from .tasks import deliveries_enqueue, delivery_queue, notify_coordinators
 from .texts import text_checked
 
 __all__ = [
@@ -258,7 +258,8 @@ def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: 
         detail=detail or alert.message[:500],
     )
     due = [(delivery_id, not_before) for delivery_id, not_before, _channel in rows]
-    transaction.on_commit(partial(deliveries_enqueue, due))
+    # Urgent alerts (and their follow-ups) go to their own queue, ahead of any bulk fan-out.
+    transaction.on_commit(partial(deliveries_enqueue, due, queue=delivery_queue(alert.urgency)))
     return alert
 
 

@@ -3,6 +3,12 @@
 
 A period selects threads: the original alerts sent in it, with their follow-ups, deliveries and reactions
 whenever those came. Without a period every thread of the zones counts.
+
+Sent means accepted by the gateway, whatever its delivery receipt said afterwards (alerts.receipts): a
+delivered, undeliverable or expired message was sent. Beside it: delivered (the receipt says so), failed
+(never accepted: the gateway refused it or we gave up) and failed after sending (undeliverable or expired).
+A message sent through a gateway without receipts, and every e-mail, stays "sent"; so delivered is a lower
+bound of what arrived, never a share of what was sent.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -13,8 +19,9 @@ from django.utils import timezone
 from areas.models import Network, PoliceZone
 
 from .models import Alert, Delivery, Reaction
+from .receipts import ACCEPTED_STATUSES, FAILED_AFTER_SENDING, status_list_sql
 
-__all__ = ["alert_statistics", "period_bounds"]
+__all__ = ["alert_statistics", "delivery_summary", "period_bounds"]
 
 ALERT, DRAFT, CANCELLED = Alert.MsgType.ALERT, Alert.Status.DRAFT, Alert.Status.CANCELLED
 
@@ -54,7 +61,9 @@ NETWORKS_SQL = f"""
            count(DISTINCT d.alert_id) FILTER (WHERE a.msg_type = '{ALERT}'),
            count(*) FILTER (WHERE a.msg_type = '{ALERT}'),
            count(*) FILTER (WHERE d.status = '{Delivery.Status.FAILED}'),
-           count(*) FILTER (WHERE d.status = '{Delivery.Status.SENT}')
+           count(*) FILTER (WHERE d.status IN {status_list_sql(ACCEPTED_STATUSES)}),
+           count(*) FILTER (WHERE d.status = '{Delivery.Status.DELIVERED}'),
+           count(*) FILTER (WHERE d.status IN {status_list_sql(FAILED_AFTER_SENDING)})
     FROM alerts_delivery d
     JOIN alerts_alert a ON a.id = d.alert_id
     CROSS JOIN unnest(d.network_ids) AS nid
@@ -86,6 +95,19 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def delivery_summary(counts: dict[str, int]) -> dict[str, int]:
+    """Deliveries counted per status (Delivery.Status values) as the statistics report them: sent
+    (accepted, receipt or not), delivered, failed (never accepted), failed after sending, waiting, skipped."""
+    return {
+        "sent": sum(counts.get(s, 0) for s in ACCEPTED_STATUSES),
+        "delivered": counts.get(Delivery.Status.DELIVERED, 0),
+        "failed": counts.get(Delivery.Status.FAILED, 0),
+        "failed_after_sending": sum(counts.get(s, 0) for s in FAILED_AFTER_SENDING),
+        "waiting": counts.get(Delivery.Status.QUEUED, 0) + counts.get(Delivery.Status.SENDING, 0),
+        "skipped": counts.get(Delivery.Status.SKIPPED, 0),
+    }
+
+
 def _reactions(counts: dict) -> dict:
     return {kind: counts.get(kind, 0) for kind in Reaction.Kind.values}
 
@@ -98,6 +120,8 @@ def _zone_rows(cur, params) -> dict[int, dict]:
     cur.execute(ZONE_DELIVERIES_SQL, params)
     for zone, status, count in cur.fetchall():
         rows[zone]["deliveries"][status] = count
+    for row in rows.values():
+        row["delivery_summary"] = delivery_summary(row["deliveries"])
     cur.execute(ZONE_REACTIONS_SQL, params)
     for zone, kind, count in cur.fetchall():
         rows[zone]["reactions"][kind] = count
@@ -112,18 +136,36 @@ def _zone_row(alerts=0, follow_ups=0, recipients=0, cancelled=0, with_outcome=0)
         "cancelled": cancelled,
         "with_outcome": with_outcome,
         "deliveries": dict.fromkeys(Delivery.Status.values, 0),
+        "delivery_summary": delivery_summary({}),
         "reactions": _reactions({}),
     }
 
 
 def _network_rows(cur, params) -> dict[int, dict]:
     def empty():
-        return {"alerts": 0, "recipients": 0, "failed": 0, "sent": 0, "reactions": {}, "outcomes": []}
+        return {
+            "alerts": 0,
+            "recipients": 0,
+            "failed": 0,
+            "sent": 0,
+            "delivered": 0,
+            "failed_after_sending": 0,
+            "reactions": {},
+            "outcomes": [],
+        }
 
     cur.execute(NETWORKS_SQL, params)
     rows = {
-        nid: {**empty(), "alerts": al, "recipients": rc, "failed": fl, "sent": st}
-        for nid, al, rc, fl, st in cur
+        nid: {
+            **empty(),
+            "alerts": al,
+            "recipients": rc,
+            "failed": fl,
+            "sent": st,
+            "delivered": dl,
+            "failed_after_sending": fs,
+        }
+        for nid, al, rc, fl, st, dl, fs in cur
     }
     cur.execute(NETWORK_REACTIONS_SQL, params)
     for nid, kind, count in cur.fetchall():

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from alerts.api import urls as alerts
+from alerts.api.receipts import GatewayReceiptView
 from areas.api import urls as areas
 from members.api import urls as members
 from streets.api import urls as streets
@@ -24,5 +25,6 @@ urlpatterns = [
     *streets.urlpatterns,
     *members.urlpatterns,
     *alerts.urlpatterns,
+    path("gateway/receipts/", GatewayReceiptView.as_view(), name="gateway-receipts"),
     path("", include(router.urls)),
 ]

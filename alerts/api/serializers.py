@@ -16,6 +16,7 @@ __all__ = [
     "AlertCreateInput",
     "AlertFollowUpInput",
     "AlertPreviewInput",
+    "AlertProgressOutput",
     "StatsQueryInput",
     "TipInput",
     "TipQueryInput",
@@ -76,6 +77,55 @@ class AlertFollowUpInput(serializers.Serializer):
 class StatsQueryInput(serializers.Serializer):
     police_zone = serializers.CharField(required=False, help_text="zone id, number (5905) or code")
     network = serializers.CharField(required=False, help_text="network id or slug")
+
+
+class ProgressCountsOutput(serializers.Serializer):
+    """Deliveries per progress bucket (alerts.selectors.PROGRESS_BUCKETS); failed = refused before sending,
+    undeliverable or expired."""
+
+    queued = serializers.IntegerField()
+    sending = serializers.IntegerField()
+    sent = serializers.IntegerField(help_text="accepted by the gateway, no delivery receipt (yet)")
+    delivered = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class ProgressChannelOutput(ProgressCountsOutput):
+    channel = serializers.ChoiceField(choices=["sms", "email"])
+    label = serializers.CharField()
+
+
+class ProgressNetworkOutput(ProgressCountsOutput):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProgressFollowUpOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    msg_type = serializers.CharField()
+    totals = ProgressCountsOutput()
+    channels = ProgressChannelOutput(many=True)
+    receipts_pending = serializers.IntegerField()
+    done = serializers.BooleanField()
+
+
+class AlertProgressOutput(serializers.Serializer):
+    """How far an alert's deliveries are (alerts.selectors.alert_progress)."""
+
+    alert = serializers.IntegerField()
+    msg_type = serializers.CharField()
+    totals = ProgressCountsOutput()
+    channels = ProgressChannelOutput(many=True)
+    networks = ProgressNetworkOutput(many=True, help_text="per BIN; a member of two BINs counts in both")
+    receipts_pending = serializers.IntegerField(
+        help_text="sent messages still waiting for a delivery receipt"
+    )
+    done = serializers.BooleanField(help_text="nothing queued or sending")
+    follow_ups = ProgressFollowUpOutput(many=True)
+    all_done = serializers.BooleanField(help_text="done, and so are the follow-ups")
 
 
 def _text(value: str, *, field: str, required: bool = True, max_chars: int | None = None) -> str:

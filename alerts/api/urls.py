@@ -21,5 +21,6 @@ urlpatterns = [
         name="alert-feedback",
     ),
     path("alerts/<int:pk>/reactions/", views.AlertReactionsView.as_view(), name="alert-reactions"),
+    path("alerts/<int:pk>/progress/", views.AlertProgressView.as_view(), name="alert-progress"),
     path("alerts/<int:pk>/cap.xml", views.AlertCapView.as_view(), name="alert-cap"),
 ]

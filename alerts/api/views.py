@@ -19,7 +19,7 @@ from ..cap import alert_cap_xml
 from ..messages import sample_link, sms_text
 from ..models import Alert, Delivery, Reaction
 from ..preview import PreviewLimitExceeded, alert_preview
-from ..selectors import alerts_visible, tips_for_alert, tips_visible
+from ..selectors import alert_progress, alerts_visible, tips_for_alert, tips_visible
 from ..services import AlertInput, alert_create, alert_follow_up, alert_prepare, alert_send
 from ..sms_length import sms_length
 from ..statistics import alert_statistics
@@ -28,6 +28,7 @@ from .serializers import (
     AlertCreateInput,
     AlertFollowUpInput,
     AlertPreviewInput,
+    AlertProgressOutput,
     StatsQueryInput,
     TipInput,
     TipQueryInput,
@@ -42,6 +43,7 @@ __all__ = [
     "AlertFollowUpView",
     "AlertListCreateView",
     "AlertPreviewView",
+    "AlertProgressView",
     "AlertReactionsView",
     "AlertSendView",
     "AlertStatsView",
@@ -234,6 +236,18 @@ class AlertReactionsView(APIView):
         )
 
 
+class AlertProgressView(APIView):
+    """How far the alert's deliveries are, per channel and per BIN, and those of its follow-ups: queued,
+    sending, sent (accepted by the gateway), delivered (its delivery receipt says so), failed, skipped.
+    The alert's page polls it until `all_done` and `receipts_pending` is 0."""
+
+    permission_classes = [IsPolice]
+
+    @extend_schema(responses={200: AlertProgressOutput, 404: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        return Response(alert_progress(alert=_alert_for(request.user, pk)))
+
+
 class AlertCapView(APIView):
     """The alert as a CAP 1.2 message (application/cap+xml)."""
 
@@ -264,7 +278,8 @@ def _zone_by_param(value: str) -> PoliceZone | None:
 
 
 class AlertStatsView(APIView):
-    """Statistics per police zone and per BIN: alerts, recipients, failed deliveries, reactions, outcomes."""
+    """Statistics per police zone and per BIN: alerts, recipients, deliveries sent (accepted by the gateway,
+    whatever their receipt said), delivered, failed, failed after sending, reactions, outcomes."""
 
     permission_classes = [IsPolice]
 

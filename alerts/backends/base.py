@@ -48,6 +48,7 @@ class OutgoingMessage:
     text: str
     subject: str = ""  # e-mail only
     headers: dict[str, str] = field(default_factory=dict)
+    urgent: bool = False  # the alert is urgent: goes first through the provider's rate limit
 
 
 class BaseBackend:

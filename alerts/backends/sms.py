@@ -5,17 +5,17 @@ Pick one with BIN_SMS_BACKEND = "alerts.backends.sms.FileBackend" (etc.).
 
 import json
 import os
-import socket
 import sys
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
-from .base import BaseBackend, OutgoingMessage, PermanentSendError, RetryableSendError
+from .base import BaseBackend, OutgoingMessage, RetryableSendError
+
+# Moved to alerts.backends.http; the old dotted path in BIN_SMS_BACKEND keeps working.
+from .http import HttpGatewayBackend
 
 __all__ = ["ConsoleBackend", "FileBackend", "HttpGatewayBackend", "LocmemBackend", "outbox"]
 
@@ -101,46 +101,3 @@ class FileBackend(BaseBackend):
         except FileNotFoundError:
             pass
         return found
-
-
-class HttpGatewayBackend(BaseBackend):
-    """POST {"to", "text", "id"} as JSON to BIN_SMS_GATEWAY_URL with a bearer token.
-
-    2xx is accepted. A timeout, a connection error, 408, 429 and 5xx are retryable; any other 4xx is the
-    gateway refusing the message (a bad number, say) and is not retried. The delivery id travels as `id`
-    and as the Idempotency-Key header so that the gateway can drop a message it already has.
-    """
-
-    batch_size = 20
-
-    def __init__(self, url=None, token=None, timeout=None, **kwargs):
-        self.url = url or settings.BIN_SMS_GATEWAY_URL
-        self.token = token if token is not None else settings.BIN_SMS_GATEWAY_TOKEN
-        self.timeout = timeout or settings.BIN_SMS_GATEWAY_TIMEOUT
-        if not self.url:
-            raise PermanentSendError("BIN_SMS_GATEWAY_URL is not set")
-
-    def send(self, message: OutgoingMessage) -> None:
-        body = json.dumps({"to": message.to, "text": message.text, "id": message.key}).encode()
-        request = urllib.request.Request(self.url, data=body, method="POST")
-        request.add_header("Content-Type", "application/json")
-        request.add_header("Idempotency-Key", message.key)
-        if self.token:
-            request.add_header("Authorization", f"Bearer {self.token}")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(200).decode(errors="replace").strip()
-            reason = f"gateway answered HTTP {exc.code}" + (f": {detail}" if detail else "")
-            if exc.code in (408, 429) or exc.code >= 500:
-                raise RetryableSendError(reason) from exc
-            raise PermanentSendError(reason) from exc
-        except TimeoutError as exc:
-            raise RetryableSendError(f"gateway timed out after {self.timeout} s") from exc
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise RetryableSendError(f"gateway timed out after {self.timeout} s") from exc
-            raise RetryableSendError(f"gateway unreachable: {exc.reason}") from exc
-        except (ConnectionError, OSError) as exc:
-            raise RetryableSendError(f"gateway connection failed: {exc}") from exc

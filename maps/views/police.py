@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.permissions import can_evaluate, can_send_alerts
-from alerts.selectors import alert_thread, alerts_in_period, alerts_visible
+from alerts.selectors import alert_progress, alert_thread, alerts_in_period, alerts_visible
 from alerts.statistics import alert_statistics
 from areas.models import PoliceZone
 
@@ -47,6 +47,22 @@ def police_alert_page(request, number):
     )
 
 
+def _progress_for_page(progress: dict) -> dict:
+    """alert_progress with what the page shows besides: per channel and BIN the rows still waiting, and per
+    channel those handled (the progress bar's value) and the bar's text equivalent."""
+    for row in progress["channels"] + progress["networks"]:
+        row["waiting"] = row["queued"] + row["sending"]
+    # The page's script fills the same text in when it redraws the bars.
+    progress["text_template"] = _(
+        "%(delivered)s delivered, %(sent)s sent without a receipt yet, %(failed)s failed, "
+        "%(skipped)s skipped, %(waiting)s waiting, of %(total)s"
+    )
+    for c in progress["channels"]:
+        c["handled"] = c["total"] - c["waiting"]
+        c["text"] = progress["text_template"] % c
+    return progress
+
+
 @login_required
 def alert_page(request, pk):
     """An alert: its perimeter and incident, deliveries, the reactions over time, follow-ups, outcome."""
@@ -67,6 +83,7 @@ def alert_page(request, pk):
             "timeline": thread["timeline"],
             "reactions_per_network": thread["reactions_per_network"],
             "counts": thread["counts"],
+            "progress": _progress_for_page(alert_progress(alert=alert)),
             **map_parts(alert_map(alert=alert, height=POLICE_MAP_HEIGHT)),
         },
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from kombu import Queue  # the Celery queues (urgent, bulk, default)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -199,7 +200,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes says at INFO level that it started and who logged in; failures and lockouts are WARNINGs.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # httpx logs every request at INFO: a line per SMS gateway request (alerts/backends/http.py).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references. The
@@ -227,6 +233,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 CELERY_TIMEZONE = TIME_ZONE
+# --- Celery queues (helper "queues", issue 12) ---
+# Urgent alerts' deliveries have their own queue and workers (docker-compose.yml: worker-urgent), so that a
+# large non-urgent fan-out in "bulk" never holds them back; housekeeping goes to "default". A worker started
+# without -Q consumes all three (the tests' and benchmarks' single worker).
+BIN_QUEUE_URGENT = env("BIN_QUEUE_URGENT", default="urgent")
+BIN_QUEUE_BULK = env("BIN_QUEUE_BULK", default="bulk")
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in (BIN_QUEUE_URGENT, BIN_QUEUE_BULK, "default")]
+CELERY_TASK_ROUTES = {
+    # deliveries_enqueue and deliver_batch name the queue per alert; this is the fallback.
+    "alerts.tasks.deliver_batch": {"queue": BIN_QUEUE_BULK},
+    "alerts.tasks.dispatch_due": {"queue": "default"},
+    "alerts.tasks.notify_coordinators": {"queue": "default"},
+    "members.tasks.*": {"queue": "default"},
+    "project.tasks.purge_expired": {"queue": "default"},
+}
+# SMTP connections a worker process keeps open and sends a batch of alert e-mail over, side by side.
+BIN_EMAIL_CONCURRENCY = env.int("BIN_EMAIL_CONCURRENCY", default=4)
+# --- end Celery queues ---
 CELERY_BEAT_SCHEDULE = {
     "alerts-dispatch-due": {"task": "alerts.tasks.dispatch_due", "schedule": 60.0},
     # Personal data of people who never confirmed their e-mail does not stay (GDPR: storage limitation).
@@ -242,6 +267,50 @@ BIN_SMS_FILE_PATH = env("BIN_SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms
 BIN_SMS_GATEWAY_URL = env("BIN_SMS_GATEWAY_URL", default="")
 BIN_SMS_GATEWAY_TOKEN = env("BIN_SMS_GATEWAY_TOKEN", default="")
 BIN_SMS_GATEWAY_TIMEOUT = env.float("BIN_SMS_GATEWAY_TIMEOUT", default=10.0)
+# --- HTTP gateway at field speed (helper "http", issue 12; alerts/backends/http.py, alerts/ratelimit.py) ---
+# The name the gateway's message ids (and so its delivery receipts) are kept under (ProviderMessage.gateway).
+BIN_SMS_GATEWAY_NAME = env("BIN_SMS_GATEWAY_NAME", default="http")
+# Requests in flight at once per worker process, over one keep-alive connection pool.
+BIN_SMS_GATEWAY_CONCURRENCY = env.int("BIN_SMS_GATEWAY_CONCURRENCY", default=32)
+# Messages per request: 1 is the one-message protocol (POST {"id", "to", "text"} to BIN_SMS_GATEWAY_URL);
+# more is the batch protocol (POST {"messages": [...]}; BIN_SMS_GATEWAY_URL is then the batch endpoint).
+BIN_SMS_GATEWAY_BATCH_SIZE = env.int("BIN_SMS_GATEWAY_BATCH_SIZE", default=1)
+# A 429 whose Retry-After is at most this many seconds is waited out and resent within the task; a longer
+# one puts the messages back in the outbox until then.
+BIN_SMS_GATEWAY_RETRY_AFTER_MAX = env.float("BIN_SMS_GATEWAY_RETRY_AFTER_MAX", default=5.0)
+# The provider's rate limit, messages/s for all workers together (0: none) and its burst (0: 1 s worth).
+BIN_SMS_GATEWAY_RATE = env.float("BIN_SMS_GATEWAY_RATE", default=0.0)
+BIN_SMS_GATEWAY_BURST = env.float("BIN_SMS_GATEWAY_BURST", default=0.0)
+# The fraction of the burst that only urgent messages may take: bulk sending leaves it for them.
+BIN_SMS_GATEWAY_URGENT_RESERVE = env.float("BIN_SMS_GATEWAY_URGENT_RESERVE", default=0.2)
+# Where the shared rate limit's bucket lives: CACHE_URL's Redis, else the broker's; "" keeps it per process.
+BIN_SMS_GATEWAY_RATE_REDIS_URL = env(
+    "BIN_SMS_GATEWAY_RATE_REDIS_URL",
+    default=next((u for u in (env("CACHE_URL", default=""), CELERY_BROKER_URL) if u.startswith("redis")), ""),
+)
+# The shared secret of the gateway's signed delivery receipts (POST /api/gateway/receipts/); "" refuses all.
+BIN_SMS_GATEWAY_RECEIPT_SECRET = env("BIN_SMS_GATEWAY_RECEIPT_SECRET", default="")
+# --- end of helper "http" block ---
+# --- SMPP 3.4 gateway (helper "smpp", issue 12; alerts/backends/smpp.py, manage.py smpp_receipts) ---
+# The SMSC's address (BIN_SMS_BACKEND = "alerts.backends.smpp.SmppBackend").
+BIN_SMPP_HOST = env("BIN_SMPP_HOST", default="127.0.0.1")
+BIN_SMPP_PORT = env.int("BIN_SMPP_PORT", default=2775)
+# The account the operator gave us: bind credentials and the system_type it asks for (often empty).
+BIN_SMPP_SYSTEM_ID = env("BIN_SMPP_SYSTEM_ID", default="")
+BIN_SMPP_PASSWORD = env("BIN_SMPP_PASSWORD", default="")
+BIN_SMPP_SYSTEM_TYPE = env("BIN_SMPP_SYSTEM_TYPE", default="")
+# The sender members see: a number (+32…) or up to 11 letters and digits (alphanumeric, TON 5).
+BIN_SMPP_SOURCE_ADDR = env("BIN_SMPP_SOURCE_ADDR", default="BIN")
+# "transceiver": the workers' sessions also take the delivery receipts; "transmitter": they only send,
+# and `manage.py smpp_receipts` (a receiver session) takes the receipts.
+BIN_SMPP_BIND = env("BIN_SMPP_BIND", default="transceiver")
+# submit_sm in flight per worker process without an answer; keep it at or under the operator's window.
+BIN_SMPP_WINDOW = env.int("BIN_SMPP_WINDOW", default=50)
+# An idle session sends enquire_link after this many seconds (SMSCs drop silent sessions after ~60 s).
+BIN_SMPP_ENQUIRE_LINK_SECONDS = env.float("BIN_SMPP_ENQUIRE_LINK_SECONDS", default=30.0)
+# Seconds to connect, bind, or wait for an answer before the connection counts as lost.
+BIN_SMPP_TIMEOUT = env.float("BIN_SMPP_TIMEOUT", default=10.0)
+# --- end of helper "smpp" block ---
 BIN_EMAIL_CHANNEL_BACKEND = env(
     "BIN_EMAIL_CHANNEL_BACKEND", default="alerts.backends.email.DjangoEmailBackend"
 )
