@@ -1,8 +1,13 @@
 # A newcomer needs two commands: `make run` (the service with demo data) and `make test` (the test suite).
-.PHONY: run test fuzz stop setup lint bench-import bench-lookup bench-delivery shell
+.PHONY: run prod test fuzz stop setup lint bench-import bench-lookup bench-delivery shell
 
 run:
 	bash scripts/dev.sh run
+
+# Production settings on this machine: gunicorn, the Celery workers and beat in the background (README:
+# "Running in production"); `make stop` stops them.
+prod:
+	bash scripts/dev.sh prod
 
 test:
 	bash scripts/dev.sh test
@@ -36,3 +41,13 @@ bench-delivery:
 	BIN_DBNAME=bin_gis_bench_delivery bash scripts/dev.sh setup && \
 	eval "$$(BIN_DBNAME=bin_gis_bench_delivery bash scripts/dev.sh env)" && export DATABASE_URL && \
 	.venv/bin/python scripts/bench_delivery.py $(ARGS)
+
+# Backups (README "Backups"): a pg_dump of DATABASE_URL's database (default: the private cluster's bin_gis)
+# to var/backups, the last BIN_BACKUP_KEEP kept; restore one into a new database:
+# make restore FILE=var/backups/bin_gis-….dump DB=bin_gis_restored (FORCE=1 replaces a non-empty one).
+.PHONY: backup restore
+backup:
+	bash scripts/backup.sh
+
+restore:
+	bash scripts/restore.sh "$(FILE)" "$(or $(DB),bin_gis_restored)" $(if $(FORCE),--force)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import CLOSED_STATUSES, EXCLUSIVE_KINDS, NetworkKind, NetworkStatus
 from .rules import NetworkQuerySet
 
-__all__ = ["Municipality", "Network", "PoliceZone"]
+__all__ = ["Municipality", "Network", "NetworkDisplayShape", "PoliceZone"]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -160,3 +160,31 @@ class Network(models.Model):
     def effective_zone_id(self) -> int | None:
         """The police zone the network belongs to: its own, else its municipality's (see in_police_zones)."""
         return self.police_zone_id or self.municipality.police_zone_id
+
+
+class NetworkDisplayShape(models.Model):
+    # The maps draw each network simplified for the zoom that fits its area; doing that per request made
+    # a police-zone page of 200 detailed BINs take 1.2 s here, 2.5-7 s on busier machines
+    # (scripts/bench_map_render.py). The database keeps
+    # the simplified shapes instead: a trigger on areas_network (areas/sql/display_shapes.sql) rewrites a
+    # network's rows whenever its boundary is inserted or changed, whichever writer did it (service,
+    # admin, importer, raw SQL), and the foreign key deletes them with the network (ON DELETE CASCADE,
+    # in the database, so a raw DELETE does too). Django never writes these rows.
+    """A network's boundary simplified at one display tolerance, as GeoJSON text in EPSG:4326."""
+
+    network = models.ForeignKey(
+        Network, related_name="display_shapes", on_delete=models.DO_NOTHING, db_constraint=False
+    )
+    tolerance_m = models.FloatField()
+    decimals = models.PositiveSmallIntegerField()
+    geojson = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "tolerance_m", "decimals"], name="areas_display_shape_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.network_id} @ {self.tolerance_m} m"

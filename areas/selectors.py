@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from access.permissions import sees_unpublished_networks
+from core.replica import read_connection
 
 from .models import Municipality, Network, PoliceZone
 from .rules import border_rule, exclusive_sql, existing_sql, visible_sql
@@ -62,7 +63,7 @@ def municipality_ids_matching(*, text: str) -> list[int]:
     text = text.strip()
     if text.isdigit() and len(text) == 5:
         return list(Municipality.objects.filter(nis_code=text).values_list("pk", flat=True))
-    with connection.cursor() as cur:
+    with read_connection(Municipality).cursor() as cur:
         cur.execute(MUNICIPALITY_SQL, {"text": text})
         return [row[0] for row in cur.fetchall()]
 
@@ -145,7 +146,7 @@ def networks_covering_points(*, points: list[Point], user=None) -> list[list[Cov
     """
     if not points:
         return []
-    with connection.cursor() as cur:
+    with read_connection(Network).cursor() as cur:
         cur.execute(COVERING_SQL, covering_params(points=points, user=user))
         rows = cur.fetchall()
     hits: list[list[tuple[Network, bool]]] = [[] for _ in points]
@@ -210,7 +211,7 @@ def networks_near_points(
         return []
     params = covering_params(points=points, user=user)
     params.update(within=within_m, limit=limit)
-    with connection.cursor() as cur:
+    with read_connection(Network).cursor() as cur:
         cur.execute(NEAR_SQL, params)
         rows = cur.fetchall()
     answers: list[list[Network]] = [[] for _ in points]

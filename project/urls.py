@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from access.views import LoginView, TwoFactorSetupView, TwoFactorVerifyView
+from project import health, metrics
 
 # Coordinators, police officers and municipality staff log in here; every page that needs a login sends
 # them here (settings.LOGIN_URL), and back to their dashboard (settings.LOGIN_REDIRECT_URL) afterwards.
@@ -24,6 +25,10 @@ access = (
 )
 
 urlpatterns = [
+    # Probes and Prometheus (project.health.ProbeMiddleware answers them before the Host and HTTPS checks).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("project.api_router")),
@@ -32,3 +37,6 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("maps.urls")),
 ]
+
+# A database pool with no connection free in time answers 503 with a message (core.pool), others 500.
+handler500 = "core.pool.server_error"

@@ -5,7 +5,9 @@
 #   scripts/dev.sh run     install + database + demo data, then serve http://127.0.0.1:8000
 #   scripts/dev.sh test    install + database, then lint, checks and the whole test suite
 #   scripts/dev.sh fuzz    the long schemathesis run over the whole API (README: "Fuzzing the API")
-#   scripts/dev.sh stop    stop the private PostGIS cluster
+#   scripts/dev.sh prod    production settings: gunicorn, Celery workers and beat in the background (.run/)
+#   scripts/dev.sh stop-prod  stop what `prod` started
+#   scripts/dev.sh stop    stop what `prod` started and the private PostGIS cluster
 #   scripts/dev.sh setup   install + database + migrations, nothing else
 #   scripts/dev.sh env     print the DATABASE_URL the other commands use
 set -euo pipefail
@@ -238,12 +240,135 @@ cmd_fuzz() {
     "$VENV/bin/pytest" -s -q -p no:cacheprovider tests/security/test_fuzz.py "$@"
 }
 
+# --- production on this machine (helper "web", issue 13; README "Running in production") -------------------
+# `make prod`: production settings with a generated secret (.run/secret_key, mode 600, reused), plain HTTP
+# on loopback, gunicorn + the urgent and bulk Celery workers + beat in the background (pid files and logs in
+# $RUN_DIR). BIN_RUN_DIR, BIN_PORT, BIN_DBNAME and BIN_REDIS_DB let a test run a second one beside it.
+RUN_DIR="${BIN_RUN_DIR:-$ROOT/.run}"
+REDIS_DB="${BIN_REDIS_DB:-0}"
+PROD_SERVICES="web worker-urgent worker-bulk beat"
+
+prod_env() {
+  mkdir -p "$RUN_DIR"
+  chmod 700 "$RUN_DIR"
+  if [ ! -s "$RUN_DIR/secret_key" ]; then
+    (umask 077; "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$RUN_DIR/secret_key")
+  fi
+  chmod 600 "$RUN_DIR/secret_key"
+  export DJANGO_SETTINGS_MODULE=project.settings.production
+  SECRET_KEY="$(cat "$RUN_DIR/secret_key")"
+  export SECRET_KEY
+  export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+  # Plain HTTP on loopback to try it out: no redirect to HTTPS. The HSTS header is only sent over HTTPS,
+  # so production's year stays (access.checks needs no BIN_HSTS_SHORT_ON_PURPOSE), and no proxy is declared.
+  export SECURE_SSL_REDIRECT=false
+  export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/$REDIS_DB}"
+  export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/$REDIS_DB}"
+  export BIN_PUBLIC_URL="${BIN_PUBLIC_URL:-http://$HOST:$PORT}"
+  export STATIC_ROOT="${STATIC_ROOT:-$RUN_DIR/static}"
+  export BIN_SMS_BACKEND="${BIN_SMS_BACKEND:-alerts.backends.sms.FileBackend}"
+  export BIN_SMS_FILE_PATH="${BIN_SMS_FILE_PATH:-$RUN_DIR/sms}"
+  export EMAIL_HOST="${EMAIL_HOST:-localhost}"
+  export GUNICORN_BIND="$HOST:$PORT"
+  export PYTHONUNBUFFERED=1
+}
+
+# collectstatic writes every file again with its gzip and brotli twins (~45 s here): only when a static
+# file or the dependencies changed since the last time.
+collect_static() {
+  local stamp="$STATIC_ROOT/.collected"
+  if [ -f "$stamp" ] && [ -f "$STATIC_ROOT/staticfiles.json" ] && [ ! pyproject.toml -nt "$stamp" ] \
+    && [ -z "$(find core access areas streets members alerts maps project -path '*/static/*' -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  log "collecting the static files into $STATIC_ROOT"
+  manage collectstatic --noinput -v 0
+  touch "$stamp"
+}
+
+pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+start_service() {
+  local name=$1; shift
+  if pid_alive "$name"; then log "$name is already running (pid $(cat "$RUN_DIR/$name.pid"))"; return 0; fi
+  # setsid: its own process group, so that stop takes the worker children too. The pid is written from
+  # inside (setsid forks when it starts as a group leader, and then $! is not the service's pid).
+  rm -f "$RUN_DIR/$name.pid"
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN_DIR/$name.pid" "$@" >> "$RUN_DIR/$name.log" 2>&1 < /dev/null &
+  local i
+  for i in $(seq 1 50); do [ -s "$RUN_DIR/$name.pid" ] && return 0; sleep 0.1; done
+  die "$name did not start; see $RUN_DIR/$name.log"
+}
+
+wait_ready() {
+  local path code i
+  for i in $(seq 1 120); do
+    for path in /readyz /healthz /; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "http://$HOST:$PORT$path" || true)
+      [ "$code" = 200 ] && { log "http://$HOST:$PORT$path answers 200"; return 0; }
+      [ "$code" = 404 ] || break
+    done
+    pid_alive web || die "gunicorn stopped; see $RUN_DIR/web.log"
+    sleep 0.5
+  done
+  die "the service did not answer within 60 s; see $RUN_DIR/web.log"
+}
+
+cmd_prod() {
+  install_system
+  install_python
+  setup_database
+  ensure_redis
+  prod_env
+  manage migrate --noinput -v 0
+  collect_static
+  if ! manage shell -c 'from areas.models import Network; raise SystemExit(0 if Network.objects.exists() else 1)' >/dev/null 2>&1; then
+    manage load_demo
+  fi
+  local celery="$VENV/bin/celery"
+  # Several gunicorn workers: /metrics adds up their counters from files (prometheus-client's multiprocess mode).
+  start_service web env PROMETHEUS_MULTIPROC_DIR="$RUN_DIR/prometheus" \
+    "$VENV/bin/gunicorn" -c project/gunicorn.conf.py project.wsgi
+  start_service worker-urgent "$celery" -A project worker -Q urgent --concurrency=2 -n "urgent-$PORT@%h" --loglevel=INFO
+  start_service worker-bulk "$celery" -A project worker -Q bulk,default --concurrency=2 -n "bulk-$PORT@%h" --loglevel=INFO
+  start_service beat "$celery" -A project beat --loglevel=INFO -s "$RUN_DIR/celerybeat-schedule"
+  wait_ready
+  cat <<MSG
+
+    Service       http://$HOST:$PORT/          (production settings, plain HTTP on loopback)
+    API           http://$HOST:$PORT/api/
+    Admin         http://$HOST:$PORT/admin/    login: admin / admin  (demo superuser; two-factor set-up at first login)
+    Police        politie / demo               SMS written to $BIN_SMS_FILE_PATH
+    Logs, pids    $RUN_DIR/{web,worker-urgent,worker-bulk,beat}.{log,pid}
+
+    Stop it with 'make stop' (the database too) or 'scripts/dev.sh stop-prod' (these processes only).
+
+MSG
+}
+
+stop_prod() {
+  local name pid i
+  for name in $PROD_SERVICES; do
+    [ -f "$RUN_DIR/$name.pid" ] || continue
+    pid=$(cat "$RUN_DIR/$name.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid" 2>/dev/null || true
+      log "$name stopped"
+    fi
+    rm -f "$RUN_DIR/$name.pid"
+  done
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   fuzz) shift; cmd_fuzz "$@" ;;
   setup) shift; cmd_setup "$@" ;;
-  stop) stop_cluster ;;
+  prod) shift; cmd_prod "$@" ;;
+  stop-prod) stop_prod ;;
+  stop) stop_prod; stop_cluster ;;
   env) setup_database >/dev/null; echo "DATABASE_URL=$DATABASE_URL" ;;
-  *) echo "usage: $0 run|test|fuzz|stop|setup|env" >&2; exit 2 ;;
+  *) echo "usage: $0 run|prod|test|fuzz|stop|stop-prod|setup|env" >&2; exit 2 ;;
 esac

@@ -5,11 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import connection
-
 from areas.models import Network
 from areas.rules import border_rule
 from areas.selectors import network_join_sql
+from core.replica import read_connection
 
 from .models import Street
 
@@ -75,7 +74,7 @@ def streets_coverage(*, street_ids: list[int], network_ids: list[int]) -> dict[i
     BIN-Z and other kinds overlap residential BINs and get runs of their own. Addresses covered by no network
     form runs under the key None. One query; the runs are cut in Python over the sorted numbers.
     """
-    with connection.cursor() as cur:
+    with read_connection(Street).cursor() as cur:
         cur.execute(COVERAGE_SQL, {"streets": street_ids, "networks": network_ids})
         rows = cur.fetchall()
     result: dict[int, StreetCoverage] = {}

@@ -3,7 +3,9 @@
 import re
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import transaction
+
+from core.replica import read_connection
 
 from .models import PostalName
 
@@ -25,7 +27,7 @@ ORDER BY postcode
 
 def postcodes_named(*, name: str) -> list[str]:
     """The postcodes one of whose names is `name`, ignoring case and accents."""
-    with connection.cursor() as cur:
+    with read_connection(PostalName).cursor() as cur:
         cur.execute(POSTCODES_SQL, {"name": name})
         return [row[0] for row in cur.fetchall()]
 

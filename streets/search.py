@@ -21,10 +21,9 @@ typos, the names closest to what was typed). Each street gets `.score`, the pg_t
 text to all its names (1.0 for an exact name), and `.stage`.
 """
 
-from django.db import connection
-
 from areas.models import Municipality
 from areas.selectors import MUNICIPALITY_NAMES_SQL, municipality_join_sql
+from core.replica import read_connection
 
 from .models import Street
 
@@ -202,7 +201,7 @@ def streets_search(
 
 
 def _run(sql: str, params: dict) -> list[Street]:
-    with connection.cursor() as cur:
+    with read_connection(Street).cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     municipalities: dict[int, Municipality] = {}

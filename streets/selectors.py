@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.gis.geos import LineString, Point
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from areas.selectors import (
     networks_covering_points,
     networks_near_points,
 )
+from core.replica import read_connection
 from core.text import normalise
 
 from .address_text import ParsedAddress, parse_address
@@ -113,7 +113,7 @@ class _Candidate:
 
 def _candidates(streets: list[Street]) -> dict[int, list[_Candidate]]:
     by_street = defaultdict(list)
-    with connection.cursor() as cur:
+    with read_connection(Address).cursor() as cur:
         cur.execute(ADDRESSES_SQL, {"streets": [s.pk for s in streets]})
         for row in cur.fetchall():
             candidate = _Candidate(*row)

@@ -2,6 +2,7 @@
 snippet, and a bare page of the map for other sites to embed."""
 
 import re
+from functools import partial
 
 import folium
 from django.conf import settings
@@ -13,10 +14,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from access.permissions import sees_unpublished_networks
 from areas.models import Municipality, PoliceZone
 from areas.selectors import municipality_by_key, networks_visible
 
 from ..builders import municipality_map, municipality_name, police_zone_map
+from ..cache import cached_map_parts, map_data_version
 from ..selectors import POPUP_FIELDS
 
 __all__ = [
@@ -59,15 +62,24 @@ def map_parts(m: folium.Map) -> dict:
     return {"map_header": header, "map_html": figure.html.render(), "map_script": script}
 
 
-def _embed_response(request, m: folium.Map, title: str) -> HttpResponse:
+def _parts(request, *, page: str, area, networks, build) -> dict:
+    """map_parts of the map `build()` makes; cached (maps.cache) when `request.user` sees only what anyone
+    sees, the published networks (areas.rules through access.permissions), so never a staff variant."""
+    if request is not None and sees_unpublished_networks(request.user):
+        return map_parts(build())
+    version = map_data_version(area=area, networks=networks)
+    return cached_map_parts(page=page, version=version, build=lambda: map_parts(build()))
+
+
+def _embed_response(request, parts: dict, title: str) -> HttpResponse:
     """The bare page of a map for an iframe: other sites may frame it (no X-Frame-Options, and the
     Content-Security-Policy's frame-ancestors from BIN_EMBED_FRAME_ANCESTORS)."""
-    response = render(request, "maps/embed.html", {"title": title, **map_parts(m)})
+    response = render(request, "maps/embed.html", {"title": title, **parts})
     response._csp_replace = {"frame-ancestors": settings.BIN_EMBED_FRAME_ANCESTORS or None}
     return response
 
 
-def _page(request, *, m, title, networks, embed_url, extra=None):
+def _page(request, *, parts, title, networks, embed_url, extra=None):
     embed_src = request.build_absolute_uri(embed_url)
     snippet = (
         f'<iframe src="{escape(embed_src)}" title="{escape(title)}" width="100%" height="500" '
@@ -78,7 +90,7 @@ def _page(request, *, m, title, networks, embed_url, extra=None):
         "networks": networks.select_related(None).only(*POPUP_FIELDS).order_by("kind", "name"),
         "embed_url": embed_url,
         "embed_snippet": snippet,
-        **map_parts(m),
+        **parts,
         **(extra or {}),
     }
     return render(request, "maps/area_page.html", context)
@@ -87,11 +99,15 @@ def _page(request, *, m, title, networks, embed_url, extra=None):
 def municipality_page(request, key):
     municipality = _municipality_or_404(key)
     title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
+    networks = networks_visible(user=request.user).filter(municipality=municipality)
+    build = partial(municipality_map, municipality=municipality, user=request.user, height=PAGE_MAP_HEIGHT)
     return _page(
         request,
-        m=municipality_map(municipality=municipality, user=request.user, height=PAGE_MAP_HEIGHT),
+        parts=_parts(
+            request, page=f"municipality:{municipality.pk}", area=municipality, networks=networks, build=build
+        ),
         title=title,
-        networks=networks_visible(user=request.user).filter(municipality=municipality),
+        networks=networks,
         embed_url=reverse("maps:municipality-embed", args=[municipality.nis_code]),
         extra={"municipality": municipality},
     )
@@ -102,17 +118,26 @@ def municipality_embed(request, key):
     """The bare map for an iframe on another site: public networks only, whoever is logged in here."""
     municipality = _municipality_or_404(key)
     title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
-    return _embed_response(request, municipality_map(municipality=municipality), title)
+    parts = _parts(
+        None,
+        page=f"municipality-embed:{municipality.pk}",
+        area=municipality,
+        networks=networks_visible().filter(municipality=municipality),
+        build=partial(municipality_map, municipality=municipality),
+    )
+    return _embed_response(request, parts, title)
 
 
 def police_zone_page(request, number):
     zone = get_object_or_404(PoliceZone, number=number)
     title = _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
+    networks = networks_visible(user=request.user).in_police_zones([zone.pk])
+    build = partial(police_zone_map, police_zone=zone, user=request.user, height=PAGE_MAP_HEIGHT)
     return _page(
         request,
-        m=police_zone_map(police_zone=zone, user=request.user, height=PAGE_MAP_HEIGHT),
+        parts=_parts(request, page=f"zone:{zone.pk}", area=zone, networks=networks, build=build),
         title=title,
-        networks=networks_visible(user=request.user).in_police_zones([zone.pk]),
+        networks=networks,
         embed_url=reverse("maps:police-zone-embed", args=[zone.number]),
         extra={"police_zone": zone},
     )
@@ -123,4 +148,11 @@ def police_zone_embed(request, number):
     """The bare zone map for an iframe; public networks only."""
     zone = get_object_or_404(PoliceZone, number=number)
     title = _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
-    return _embed_response(request, police_zone_map(police_zone=zone), title)
+    parts = _parts(
+        None,
+        page=f"zone-embed:{zone.pk}",
+        area=zone,
+        networks=networks_visible().in_police_zones([zone.pk]),
+        build=partial(police_zone_map, police_zone=zone),
+    )
+    return _embed_response(request, parts, title)

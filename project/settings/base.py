@@ -7,6 +7,9 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from kombu import Queue  # the Celery queues (urgent, bulk, default)
 
+from core.logging import logging_config  # LOG_FORMAT (helper "observe")
+from project.sentry import sentry_init  # SENTRY_DSN (helper "observe")
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -47,10 +50,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id for logs and tasks, request timing, and the probes and /metrics answered before the
+    # Host and HTTPS checks (helper "observe": core/request_id.py, core/metrics.py, project/health.py).
+    "core.request_id.RequestIdMiddleware",
+    "core.metrics.RequestMetricsMiddleware",
+    "project.health.ProbeMiddleware",
     # Refuses to start misconfigured (access.checks); proxy headers nobody declared (access.middleware).
     "access.middleware.RefuseMisconfiguredMiddleware",
     "access.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # (production.py puts WhiteNoise here.) gzip for pages and API answers of 200 bytes or more, outside
+    # everything below that writes the body; Django >= 4.2 pads it at random against BREACH (helper "web").
+    "django.middleware.gzip.GZipMiddleware",
     # Content-Security-Policy (a nonce per response) and Permissions-Policy on every response.
     "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a locked-out login (django-axes) with access.lockout's page.
     "axes.middleware.AxesMiddleware",
+    # Public reads of anonymous clients may go to the read replica (core/replica.py; unused without one).
+    "core.replica.ReplicaRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -104,6 +117,53 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # (behind PgBouncer, which refuses startup options, set jit = off in postgresql.conf instead).
 if not env.bool("DATABASE_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# --- Database connections and static files in production (helper "web", issue 13) ---
+# psycopg's pool (DATABASE_POOL, on in production): each server process keeps at most DATABASE_POOL_MAX
+# connections (default GUNICORN_THREADS: one per thread) and DATABASE_POOL_MIN open; a request that finds
+# none free within DATABASE_POOL_TIMEOUT seconds gets a 503 (core.pool). Without the pool a connection
+# lives CONN_MAX_AGE seconds per thread (threaded servers: one per thread, hence the old "too many clients").
+DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
+DATABASE_POOL_MIN = env.int("DATABASE_POOL_MIN", default=1)
+DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=env.int("GUNICORN_THREADS", default=4))
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=10.0)
+
+
+def database_pool(database: dict) -> None:
+    """Turn psycopg's pool on for `database` (Django requires CONN_MAX_AGE = 0 with it)."""
+    database["CONN_MAX_AGE"] = 0
+    database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": DATABASE_POOL_MIN,
+        "max_size": max(DATABASE_POOL_MAX, DATABASE_POOL_MIN, 1),
+        "timeout": DATABASE_POOL_TIMEOUT,
+    }
+
+
+# --- end of helper "web" block ---
+# --- Read replica (helper "replica", issue 13; core/replica.py, project/db_router.py; README) ---
+# DATABASE_REPLICA_URL: a streaming replica of DATABASE_URL's database (empty: everything on the primary).
+# Anonymous GET/HEAD requests to these routes (URL names) read from it, unless the client wrote within the
+# last BIN_REPLICA_STICKY_SECONDS (read-your-writes; a local replica replays within a second).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+BIN_REPLICA_ROUTES = (  # noqa: SIM905 (a list of eleven names, one per line, would be eleven lines)
+    "maps:lookup maps:municipality maps:municipality-embed maps:police-zone maps:police-zone-embed "
+    "api:lookup api:street-search api:street-networks api:network-streets api:network-list api:network-detail"
+).split()
+BIN_REPLICA_STICKY_SECONDS = env.int("BIN_REPLICA_STICKY_SECONDS", default=30)
+BIN_REPLICA_STICKY_COOKIE = "bin_primary"
+
+
+def replica_database(default: dict, url: str) -> dict:
+    """The replica's settings: the primary's (engine, options, pool, CONN_MAX_AGE) with `url`'s server."""
+    parsed = env.db_url_config(url)
+    database = {**default, "OPTIONS": {**default.get("OPTIONS", {}), **parsed.get("OPTIONS", {})}}
+    database.update({k: parsed[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if k in parsed})
+    return database
+
+
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(DATABASES["default"], DATABASE_REPLICA_URL)
+    DATABASE_ROUTERS = ["project.db_router.ReplicaRouter"]
+# --- end of helper "replica" block ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -207,6 +267,24 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+
+# --- Health, metrics, structured logs, Sentry (helper "observe", issue 13; README "Health and metrics") ---
+# LOG_FORMAT=json: a JSON object per line (core.logging; production's default), each with the request id
+# and route; the access line (logger bin.access: route, status, duration) with JSON logs or BIN_ACCESS_LOG.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+BIN_ACCESS_LOG = env.bool("BIN_ACCESS_LOG", default=LOG_FORMAT == "json")
+LOGGING = logging_config(LOGGING, LOG_FORMAT)
+# /readyz: queues a worker must beat on when a broker is set (empty: BIN_QUEUE_URGENT and BIN_QUEUE_BULK;
+# project/heartbeat.py), and how often workers beat (gone after three intervals without).
+BIN_READYZ_QUEUES = env.list("BIN_READYZ_QUEUES", default=[])
+BIN_WORKER_HEARTBEAT_SECONDS = env.float("BIN_WORKER_HEARTBEAT_SECONDS", default=10.0)
+# /metrics: clients from these networks, or with `Authorization: Bearer <BIN_METRICS_TOKEN>`.
+BIN_METRICS_ALLOWED = env.list("BIN_METRICS_ALLOWED", default=["127.0.0.1/32", "::1/128"])
+BIN_METRICS_TOKEN = env("BIN_METRICS_TOKEN", default="")
+# Errors to Sentry when set (project/sentry.py): no personal data, no request bodies or cookies.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+sentry_init(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default=""))
+# --- end of helper "observe" block ---
 
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references. The
 # service only hands GDAL the files staff import and the SRIDs of its own settings.

@@ -14,3 +14,7 @@ BIN_SMS_BACKEND = env("BIN_SMS_BACKEND", default="alerts.backends.sms.LocmemBack
 BIN_ALERT_EMAIL_BACKEND = env("BIN_ALERT_EMAIL_BACKEND", default="")
 # Logins: a password only (tests that need the second factor turn BIN_2FA_REQUIRED on themselves).
 BIN_2FA_REQUIRED = False
+# A read replica (DATABASE_REPLICA_URL) mirrors the test database: the suite's data is on "default" only.
+# tests/project/test_replica.py replicates it for real.
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405

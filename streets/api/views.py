@@ -23,6 +23,7 @@ from areas.selectors import (
 )
 from core.api import CSVRenderer
 from core.geometry import to_storage, to_wgs84
+from core.metrics import lookup_counted
 from streets.coverage import network_streets, streets_coverage
 from streets.models import Street
 from streets.postal import postcodes_named
@@ -83,12 +84,15 @@ class LookupView(APIView):
         point = to_storage(Point(lon, lat, srid=4326))
         (covering,) = networks_covering_points(points=[point], user=request.user)
         body = {"point": {"type": "Point", "coordinates": [lon, lat]}, "networks": covering_json(covering)}
-        if not any(c.network.kind in Network.EXCLUSIVE_KINDS for c in covering):
+        covered = any(c.network.kind in Network.EXCLUSIVE_KINDS for c in covering)
+        if not covered:
             body.update(uncovered_json(networks_near_point(point=point, user=request.user)))
+        lookup_counted(kind="point", match="covered" if covered else "uncovered")
         return Response(body)
 
     def by_address(self, request, text):
         result = address_lookup(text=text, user=request.user)
+        lookup_counted(kind="address", match=result.matches[0].match if result.matches else "none")
         if not result.matches:
             return Response(
                 {
@@ -155,6 +159,7 @@ class StreetSearchView(APIView):
         streets = streets_search(
             q=data["q"], municipality_ids=municipality_ids, postcodes=postcodes, limit=data["limit"]
         )
+        lookup_counted(kind="street", match="found" if streets else "none")
         return Response({"count": len(streets), "results": StreetOutput(streets, many=True).data})
 
 

@@ -143,8 +143,9 @@ def test_the_gateway_down_for_a_minute_mid_fan_out(town, worker):
 
 class RedisServer:
     """A redis-server of this test's own on a free port that keeps nothing over a restart: the worst case
-    (docker-compose.yml's redis:7-alpine, without an append-only file, loses whatever came after its last
-    snapshot). Everything queued, reserved or unacknowledged in it is gone after the restart."""
+    (a Redis without an append-only file, as docker-compose.dev.yml runs it, loses whatever came after its
+    last snapshot; the production docker-compose.yml turns AOF on). Everything queued, reserved or
+    unacknowledged in it is gone after the restart."""
 
     def __init__(self, directory):
         self.dir, self.port, self.proc = directory, free_port(), None

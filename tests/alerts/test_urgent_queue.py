@@ -1,6 +1,7 @@
 """Urgent first, on the real broker: an urgent alert's SMS go out within a second of "send" while the bulk
 worker is in the middle of a large non-urgent e-mail fan-out, because they have their own queue and worker
-(`-Q urgent` and `-Q bulk,default`, as docker-compose.yml starts them)."""
+(`-Q urgent` and `-Q bulk,default`, as `make prod` and docker-compose.dev.yml start them; the production
+docker-compose.yml gives the default queue a worker of its own)."""
 
 import subprocess
 import sys
