@@ -17,9 +17,7 @@ database someone works in):
 """
 
 import argparse
-import math
 import os
-import random
 import statistics
 import sys
 import time
@@ -33,53 +31,17 @@ import django
 
 django.setup()
 
-from bench_map_size import X0, Y0, wiggly_rectangle, wiggly_ring  # noqa: E402
+from bench_map_size import create_zone  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.gis.geos import MultiPolygon, Polygon  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from areas.models import Municipality, Network, NetworkDisplayShape, PoliceZone  # noqa: E402
+from areas.models import NetworkDisplayShape  # noqa: E402
 
 SRID = settings.BIN_STORAGE_SRID
 ZONE_NUMBER = 99_999
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
-
-def create_zone(bins: int, vertices: int) -> PoliceZone:
-    rng = random.Random(6)
-    columns = math.ceil(math.sqrt(bins))
-    rows = math.ceil(bins / columns)
-    cell = 800.0
-    width, height = columns * cell + 800, rows * cell + 800
-    boundary = MultiPolygon(Polygon(wiggly_rectangle(width, height, 20_000, rng)), srid=SRID)
-    zone = PoliceZone.objects.create(
-        code="bench-zone", number=ZONE_NUMBER, name="PZ Bench", boundary=boundary
-    )
-    municipality = Municipality.objects.create(
-        nis_code="99999", name_nl="Benchstad", police_zone=zone, boundary=boundary
-    )
-    networks = []
-    for i in range(bins):
-        cx = X0 + 400 + cell * (i % columns + 0.5)
-        cy = Y0 + 400 + cell * (i // columns + 0.5)
-        ring = wiggly_ring(cx, cy, cell * 0.42, vertices, rng, amplitude=cell * 0.04)
-        networks.append(
-            Network(
-                name=f"BIN Bench {i:03d}",
-                slug=f"bench-{i:03d}",
-                kind=Network.Kind.BIN,
-                status=Network.Status.ACTIVE,
-                published=True,
-                municipality=municipality,
-                police_zone=zone,
-                contact_email=f"bench-{i:03d}@bin.example.be",
-                boundary=MultiPolygon(Polygon(ring), srid=SRID),
-            )
-        )
-    Network.objects.bulk_create(networks)
-    return zone
 
 
 def serve(client: Client, url: str, requests: int) -> tuple[float, float, int]:

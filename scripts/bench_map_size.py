@@ -76,6 +76,41 @@ def wiggly_rectangle(width, height, vertices, rng):
     return points
 
 
+def create_zone(bins: int, vertices: int) -> PoliceZone:
+    """The synthetic zone: `bins` BINs of `vertices` vertices in a grid of 800 m cells, one municipality, a
+    20,000-vertex boundary (also scripts/bench_map_render.py's)."""
+    rng = random.Random(6)
+    columns = math.ceil(math.sqrt(bins))
+    rows = math.ceil(bins / columns)
+    cell = 800.0
+    width, height = columns * cell + 800, rows * cell + 800
+    boundary = MultiPolygon(Polygon(wiggly_rectangle(width, height, 20_000, rng)), srid=SRID)
+    zone = PoliceZone.objects.create(code="bench-zone", number=99_999, name="PZ Bench", boundary=boundary)
+    municipality = Municipality.objects.create(
+        nis_code="99999", name_nl="Benchstad", police_zone=zone, boundary=boundary
+    )
+    networks = []
+    for i in range(bins):
+        cx = X0 + 400 + cell * (i % columns + 0.5)
+        cy = Y0 + 400 + cell * (i // columns + 0.5)
+        ring = wiggly_ring(cx, cy, cell * 0.42, vertices, rng, amplitude=cell * 0.04)
+        networks.append(
+            Network(
+                name=f"BIN Bench {i:03d}",
+                slug=f"bench-{i:03d}",
+                kind=Network.Kind.BIN,
+                status=Network.Status.ACTIVE,
+                published=True,
+                municipality=municipality,
+                police_zone=zone,
+                contact_email=f"bench-{i:03d}@bin.example.be",
+                boundary=MultiPolygon(Polygon(ring), srid=SRID),
+            )
+        )
+    Network.objects.bulk_create(networks)
+    return zone
+
+
 def size_of(m) -> tuple[int, int]:
     html = m.get_root().render().encode()
     return len(html), len(gzip.compress(html))
@@ -88,38 +123,13 @@ def main():
     parser.add_argument("--bins", type=int, default=200)
     parser.add_argument("--vertices", type=int, default=2000)
     args = parser.parse_args()
-    rng = random.Random(6)
-    columns = math.ceil(math.sqrt(args.bins))
-    rows = math.ceil(args.bins / columns)
-    cell = 800.0
-    width, height = columns * cell + 800, rows * cell + 800
-
     with transaction.atomic():
-        boundary = MultiPolygon(Polygon(wiggly_rectangle(width, height, 20_000, rng)), srid=SRID)
-        zone = PoliceZone.objects.create(code="bench-zone", number=99_999, name="PZ Bench", boundary=boundary)
-        municipality = Municipality.objects.create(
-            nis_code="99999", name_nl="Benchstad", police_zone=zone, boundary=boundary
-        )
         started = time.perf_counter()
-        networks = []
-        for i in range(args.bins):
-            cx = X0 + 400 + cell * (i % columns + 0.5)
-            cy = Y0 + 400 + cell * (i // columns + 0.5)
-            ring = wiggly_ring(cx, cy, cell * 0.42, args.vertices, rng, amplitude=cell * 0.04)
-            networks.append(
-                Network(
-                    name=f"BIN Bench {i:03d}",
-                    slug=f"bench-{i:03d}",
-                    kind=Network.Kind.BIN,
-                    status=Network.Status.ACTIVE,
-                    published=True,
-                    municipality=municipality,
-                    police_zone=zone,
-                    contact_email=f"bench-{i:03d}@bin.example.be",
-                    boundary=MultiPolygon(Polygon(ring), srid=SRID),
-                )
-            )
-        Network.objects.bulk_create(networks)
+        zone = create_zone(args.bins, args.vertices)
+        municipality = Municipality.objects.get(police_zone=zone)
+        boundary = zone.boundary
+        xmin, ymin, xmax, ymax = boundary.extent
+        width, height = xmax - xmin, ymax - ymin
         stored = args.bins * (args.vertices + 1)
         print(
             f"{args.bins} BINs x {args.vertices + 1} vertices = {stored:,} stored vertices "

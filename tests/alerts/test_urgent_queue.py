@@ -3,10 +3,7 @@ worker is in the middle of a large non-urgent e-mail fan-out, because they have 
 (`-Q urgent` and `-Q bulk,default`, as `make prod` and docker-compose.dev.yml start them; the production
 docker-compose.yml gives the default queue a worker of its own)."""
 
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -16,7 +13,7 @@ from alerts.tasks import delivery_queue
 
 from . import test_worker
 from .test_email_volume import CountingSink
-from .test_worker import ROOT, Worker, make_members, send_alert, sms_lines, wait_done
+from .test_worker import Worker, make_members, send_alert, sms_lines, wait_done
 
 # The real-broker fixtures of the worker tests (Redis at BIN_TEST_BROKER_URL, the worker's environment).
 broker = test_worker.broker
@@ -32,32 +29,8 @@ class QueueWorker(Worker):
         super().__init__(env, log)
         self.queues, self.name = queues, name
 
-    def start(self, concurrency=2):
-        celery = Path(sys.executable).with_name("celery")
-        self.log_file = open(self.log, "a")  # noqa: SIM115 - closed in stop()/kill()
-        offset = self.log.stat().st_size
-        self.proc = subprocess.Popen(
-            [
-                *(str(celery), "-A", "project", "worker", "-Q", self.queues, "--pool=prefork"),
-                *(f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip"),
-                *("--without-mingle", "--without-heartbeat", f"--hostname={self.name}@%h"),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with open(self.log) as f:
-                f.seek(offset)
-                if " ready." in f.read():
-                    return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise AssertionError(f"the {self.name} worker did not start:\n{self.tail()}")
+    def node_name(self) -> str:
+        return self.name
 
 
 @pytest.fixture

@@ -73,6 +73,12 @@ class Worker:
     def __init__(self, env: dict, log: Path):
         self.env, self.log, self.proc, self.starts = env, log, None, 0
 
+    # The node name (a fresh one per start) and the queues (None: all of them); QueueWorker sets both.
+    queues: str | None = None
+
+    def node_name(self) -> str:
+        return f"bintest{self.starts}"
+
     def start(self, concurrency=2):
         self.starts += 1
         celery = Path(sys.executable).with_name("celery")
@@ -80,17 +86,10 @@ class Worker:
         offset = self.log.stat().st_size
         self.proc = subprocess.Popen(
             [
-                str(celery),
-                "-A",
-                "project",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={concurrency}",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=bintest{self.starts}@%h",
+                *(str(celery), "-A", "project", "worker"),
+                *(("-Q", self.queues) if self.queues else ()),
+                *("--pool=prefork", f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip"),
+                *("--without-mingle", "--without-heartbeat", f"--hostname={self.node_name()}@%h"),
             ],
             cwd=ROOT,
             env=self.env,
@@ -107,7 +106,7 @@ class Worker:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.2)
-        raise AssertionError(f"the worker did not start:\n{self.tail()}")
+        raise AssertionError(f"the worker {self.node_name()} did not start:\n{self.tail()}")
 
     def kill(self):
         os.killpg(self.proc.pid, signal.SIGKILL)
