@@ -1,5 +1,5 @@
 # A newcomer needs two commands: `make run` (the service with demo data) and `make test` (the test suite).
-.PHONY: run prod test fuzz stop setup lint bench-import bench-lookup bench-delivery shell
+.PHONY: run prod test fuzz stop setup lint bench-import bench-lookup bench-http bench-delivery shell
 
 run:
 	bash scripts/dev.sh run
@@ -34,6 +34,14 @@ bench-lookup:
 	BIN_DBNAME=bin_gis_bench bash scripts/dev.sh setup && \
 	eval "$$(BIN_DBNAME=bin_gis_bench bash scripts/dev.sh env)" && export DATABASE_URL && \
 	.venv/bin/python scripts/bench_lookup.py $(ARGS)
+
+# Throughput over HTTP in production mode (make prod's stack), wrk on loopback: real Flemish neighbourhoods
+# as BINs (from ../shared/data, ARGS="--data DIR" elsewhere) and the demo's real BeST addresses.
+bench-http:
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	BIN_DBNAME=bin_gis_bench_http bash scripts/dev.sh setup && \
+	eval "$$(BIN_DBNAME=bin_gis_bench_http bash scripts/dev.sh env)" && export DATABASE_URL && \
+	.venv/bin/python scripts/bench_http.py $(ARGS)
 
 # Alert delivery as docker-compose runs it (urgent and bulk workers, HTTP gateway simulator, SMTP on loopback)
 # in its own database; ARGS="--members 200000 --sms 2000 --emails 5000" for a quick run.

@@ -12,6 +12,8 @@ from access.permissions import sees_unpublished_networks
 from core.replica import read_connection
 
 from .models import Municipality, Network, PoliceZone
+from .network_rows import NETWORK_SQL, network_from_row
+from .point_index import point_index, point_index_enabled
 from .rules import border_rule, exclusive_sql, existing_sql, visible_sql
 
 __all__ = [
@@ -93,22 +95,15 @@ class CoveringNetwork:
 
 
 # The candidates come from the GiST index on the boundary; PostGIS then decides inside / on the edge for
-# each point (ST_Intersects without ST_Contains: on the edge). Boundaries never leave the database.
-# The columns _network_from_row reads, after the query's own leading ones.
-_NETWORK_SQL = """
-       n.id, n.kind, n.name, n.slug, n.status, n.published, n.contact_email, n.municipality_id,
-       (SELECT json_build_array(m.nis_code, m.name_nl, m.name_fr, m.name_de)
-        FROM areas_municipality m WHERE m.id = n.municipality_id),
-       n.police_zone_id,
-       (SELECT json_build_array(z.number, z.code, z.name)
-        FROM areas_policezone z WHERE z.id = n.police_zone_id)"""
+# each point (ST_Intersects without ST_Contains: on the edge). What anonymous visitors see is answered the
+# same way from the web process's memory (areas/point_index.py), without a round trip.
 _POINTS_SQL = """
 FROM unnest(%(xs)s::float8[], %(ys)s::float8[]) WITH ORDINALITY AS u(x, y, ord)
 CROSS JOIN LATERAL ST_SetSRID(ST_MakePoint(u.x, u.y), %(srid)s) AS p(geom)"""
 
 COVERING_SQL = (
     "SELECT u.ord, ST_Contains(n.boundary, p.geom) AS inside,"
-    + _NETWORK_SQL
+    + NETWORK_SQL
     + _POINTS_SQL
     + """
 JOIN areas_network n ON ST_Intersects(n.boundary, p.geom)
@@ -118,10 +113,6 @@ WHERE """
 ORDER BY u.ord, n.id
 """
 )
-# Municipality and zone come as scalar subqueries, not joins: planning the joins took 0.16 of 0.34 ms.
-_NETWORK_COLUMNS = ["id", "kind", "name", "slug", "status", "published", "contact_email", "municipality_id"]
-_MUNICIPALITY_COLUMNS = ["id", "nis_code", "name_nl", "name_fr", "name_de"]
-_ZONE_COLUMNS = ["id", "number", "code", "name"]
 
 
 def covering_params(*, points: list[Point], user=None) -> dict:
@@ -137,44 +128,37 @@ def covering_params(*, points: list[Point], user=None) -> dict:
     }
 
 
-def networks_covering_points(*, points: list[Point], user=None) -> list[list[CoveringNetwork]]:
+def networks_covering_points(
+    *, points: list[Point], user=None, cached: bool = False
+) -> list[list[CoveringNetwork]]:
     """For each point (in the storage CRS), the networks covering it by the border rule
-    (areas.rules.border_rule), in one query.
+    (areas.rules.border_rule), in one query. With `cached`, a read-only public path accepts an answer up to
+    BIN_POINT_INDEX_CHECK_SECONDS old from the in-process index (areas.point_index) when `user` sees only
+    public networks.
 
     The networks come without their boundary (it is loaded if asked for); municipality and police zone
     are attached.
     """
     if not points:
         return []
-    with read_connection(Network).cursor() as cur:
-        cur.execute(COVERING_SQL, covering_params(points=points, user=user))
+    params = covering_params(points=points, user=user)
+    db = read_connection(Network)
+    if cached and point_index_enabled(user):
+        index = point_index(using=db.alias)
+        return [
+            _apply_border_rule(index.covering(x, y)) for x, y in zip(params["xs"], params["ys"], strict=True)
+        ]
+    with db.cursor() as cur:
+        cur.execute(COVERING_SQL, params)
         rows = cur.fetchall()
     hits: list[list[tuple[Network, bool]]] = [[] for _ in points]
     networks: dict[int, Network] = {}
     for ord_, inside, *values in rows:
         network = networks.get(values[0])
         if network is None:
-            network = networks[values[0]] = _network_from_row(values)
+            network = networks[values[0]] = network_from_row(values)
         hits[ord_ - 1].append((network, inside))
     return [_apply_border_rule(found) for found in hits]
-
-
-def _partial(model, columns: list[str], values) -> object:
-    """A model instance with only these columns loaded (the others load when read, as with .only())."""
-    data = dict(zip(columns, values, strict=True))
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in data]
-    return model.from_db("default", names, [data[name] for name in names])
-
-
-def _network_from_row(values: list) -> Network:
-    """A network from the columns of _NETWORK_SQL, with its municipality and police zone attached."""
-    *own, municipality, zone_id, zone = values
-    network = _partial(Network, _NETWORK_COLUMNS, own)
-    network.municipality = _partial(
-        Municipality, _MUNICIPALITY_COLUMNS, [network.municipality_id, *municipality]
-    )
-    network.police_zone = None if zone_id is None else _partial(PoliceZone, _ZONE_COLUMNS, [zone_id, *zone])
-    return network
 
 
 def _apply_border_rule(found: list[tuple[Network, bool]]) -> list[CoveringNetwork]:
@@ -183,7 +167,7 @@ def _apply_border_rule(found: list[tuple[Network, bool]]) -> list[CoveringNetwor
 
 NEAR_SQL = (
     "SELECT u.ord, n.distance,"
-    + _NETWORK_SQL
+    + NETWORK_SQL
     + _POINTS_SQL
     + """
 CROSS JOIN LATERAL (
@@ -203,30 +187,37 @@ ORDER BY u.ord, n.distance, n.id
 
 
 def networks_near_points(
-    *, points: list[Point], user=None, within_m: float = 10_000, limit: int = 3
+    *, points: list[Point], user=None, within_m: float = 10_000, limit: int = 3, cached: bool = False
 ) -> list[list[Network]]:
     """For each point, the nearest residential networks within `within_m` metres, each with `.distance`
     (a Distance), nearest first; one query for all the points."""
     if not points:
         return []
     params = covering_params(points=points, user=user)
+    db = read_connection(Network)
+    if cached and point_index_enabled(user):
+        index = point_index(using=db.alias)
+        return [
+            index.nearest_residential(x, y, within_m=within_m, limit=limit)
+            for x, y in zip(params["xs"], params["ys"], strict=True)
+        ]
     params.update(within=within_m, limit=limit)
-    with read_connection(Network).cursor() as cur:
+    with db.cursor() as cur:
         cur.execute(NEAR_SQL, params)
         rows = cur.fetchall()
     answers: list[list[Network]] = [[] for _ in points]
     for ord_, distance, *values in rows:
-        network = _network_from_row(values)
+        network = network_from_row(values)
         network.distance = D(m=distance)
         answers[ord_ - 1].append(network)
     return answers
 
 
 def networks_near_point(
-    *, point: Point, user=None, within_m: float = 10_000, limit: int = 3
+    *, point: Point, user=None, within_m: float = 10_000, limit: int = 3, cached: bool = False
 ) -> list[Network]:
     """The nearest residential networks to `point` within `within_m` metres, each with `.distance`."""
-    return networks_near_points(points=[point], user=user, within_m=within_m, limit=limit)[0]
+    return networks_near_points(points=[point], user=user, within_m=within_m, limit=limit, cached=cached)[0]
 
 
 # --- the free part of an area -----------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Geometry checks and conversions shared by every app: the storage CRS, EPSG:4326 at the edges, and the
 service area (settings.BIN_SERVICE_BBOX) that every input is checked against."""
 
+import ctypes
 import threading
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.gdal import CoordTransform, GDALException, SpatialReference
+from django.contrib.gis.gdal.libgdal import lgdal
 from django.contrib.gis.geos import GEOSGeometry, LineString, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 __all__ = [
     "coord_transform",
     "in_service_area",
+    "position_to_storage",
     "projected_extent",
     "service_area_polygon",
     "to_storage",
@@ -48,6 +51,30 @@ def transformed(geom: GEOSGeometry, srid: int) -> GEOSGeometry:
     out = geom.transform(coord_transform(geom.srid, srid), clone=True)
     out.srid = srid
     return out
+
+
+# OCTTransform on plain coordinates: what OGRGeometry.transform does inside, without the round trip of a
+# point through GEOS, WKB and OGR (some thirty library calls, each releasing and taking back the GIL, for
+# a point lookup that otherwise takes twenty microseconds).
+_oct_transform = lgdal.OCTTransform
+_oct_transform.argtypes = [
+    ctypes.c_void_p,
+    ctypes.c_int,
+    ctypes.POINTER(ctypes.c_double),
+    ctypes.POINTER(ctypes.c_double),
+    ctypes.POINTER(ctypes.c_double),
+]
+_oct_transform.restype = ctypes.c_int
+
+
+def position_to_storage(lon: float, lat: float) -> tuple[float, float]:
+    """A position in EPSG:4326 degrees as (x, y) in the storage CRS: the same numbers as
+    to_storage(Point(lon, lat, srid=4326)) (the same PROJ transformation, coord_transform's)."""
+    ct = coord_transform(4326, settings.BIN_STORAGE_SRID)
+    x, y, z = ctypes.c_double(lon), ctypes.c_double(lat), ctypes.c_double(0.0)
+    if not _oct_transform(ct.ptr, 1, ctypes.byref(x), ctypes.byref(y), ctypes.byref(z)):
+        raise GDALException(f"cannot transform ({lon}, {lat}) to EPSG:{settings.BIN_STORAGE_SRID}")
+    return x.value, y.value
 
 
 def to_wgs84(geom: GEOSGeometry) -> GEOSGeometry:

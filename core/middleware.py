@@ -22,11 +22,15 @@ import base64
 import hashlib
 import re
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_RO
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -93,10 +97,52 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         return parts
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        # A response without a nonce or a policy of its own (an API answer, a redirect) gets the same
+        # header as the last such response on the same side of /admin/: built once (django-csp builds and
+        # joins every directive twice per response, 0.2 ms of a 1 ms point lookup).
+        plain = (
+            getattr(request, "_csp_nonce", None) is None
+            and not settings.DEBUG
+            and not any(hasattr(response, name) for name in _OWN_POLICY)
+            and CSP_HEADER not in response
+            and CSP_HEADER_RO not in response
+        )
+        key = request.path_info.startswith(ADMIN_PREFIX)
+        headers = _plain_policy_headers.get(key) if plain else None
+        if headers is None:
+            response = super().process_response(request, response)
+            if plain:
+                written = [h for h in (CSP_HEADER, CSP_HEADER_RO) if h in response]
+                _plain_policy_headers[key] = [(h, response[h]) for h in written]
+        else:
+            for header, value in headers:
+                response[header] = value
+            # As django-csp does: a nonce asked for after the header is written is an error, not a silent gap.
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         if settings.BIN_PERMISSIONS_POLICY and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = settings.BIN_PERMISSIONS_POLICY
         return response
+
+
+# What a view or decorator of django-csp sets on a response to change its policy (csp.decorators).
+_OWN_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_exempt",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt_ro",
+)
+# (path under /admin/) -> the CSP headers of a response with neither a nonce nor a policy of its own.
+_plain_policy_headers: dict[bool, list[tuple[str, str]]] = {}
+
+
+@receiver(setting_changed)
+def _policy_settings_changed(**kwargs) -> None:
+    """Tests change the policy's settings (override_settings): the cached headers go with them."""
+    _plain_policy_headers.clear()
 
 
 # --- input ---------------------------------------------------------------------------------------------

@@ -56,16 +56,20 @@ def _int(name: str, default: int) -> int:
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 workers = _int("WEB_CONCURRENCY", 2)
 threads = _int("GUNICORN_THREADS", 4)
-worker_class = "gthread" if threads > 1 else "sync"
+# gthread keeps connections alive (sync closes each after one answer); GUNICORN_WORKER_CLASS=gthread with
+# GUNICORN_THREADS=1 keeps them alive with one request at a time per process.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gthread" if threads > 1 else "sync")
 # A lookup takes milliseconds; 30 s is a request stuck on something. On SIGTERM a worker finishes what it
 # has for up to graceful_timeout seconds (a rolling restart loses no request).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = 5
 # A worker is replaced after about this many requests (against slow leaks); the jitter keeps the
-# workers from restarting all at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# workers from restarting all at once. Not sooner: at 2,000 a busy worker was replaced every 2-3 s, which
+# cut /healthz from 3,960 to 1,080 req/s (each new worker imports nothing, but warms its caches and point
+# index again); scripts/bench_http.py shows no growth of a worker's memory over 150,000 requests.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 10_000)
 # No access log of gunicorn's own: Django's logging says what is worth saying (no personal data such
 # as the addresses in lookup URLs written on every request). GUNICORN_ACCESSLOG=- turns it on.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None

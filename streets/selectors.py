@@ -175,9 +175,10 @@ def _match_on_street(street: Street, addresses: list[_Candidate], parsed: Parsed
     )
 
 
-def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupResult:
+def address_lookup(*, text: str, user=None, max_candidates: int = 5, cached: bool = False) -> LookupResult:
     """Find the address a resident typed and the networks covering it (or the nearest), in a handful of
-    queries: municipality, street search (one or two), the candidates' addresses, covering, nearest."""
+    queries: municipality, street search (one or two), the candidates' addresses, covering, nearest.
+    `cached`: a read-only public answer may take its networks from the in-process point index."""
     parsed = parse_address(text)
     warnings: list[str] = []
     municipality_ids: list[int] | None = None
@@ -237,12 +238,16 @@ def address_lookup(*, text: str, user=None, max_candidates: int = 5) -> LookupRe
     by_street = _candidates(candidates)
     matches = [m for s in candidates if (m := _match_on_street(s, by_street[s.pk], parsed, s.score))]
     for m, covering in zip(
-        matches, networks_covering_points(points=[m.point for m in matches], user=user), strict=True
+        matches,
+        networks_covering_points(points=[m.point for m in matches], user=user, cached=cached),
+        strict=True,
     ):
         m.networks = covering
     uncovered = [m for m in matches if not m.covered]
     for m, near in zip(
-        uncovered, networks_near_points(points=[m.point for m in uncovered], user=user), strict=True
+        uncovered,
+        networks_near_points(points=[m.point for m in uncovered], user=user, cached=cached),
+        strict=True,
     ):
         m.nearest = near
     matches.sort(key=lambda m: -m.score)

@@ -1,6 +1,7 @@
 """Network output for the public API: GeoJSON features in EPSG:4326 (RFC 7946)."""
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
@@ -70,9 +71,30 @@ def network_labels(network: Network) -> dict:
     }
 
 
+# Briefs of networks that come from the in-process point index (areas.point_index), which marks them with
+# the token of the data they were read at: the same token, network, language and URL prefix give the same
+# brief, so it is built once (0.1 ms of a 1 ms lookup). Cleared wholesale when it grows: a new token
+# leaves the old entries unused.
+_BRIEFS: dict[tuple, dict] = {}
+_BRIEFS_MAX = 20_000
+
+
 def network_brief(network: Network) -> dict:
     """NetworkBrief(network).data, built directly: DRF builds its fields again for every instance, which
     cost 1.7 ms a network in a lookup answer (a test keeps both the same)."""
+    token = getattr(network, "index_token", None)
+    if token is None:
+        return _network_brief(network)
+    key = (token, network.pk, get_language(), get_script_prefix())
+    brief = _BRIEFS.get(key)
+    if brief is None:
+        if len(_BRIEFS) >= _BRIEFS_MAX:
+            _BRIEFS.clear()
+        brief = _BRIEFS[key] = _network_brief(network)
+    return {**brief}
+
+
+def _network_brief(network: Network) -> dict:
     municipality = network.municipality
     zone = network.police_zone
     return {

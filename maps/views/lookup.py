@@ -33,7 +33,7 @@ def resident_lookup(request):
         except AddressTextError as exc:
             context["error"] = str(exc)
             return render(request, "maps/lookup.html", context, status=400)
-        result = address_lookup(text=text, user=request.user, max_candidates=3)
+        result = address_lookup(text=text, user=request.user, max_candidates=3, cached=True)
         for m in result.matches:
             m.match_label = MATCH_LABELS.get(m.match, m.match)
             parts = map_parts(lookup_map(point=m.point, networks=[c.network for c in m.networks]))

@@ -482,3 +482,10 @@ BIN_TILE_CACHE_DIR = env.path("BIN_TILE_CACHE_DIR", default=BASE_DIR / "var" / "
 BIN_TILE_CACHE_SECONDS = env.int("BIN_TILE_CACHE_SECONDS", default=7 * 24 * 3600)
 BIN_TILE_TIMEOUT = env.float("BIN_TILE_TIMEOUT", default=10.0)
 BIN_TILE_USER_AGENT = env("BIN_TILE_USER_AGENT", default=f"bin-gis tile proxy ({BIN_PUBLIC_URL})")
+
+# --- The in-process point index (areas/point_index.py) ---
+# Public point and address lookups find their networks in the web process's memory instead of PostGIS
+# (README "Speed": scripts/bench_http.py). A change to networks, municipalities or police zones reaches every process
+# within BIN_POINT_INDEX_CHECK_SECONDS (one one-row read per process per interval).
+BIN_POINT_INDEX = env.bool("BIN_POINT_INDEX", default=True)
+BIN_POINT_INDEX_CHECK_SECONDS = env.float("BIN_POINT_INDEX_CHECK_SECONDS", default=1.0)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from core.geometry import in_service_area
 from streets.address_text import AddressTextError, clean_query
 
-__all__ = ["LookupQueryInput", "StreetOutput", "StreetSearchInput"]
+__all__ = ["LookupQueryInput", "StreetOutput", "StreetSearchInput", "lookup_position"]
 
 
 class FiniteFloat(serializers.FloatField):
@@ -20,6 +20,21 @@ class FiniteFloat(serializers.FloatField):
         if not math.isfinite(value):
             self.fail("invalid")
         return value
+
+
+def lookup_position(query) -> tuple[float, float] | None:
+    """(lat, lon) when `query` is exactly a position LookupQueryInput accepts (lat and lon, finite numbers,
+    in the service area), else None: the hot path of the point lookup skips building the serializer (its
+    fields are deep-copied per instance: 0.2 ms), and everything else, errors included, goes through it."""
+    if len(query) != 2 or "lat" not in query or "lon" not in query:
+        return None
+    try:
+        lat, lon = float(query["lat"]), float(query["lon"])
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return (lat, lon) if in_service_area(lon, lat) else None
 
 
 class LookupQueryInput(serializers.Serializer):
