@@ -117,6 +117,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # (behind PgBouncer, which refuses startup options, set jit = off in postgresql.conf instead).
 if not env.bool("DATABASE_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A database that does not answer (a host down, a firewall dropping packets) is an error after this many
+# seconds, not a request (or /readyz) hanging for the kernel's two minutes.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
 # --- Database connections and static files in production (helper "web", issue 13) ---
 # psycopg's pool (DATABASE_POOL, on in production): each server process keeps at most DATABASE_POOL_MAX
 # connections (default GUNICORN_THREADS: one per thread) and DATABASE_POOL_MIN open; a request that finds
