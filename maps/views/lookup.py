@@ -6,6 +6,7 @@ Content-Security-Policy nonce), not in an iframe of its own."""
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.metrics import lookup_counted
 from streets.address_text import AddressTextError, clean_query
 from streets.selectors import address_lookup
 
@@ -34,6 +35,7 @@ def resident_lookup(request):
             context["error"] = str(exc)
             return render(request, "maps/lookup.html", context, status=400)
         result = address_lookup(text=text, user=request.user, max_candidates=3, cached=True)
+        lookup_counted(kind="address", match=result.matches[0].match if result.matches else "none")
         for m in result.matches:
             m.match_label = MATCH_LABELS.get(m.match, m.match)
             parts = map_parts(lookup_map(point=m.point, networks=[c.network for c in m.networks]))

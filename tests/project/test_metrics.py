@@ -45,6 +45,7 @@ def test_requests_and_lookups_by_route_and_match(client, town):
         assert client.get("/api/lookup/", {"address": "Kerkstraat 3, 9990 Teststad"}).status_code == 200
     assert client.get("/api/lookup/", {"address": "Nergensstraat 1, 9990 Teststad"}).status_code == 404
     assert client.get("/api/streets/", {"q": "kerk"}).status_code == 200
+    assert client.get("/", {"q": "Kerkstraat 3, 9990 Teststad"}).status_code == 200  # the resident page
     lon, lat = lonlat(500, 500)  # inside BIN Alfa
     assert client.get("/api/lookup/", {"lat": lat, "lon": lon}).status_code == 200
     assert client.get("/no/such/page/4711/").status_code == 404
@@ -59,7 +60,7 @@ def test_requests_and_lookups_by_route_and_match(client, town):
     assert delta(count, route="unmatched", method="GET", status="4xx") == 1
     assert delta("bin_http_request_duration_seconds_sum", route="api:lookup", method="GET", status="2xx") > 0
     assert delta(count, route="metrics", method="GET", status="2xx") == 1  # the first scrape
-    assert delta("bin_lookups_total", kind="address", match="exact") == 3
+    assert delta("bin_lookups_total", kind="address", match="exact") == 4
     assert delta("bin_lookups_total", kind="address", match="none") == 1
     assert delta("bin_lookups_total", kind="street", match="found") == 1
     assert delta("bin_lookups_total", kind="point", match="covered") == 1
