@@ -300,3 +300,105 @@ def can_edit_tip(user, police_zone_id: int | None) -> bool:
 def can_audit_previews(user) -> bool:
     """The log of alert previews (who looked at the reach of which perimeter): administrators only."""
     return is_administrator(user)
+
+
+# --- home pages ------------------------------------------------------------------------------------------
+# Where a logged-in user starts (maps.views.home): the police their console of alerts, municipality staff
+# their maps and proposals, everyone else (coordinators, administrators) the dashboard of their networks.
+# Someone with both a police and a municipality role starts as police: alerts do not wait.
+
+__all__ += ["HOME_COORDINATOR", "HOME_MUNICIPALITY", "HOME_POLICE", "home_of"]
+
+HOME_POLICE, HOME_MUNICIPALITY, HOME_COORDINATOR = "police", "municipality", "coordinator"
+
+
+def home_of(user) -> str:
+    """Which home page `user` starts on: HOME_POLICE, HOME_MUNICIPALITY or HOME_COORDINATOR."""
+    if not _active(user) or user.is_superuser:
+        return HOME_COORDINATOR
+    if police_zone_ids(user):
+        return HOME_POLICE
+    if municipality_ids(user):
+        return HOME_MUNICIPALITY
+    return HOME_COORDINATOR
+
+
+# --- templates and saved areas (alerts) ----------------------------------------------------------------
+# A police zone prepares message templates and saved areas (named perimeters) for its alerts. They are the
+# zone's own, like its alerts: its police read, use and write them, and administrators; nobody else sees
+# them, not the police of another zone (a saved area names the places a zone watches), not municipality
+# staff.
+
+__all__ += ["alert_content_scope", "can_edit_alert_content"]
+
+
+def alert_content_scope(user) -> Scope:
+    """The police zones whose templates and saved areas `user` reads and picks in an alert."""
+    return alert_scope(user)
+
+
+def can_edit_alert_content(user, police_zone_id: int | None) -> bool:
+    """Adding, changing or retiring a template or saved area of police zone `police_zone_id`: its police
+    and administrators."""
+    return can_send_alerts(user, police_zone_id)
+
+
+# --- four-eyes approval and exercises (alerts) ---------------------------------------------------------
+# A police zone may require a second officer's approval before an alert goes out (alerts.ZoneAlertPolicy).
+# The author writes it and submits it; another police officer of the same zone approves it (it is sent
+# then) or returns it with a reason; the author edits a returned alert and submits it again. Nobody approves
+# their own alert, an administrator's included: four eyes means two people. Administrators without a
+# police role of the zone do not approve either: an approval is a police officer's accountable decision.
+
+__all__ += [
+    "alert_approvers",
+    "approval_scope",
+    "can_approve_alert",
+    "can_edit_alert",
+    "can_set_alert_policy",
+]
+
+
+def approval_scope(user) -> Scope:
+    """The police zones whose pending alerts `user` may approve (never their own: can_approve_alert)."""
+    return Scope(police_zones=frozenset(police_zone_ids(user)))
+
+
+def can_approve_alert(user, alert) -> bool:
+    """Approving or returning `alert` (four eyes): a police officer of its zone who is not its author."""
+    if not _active(user) or alert.created_by_id == user.pk:
+        return False
+    return alert.police_zone_id in police_zone_ids(user)
+
+
+def can_edit_alert(user, alert) -> bool:
+    """Changing an alert that has not gone out (a draft, or one returned for changes) and submitting it:
+    its author, while they still send alerts for its zone."""
+    return (
+        _active(user)
+        and alert.created_by_id is not None
+        and alert.created_by_id == user.pk
+        and can_send_alerts(user, alert.police_zone_id)
+    )
+
+
+def alert_approvers(police_zone_id: int, *, author_id: int | None = None) -> list:
+    """The users who may approve an alert of the zone by `author_id`, to be told of it: the zone's active
+    police officers but the author."""
+    roles = (
+        Role.objects.filter(kind=Role.Kind.POLICE, police_zone_id=police_zone_id, user__is_active=True)
+        .exclude(user_id=author_id)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    seen, users = set(), []
+    for role in roles:
+        if role.user_id not in seen:
+            seen.add(role.user_id)
+            users.append(role.user)
+    return users
+
+
+def can_set_alert_policy(user) -> bool:
+    """Whether a police zone's alerts need four-eyes approval (alerts.ZoneAlertPolicy): administrators."""
+    return is_administrator(user)

@@ -3,7 +3,7 @@
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.geometry import to_wgs84
 
@@ -31,7 +31,15 @@ CAP_MSG_TYPE = {
     Alert.MsgType.CANCEL: "Cancel",
     Alert.MsgType.FEEDBACK: "Update",
 }
-CAP_LANGUAGE = {"nl": "nl-BE", "fr": "fr-BE", "de": "de-BE"}
+CAP_LANGUAGE = {"nl": "nl-BE", "fr": "fr-BE", "de": "de-BE", "en": "en-BE"}
+
+
+def cap_status(alert: Alert) -> str:
+    """CAP's <status>: Exercise for an exercise (and its follow-ups), whatever its stage; Draft for an alert
+    that has not gone out (a draft, or one waiting for or returned from approval); else Actual."""
+    if alert.exercise:
+        return "Exercise"
+    return "Actual" if alert.status in (Alert.Status.SENT, Alert.Status.CANCELLED) else "Draft"
 
 
 def cap_sender(alert: Alert) -> str:
@@ -52,9 +60,10 @@ def _ring_text(ring) -> str:
     return " ".join(f"{lat:.6f},{lon:.6f}" for lon, lat in ring)
 
 
-def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
-    """The CAP 1.2 XML of `alert`; the instruction is the tip as sent, in `language` (nl, fr, de)."""
-    language = language if language in CAP_LANGUAGE else "nl"
+def alert_cap_xml(alert: Alert, *, language: str | None = None) -> bytes:
+    """The CAP 1.2 XML of `alert`: one <info> per language its message was written in; an alert in one
+    language has one, in `language` (nl, fr, de, en; default: the alert's), whose tip is the instruction."""
+    language = language if language in CAP_LANGUAGE else None
     ET.register_namespace("", CAP_NS)
 
     def sub(parent, tag, text=None):
@@ -70,7 +79,7 @@ def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
     sub(root, "sender", cap_sender(alert))
     sent = alert.sent_at or alert.created
     sub(root, "sent", cap_time(sent))
-    sub(root, "status", "Actual" if alert.status != Alert.Status.DRAFT else "Draft")
+    sub(root, "status", cap_status(alert))
     sub(root, "msgType", CAP_MSG_TYPE[alert.msg_type])
     sub(root, "source", str(alert.police_zone))
     sub(root, "scope", "Restricted")
@@ -92,6 +101,20 @@ def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
             ),
         )
 
+    # One <info> per language the message was written in, the main one first (CAP 1.2 §3.2.2: each
+    # <info> in one language); an alert in one language gets one, in the language asked for.
+    if alert.translations:
+        versions = [(lang, alert.message_for(lang)) for lang in alert.languages if lang in CAP_LANGUAGE]
+    else:
+        versions = [(language or alert.language, alert.message)]
+    for info_language, text in versions:
+        with translation.override(info_language):
+            _info(root, sub, alert, language=info_language, text=text)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _info(root, sub, alert: Alert, *, language: str, text: str) -> None:
+    """The <info> of `alert` in `language` with `text`, its message in that language."""
     info = sub(root, "info")
     sub(info, "language", CAP_LANGUAGE[language])
     sub(info, "category", CAP_CATEGORY[Category(alert.category)])
@@ -111,7 +134,7 @@ def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
         sub(info, "severity", "Moderate" if urgent else "Minor")
     sub(info, "certainty", "Observed")
     sub(info, "senderName", str(alert.police_zone))
-    message = xml_safe(alert.message).strip()
+    message = xml_safe(text).strip()
     headline = message.splitlines()[0] if message else ""
     sub(info, "headline", headline[:160])
     sub(info, "description", message)
@@ -129,4 +152,3 @@ def alert_cap_xml(alert: Alert, *, language: str = "nl") -> bytes:
         geom = to_wgs84(alert.perimeter)
         for polygon in geom:
             sub(area, "polygon", _ring_text(polygon.exterior_ring.coords))
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from .models import Alert, Category
 
 __all__ = [
+    "EXERCISE_MARKERS",
     "MessageCache",
     "email_subject_body",
+    "exercise_marker",
     "reaction_token",
     "reaction_token_delivery_id",
     "reaction_url",
@@ -106,7 +108,25 @@ class MessageCache:
 
 
 def member_language(language: str) -> str:
-    return language if language in ("nl", "fr", "de") else "nl"
+    """The language of the words around the officer's message (prefix, category, tip, link): the member's,
+    Dutch for an unknown one. English is the source language of these texts; the tips fall back to Dutch."""
+    return language if language in ("nl", "fr", "de", "en") else "nl"
+
+
+# The exercise marker that starts every message of an exercise (Alert.exercise), in the member's language.
+# Written here, not taken from a translation catalogue: a missing or fuzzy translation must never leave
+# an exercise unmarked. ASCII and GSM-7 only (Ü is in GSM-7), so the marker never turns an SMS into UCS-2.
+EXERCISE_MARKERS = {"nl": "OEFENING", "fr": "EXERCICE", "de": "ÜBUNG", "en": "EXERCISE"}
+
+
+def exercise_marker(language: str) -> str:
+    """The exercise marker in `language` (nl, fr, de, en; Dutch for any other)."""
+    return EXERCISE_MARKERS[member_language(language)]
+
+
+def _marked(alert: Alert, language: str, text: str) -> str:
+    """`text` with the exercise marker in front when `alert` is an exercise."""
+    return f"{exercise_marker(language)} - {text}" if alert.exercise else text
 
 
 def _prefix(alert: Alert) -> str:
@@ -119,10 +139,12 @@ def _prefix(alert: Alert) -> str:
 
 
 def sms_text(alert: Alert, language: str, link: str) -> str:
-    """The SMS a member gets: prefix, category, message, tip, reaction link."""
+    """The SMS a member gets: prefix, category, message (the version for their language), tip, link."""
+    message = alert.message_for(language)
     language = member_language(language)
     with translation.override(language):
-        parts = [f"{_prefix(alert)} ({Category(alert.category).label}): {alert.message.strip()}"]
+        first = f"{_prefix(alert)} ({Category(alert.category).label}): {message.strip()}"
+        parts = [_marked(alert, language, first)]
         if alert.has_tip:  # the copy the alert keeps, not the tip as it reads now
             parts.append(_("Tip: %(tip)s") % {"tip": alert.tip_text_for(language)})
         parts.append(_("React: %(link)s") % {"link": link})
@@ -131,11 +153,15 @@ def sms_text(alert: Alert, language: str, link: str) -> str:
 
 def email_subject_body(alert: Alert, language: str, link: str) -> tuple[str, str]:
     """Subject and plain-text body of the e-mail a member gets."""
+    message = alert.message_for(language)
     language = member_language(language)
     with translation.override(language):
         category = Category(alert.category).label
-        subject = f"{_prefix(alert)}: {category}"
-        lines = [alert.message.strip(), ""]
+        subject = _marked(alert, language, f"{_prefix(alert)}: {category}")
+        lines = [message.strip(), ""]
+        if alert.exercise:
+            explained = _("This is an exercise of the police: nothing happened, there is nothing to do.")
+            lines = [_marked(alert, language, explained), "", *lines]
         if alert.has_tip:
             lines += [_("Tip: %(tip)s") % {"tip": alert.tip_text_for(language)}, ""]
         if alert.msg_type == Alert.MsgType.FEEDBACK and alert.outcome:

@@ -174,6 +174,7 @@ def alert_preview(*, user, prepared) -> ShownPreview:
         police_zone_id=prepared.police_zone.pk,
         perimeter=prepared.perimeter.geom,
         urgent=prepared.urgency == Alert.Urgency.URGENT,
+        exercise=prepared.exercise,
     )
     shown = preview_shown(preview, k=settings.BIN_PREVIEW_MIN_COUNT)
     AlertPreviewLog.objects.create(

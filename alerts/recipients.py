@@ -58,9 +58,14 @@ _CHANNEL = f"""
          ELSE '{Delivery.Channel.EMAIL}' END
 """
 
+# An exercise (Alert.exercise) reaches only the members who opted in to exercises (coordinators who are
+# members of their BIN included): the same members otherwise, so an exercise tests the real path.
+_EXERCISE = "(NOT %(exercise)s OR m.exercise_opt_in)"
+
 RECIPIENTS = f"""
     SELECT m.member_id, m.network_ids, {_CHANNEL} AS channel, {_QUIET} AS not_before
     FROM ({reachable_sql(area="ST_GeomFromEWKB(%(perimeter)s)")}) m
+    WHERE {_EXERCISE}
 """
 
 
@@ -74,12 +79,15 @@ FOLLOW_UP_RECIPIENTS = f"""
 """
 
 
-def recipients_params(*, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime) -> dict:
+def recipients_params(
+    *, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime, exercise: bool = False
+) -> dict:
     local = timezone.localtime(now)
     return {
         "zone": police_zone_id,
         "perimeter": bytes(perimeter.ewkb),
         "urgent": urgent,
+        "exercise": exercise,
         "local_time": local.time().replace(tzinfo=None),
         "local_date": local.date(),
         "tz": settings.TIME_ZONE,
@@ -95,11 +103,21 @@ class Recipient(NamedTuple):
 
 
 def recipients_resolve(
-    *, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime | None = None
+    *,
+    police_zone_id: int,
+    perimeter: MultiPolygon,
+    urgent: bool,
+    now: datetime | None = None,
+    exercise: bool = False,
 ) -> list[Recipient]:
-    """The members an alert with this perimeter reaches (channel None: no mobile and no e-mail)."""
+    """The members an alert with this perimeter reaches (channel None: no mobile and no e-mail); an
+    exercise only those who opted in to exercises."""
     params = recipients_params(
-        police_zone_id=police_zone_id, perimeter=perimeter, urgent=urgent, now=now or timezone.now()
+        police_zone_id=police_zone_id,
+        perimeter=perimeter,
+        urgent=urgent,
+        now=now or timezone.now(),
+        exercise=exercise,
     )
     with connection.cursor() as cur:
         cur.execute(RECIPIENTS, params)
@@ -118,12 +136,21 @@ class Preview:
 
 
 def recipients_preview(
-    *, police_zone_id: int, perimeter: MultiPolygon, urgent: bool, now: datetime | None = None
+    *,
+    police_zone_id: int,
+    perimeter: MultiPolygon,
+    urgent: bool,
+    now: datetime | None = None,
+    exercise: bool = False,
 ) -> Preview:
     """How many members a perimeter reaches, per BIN and per channel; no names. The exact counts: what the
-    police are shown of them is alerts.preview's."""
+    police are shown of them is alerts.preview's. An exercise counts those who opted in to exercises."""
     params = recipients_params(
-        police_zone_id=police_zone_id, perimeter=perimeter, urgent=urgent, now=now or timezone.now()
+        police_zone_id=police_zone_id,
+        perimeter=perimeter,
+        urgent=urgent,
+        now=now or timezone.now(),
+        exercise=exercise,
     )
     sql = f"""
         WITH r AS ({RECIPIENTS})

@@ -4,28 +4,33 @@ reaches is in recipients.py, the statistics in statistics.py, what a delivery re
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import MultiPolygon
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from access.permissions import alert_scope, tips_scope
+from access.permissions import alert_scope, approval_scope, tips_scope
 from areas.models import Network, PoliceZone
 from areas.selectors import police_zone_part
 
-from .models import Alert, Delivery, Reaction, Tip
+from .models import Alert, AlertEvent, Delivery, Reaction, Tip, ZoneAlertPolicy
 from .statistics import delivery_summary, period_bounds
 
 __all__ = [
     "PROGRESS_BUCKETS",
     "Clipped",
+    "alert_follow_ups_possible",
     "alert_progress",
     "alert_thread",
+    "alerts_awaiting_closing",
     "alerts_in_period",
     "alerts_visible",
+    "follow_up_repeated",
     "perimeter_clip",
     "tips_for_alert",
     "tips_visible",
@@ -234,12 +239,14 @@ def alert_progress(*, alert: Alert) -> dict:
 
 
 def alerts_in_period(*, police_zone: PoliceZone, start: date, end: date) -> list[dict]:
-    """The alerts the zone sent between two days (follow-ups not apart), with what came of each."""
+    """The alerts the zone sent between two days (follow-ups not apart), with what came of each. Exercises
+    are left out, as from the statistics (alerts.statistics)."""
     since, until = period_bounds(start, end)
     alerts = (
         Alert.objects.filter(
             police_zone=police_zone,
             msg_type=Alert.MsgType.ALERT,
+            exercise=False,
             sent_at__gte=since,
             sent_at__lt=until,
         )
@@ -249,6 +256,8 @@ def alerts_in_period(*, police_zone: PoliceZone, start: date, end: date) -> list
             observations=Count("reactions", filter=Q(reactions__kind=Reaction.Kind.OBSERVATION)),
         )
         .annotate(location_4326=AsGeoJSON(Transform("location", 4326), precision=COORDINATE_DECIMALS))
+        # The perimeter as the evaluation map draws it (helper "followups", issue 14).
+        .annotate(perimeter_4326=AsGeoJSON(Transform("perimeter", 4326), precision=COORDINATE_DECIMALS))
         .defer("perimeter", "circle_center")
         .order_by("sent_at", "pk")
     )
@@ -269,7 +278,126 @@ def alerts_in_period(*, police_zone: PoliceZone, start: date, end: date) -> list
                 "sent_at": a.sent_at,
                 "recipients": a.recipients,
                 "outcome": a.outcome,
+                "outcome_category": a.outcome_category,
+                "outcome_category_label": str(a.get_outcome_category_display()) if a.outcome_category else "",
+                "perimeter": json.loads(a.perimeter_4326),
                 "reactions": {"seen": a.seen, "observation": a.observations},
             }
         )
     return out
+
+
+def alerts_awaiting_closing(*, police_zone_ids: Iterable[int] | None, now: datetime) -> QuerySet[Alert]:
+    """The urgent alerts still open BIN_ALERT_CLOSING_REMINDER_MINUTES after they went out: sent (not
+    cancelled: the cancel told the members), with no closing message (feedback) yet; oldest first.
+    police_zone_ids None: every zone's (the reminder task); the pages pass the zones the user acts for."""
+    since = now - timedelta(minutes=settings.BIN_ALERT_CLOSING_REMINDER_MINUTES)
+    closing = Alert.objects.filter(references=OuterRef("pk"), msg_type=Alert.MsgType.FEEDBACK)
+    qs = (
+        Alert.objects.filter(
+            msg_type=Alert.MsgType.ALERT,
+            urgency=Alert.Urgency.URGENT,
+            status=Alert.Status.SENT,
+            sent_at__lte=since,
+        )
+        .exclude(Exists(closing))
+        .select_related("police_zone", "created_by")
+        .order_by("sent_at", "pk")
+    )
+    if police_zone_ids is not None:
+        qs = qs.filter(police_zone_id__in=list(police_zone_ids))
+    return qs
+
+
+# --- the police home (maps/views/home.py) --------------------------------------------------------------
+
+__all__ += ["alerts_in_progress", "alerts_recent"]
+
+
+def alerts_in_progress(*, user, since) -> QuerySet[Alert]:
+    """The alerts `user` reads (alerts_visible) that are still running: sent since `since`, neither
+    cancelled nor closed with a feedback message. Newest first; follow-ups are part of their alert."""
+    return (
+        alerts_visible(user=user)
+        .filter(msg_type=Alert.MsgType.ALERT, status=Alert.Status.SENT, sent_at__gte=since)
+        .exclude(follow_ups__msg_type=Alert.MsgType.FEEDBACK)
+        .defer("perimeter", "circle_center")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def alerts_recent(*, user, limit: int = 20) -> QuerySet[Alert]:
+    """The last `limit` alerts (not follow-ups) `user` reads, drafts included, newest first."""
+    return (
+        alerts_visible(user=user)
+        .filter(msg_type=Alert.MsgType.ALERT)
+        .defer("perimeter", "circle_center")
+        .order_by("-created", "-pk")[:limit]
+    )
+
+
+def alert_follow_ups_possible(*, alert: Alert) -> list[str]:
+    """The follow-ups (Alert.MsgType values) that may still be sent to `alert`'s recipients, as
+    alerts.services.alert_follow_up allows them: none before it is sent or after its closing message
+    (feedback); only the closing message once it was cancelled."""
+    if alert.references_id or alert.msg_type != Alert.MsgType.ALERT:
+        return []
+    if alert.follow_ups.filter(msg_type=Alert.MsgType.FEEDBACK).exists():
+        return []
+    if alert.status == Alert.Status.CANCELLED:
+        return [Alert.MsgType.FEEDBACK]
+    if alert.status == Alert.Status.SENT:
+        return [Alert.MsgType.UPDATE, Alert.MsgType.CANCEL, Alert.MsgType.FEEDBACK]
+    return []
+
+
+def follow_up_repeated(*, alert: Alert, msg_type: str, message: str, after_id: int | None) -> Alert | None:
+    """A follow-up of `alert` of this type and text sent since the page showed follow-up `after_id` (0 or
+    None: none): the same form sent twice (a double click, a reload that posts again), not to send again."""
+    return (
+        alert.follow_ups.filter(msg_type=msg_type, message=message, pk__gt=after_id or 0)
+        .order_by("-pk")
+        .first()
+    )
+
+
+# --- four-eyes approval ----------------------------------------------------------------------------------
+
+__all__ += ["alert_history", "alerts_awaiting_author", "alerts_pending_approval", "approval_required"]
+
+
+def approval_required(*, police_zone_id: int) -> bool:
+    """Whether the zone's alerts need a second officer's approval before they go out (ZoneAlertPolicy)."""
+    return ZoneAlertPolicy.objects.filter(police_zone_id=police_zone_id, four_eyes=True).exists()
+
+
+def alerts_pending_approval(*, user) -> QuerySet[Alert]:
+    """The alerts waiting for approval that `user` may approve: of their police zones
+    (access.permissions.approval_scope), not their own; oldest first (the longest wait on top)."""
+    scope = approval_scope(user)
+    if not scope.police_zones:
+        return Alert.objects.none()
+    return (
+        Alert.objects.select_related("police_zone", "created_by")
+        .filter(status=Alert.Status.PENDING, police_zone_id__in=scope.police_zones)
+        .exclude(created_by_id=user.pk)
+        .order_by("created", "pk")
+    )
+
+
+def alerts_awaiting_author(*, user) -> QuerySet[Alert]:
+    """The author's own alerts that have not gone out: waiting for approval, or returned for changes."""
+    return (
+        alerts_visible(user=user)
+        .filter(
+            created_by_id=user.pk,
+            msg_type=Alert.MsgType.ALERT,
+            status__in=[Alert.Status.PENDING, Alert.Status.RETURNED],
+        )
+        .order_by("-created")
+    )
+
+
+def alert_history(*, alert: Alert) -> list[AlertEvent]:
+    """Every state change and edit of `alert`, in the order they happened."""
+    return list(alert.events.order_by("at", "pk"))

@@ -1,15 +1,15 @@
-"""Writes for alerts: prepare (check, scope, clip), send through the outbox, follow up, record reactions.
+"""Writes for alerts: prepare (check, scope, clip), send through the outbox, follow up (reactions:
+alerts/reactions.py).
 
 One function per operation; the API, the officer's page and the tests all call these.
 """
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,25 +17,24 @@ from django.utils.translation import gettext as _
 
 from access.permissions import alert_scope, can_send_alerts, is_police
 from areas.models import PoliceZone
-from members.models import Membership
 
-from .models import Alert, AlertAuditLog, Category, Delivery, Reaction, ReactionNotice, Tip
+from .escalation import perimeter_with_networks
+from .history import alert_event_write
+from .languages import translations_checked
+from .models import Alert, AlertAuditLog, AlertEvent, Category, Delivery, Tip
 from .perimeter import Perimeter, perimeter_from_circle, perimeter_from_geojson, point_from_lonlat
 from .recipients import FOLLOW_UP_RECIPIENTS, RECIPIENTS, recipients_params
-from .selectors import perimeter_clip
-from .tasks import deliveries_enqueue, delivery_queue, notify_coordinators
+from .selectors import approval_required, perimeter_clip
+from .tasks import deliveries_enqueue, delivery_queue
 from .texts import text_checked
 
 __all__ = [
     "AlertInput",
     "alert_create",
+    "alert_dispatch",
     "alert_follow_up",
     "alert_prepare",
     "alert_send",
-    "reaction_link_expired",
-    "reaction_link_gone",
-    "reaction_link_gone_message",
-    "reaction_record",
 ]
 
 
@@ -50,8 +49,16 @@ class AlertInput:
     urgency: str
     message: str
     tip: Tip | None
+    # The message's language and its other versions (alerts.languages); the perimeter as drawn, before
+    # the networks added by escalation (alerts.escalation), and those networks.
+    language: str = "nl"
+    translations: dict = field(default_factory=dict)
+    drawn_perimeter: MultiPolygon | None = None
+    added_networks: list[int] = field(default_factory=list)
     clipped_fraction: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # An exercise: only members who opted in, every message marked (Alert.exercise).
+    exercise: bool = False
 
 
 def _zone_for(*, user, police_zone_id: int | None, probe: Point) -> PoliceZone:
@@ -145,7 +152,7 @@ def _perimeter_in_zone(*, perimeter: Perimeter, zone: PoliceZone) -> tuple[Perim
         )
     warnings = []
     fraction = clipped.clipped_fraction
-    if fraction > 1e-6:
+    if fraction >= Alert.CLIPPED_NOTEWORTHY:
         warnings.append(
             _(
                 "The perimeter extends beyond police zone %(zone)s: %(pct)s %% of its area (%(km2)s km²) "
@@ -175,11 +182,16 @@ def alert_prepare(
     location=None,
     tip_id: int | None = None,
     police_zone_id: int | None = None,
+    language: str = "nl",
+    translations: dict | None = None,
+    add_network_ids=(),
+    exercise: bool = False,
 ) -> AlertInput:
     """Check an alert's input, find the officer's zone, clip the perimeter to it; raise if anything is off."""
     if not is_police(user):
         raise PermissionDenied(_("Only police officers send alerts."))
     message = text_checked(message)
+    translations = translations_checked(language=language, translations=translations)
     if category not in Category.values:
         raise ValidationError({"category": _("Unknown category %(c)r.") % {"c": category}})
     if urgency not in Alert.Urgency.values:
@@ -188,6 +200,10 @@ def alert_prepare(
     point = _incident_point(location=location, perimeter=perimeter)
     zone = _zone_for(user=user, police_zone_id=police_zone_id, probe=point)
     tip = _tip_checked(tip_id=tip_id, police_zone_id=zone.pk)
+    drawn = perimeter.geom
+    perimeter = perimeter_with_networks(
+        perimeter=perimeter, police_zone_id=zone.pk, network_ids=add_network_ids
+    )
     perimeter, fraction, warnings = _perimeter_in_zone(perimeter=perimeter, zone=zone)
     return AlertInput(
         police_zone=zone,
@@ -197,8 +213,13 @@ def alert_prepare(
         urgency=urgency,
         message=message,
         tip=tip,
+        language=language,
+        translations=translations,
+        drawn_perimeter=drawn,
+        added_networks=sorted({int(n) for n in add_network_ids}),
         clipped_fraction=fraction,
         warnings=warnings,
+        exercise=bool(exercise),
     )
 
 
@@ -210,15 +231,19 @@ def alert_create(*, user, data: AlertInput) -> Alert:
         category=data.category,
         urgency=data.urgency,
         message=data.message,
+        language=data.language,
+        translations=data.translations,
         location=data.location,
         perimeter=data.perimeter.geom,
         perimeter_kind=data.perimeter.kind,
         circle_center=data.perimeter.center,
         circle_radius_m=data.perimeter.radius_m,
         clipped_fraction=data.clipped_fraction,
+        exercise=data.exercise,
     )
     alert.tip_copy(data.tip)
     alert.save()
+    alert_event_write(alert=alert, user=user, action=AlertEvent.Action.CREATED)
     return alert
 
 
@@ -266,31 +291,52 @@ def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: 
 def alert_send(*, alert: Alert, user) -> Alert:
     """Send a draft: in one transaction the outbox rows (INSERT … SELECT) and the audit; fan-out on commit.
 
-    A second send of the same alert is refused and sends nothing.
+    A second send of the same alert is refused and sends nothing. In a zone with four-eyes approval
+    (ZoneAlertPolicy) this is refused too: the draft is submitted (alerts.approval.alert_submit) and goes
+    out when another officer of the zone approves it.
     """
     if not can_send_alerts(user, alert.police_zone_id):
         raise PermissionDenied(_("You do not send alerts for this police zone."))
+    if approval_required(police_zone_id=alert.police_zone_id):
+        raise ValidationError(
+            _(
+                "Alerts of police zone %(zone)s go out only when a second officer approves them: submit "
+                "this alert for approval."
+            )
+            % {"zone": alert.police_zone}
+        )
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if locked.status in (Alert.Status.PENDING, Alert.Status.RETURNED):
+            raise ValidationError(_("This alert is waiting for approval; it goes out when it is approved."))
         if locked.status != Alert.Status.DRAFT or locked.msg_type != Alert.MsgType.ALERT:
             raise ValidationError(_("This alert was already sent; it is not sent again."))
-        current = Tip.objects.usable_in(locked.police_zone_id).filter(pk=locked.tip_id).first()
-        if current is not None:
-            # The tip as it reads now that the alert goes out (a draft may have waited; a tip retired
-            # meanwhile leaves the draft's copy): from here on the messages use this copy, whatever is
-            # done to the tip.
-            locked.tip_copy(current)
-            locked.save(update_fields=["tip", "tip_title", "tip_text_nl", "tip_text_fr", "tip_text_de"])
-        params = recipients_params(
-            police_zone_id=locked.police_zone_id,
-            perimeter=locked.perimeter,
-            urgent=locked.urgency == Alert.Urgency.URGENT,
-            now=timezone.now(),
-        )
-        rows = _write_outbox(alert=locked, sql=RECIPIENTS, params=params)
-        _finish_send(alert=locked, user=user, rows=rows, action="send")
+        alert_dispatch(locked=locked, user=user)
     alert.refresh_from_db()
     return alert
+
+
+def alert_dispatch(*, locked: Alert, user) -> None:
+    """Send `locked`, an alert the caller locked (select_for_update) in its transaction and checked: the
+    outbox rows, the audit and the history; fan-out on commit. alert_send and the approval call it."""
+    status_from = locked.status
+    current = Tip.objects.usable_in(locked.police_zone_id).filter(pk=locked.tip_id).first()
+    if current is not None:
+        # The tip as it reads now that the alert goes out (a draft may have waited; a tip retired
+        # meanwhile leaves the draft's copy): from here on the messages use this copy, whatever is
+        # done to the tip.
+        locked.tip_copy(current)
+        locked.save(update_fields=["tip", "tip_title", "tip_text_nl", "tip_text_fr", "tip_text_de"])
+    params = recipients_params(
+        police_zone_id=locked.police_zone_id,
+        perimeter=locked.perimeter,
+        urgent=locked.urgency == Alert.Urgency.URGENT,
+        now=timezone.now(),
+        exercise=locked.exercise,
+    )
+    rows = _write_outbox(alert=locked, sql=RECIPIENTS, params=params)
+    _finish_send(alert=locked, user=user, rows=rows, action="send")
+    alert_event_write(alert=locked, user=user, action=AlertEvent.Action.SENT, status_from=status_from)
 
 
 # A follow-up goes to the area of the alert it follows: these fields are copied from it.
@@ -304,22 +350,48 @@ _AREA_FIELDS = (
 )
 
 
-def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_id=None, outcome="") -> Alert:
-    """Send an update, a cancel or the feedback to the original's recipients, on the same channels."""
-    original = original.root
-    if not can_send_alerts(user, original.police_zone_id):
-        raise PermissionDenied(_("You do not send alerts for this police zone."))
-    # The same limits as the alert's own message (text_checked): length and control characters.
-    message = text_checked(message)
+def _follow_up_checked(msg_type: str, outcome: str, outcome_category: str) -> tuple[str, str]:
+    """The follow-up's kind, and its outcome and category (only the closing message has them, and must
+    say the outcome), checked; ValidationError says what is wrong."""
     if msg_type not in (Alert.MsgType.UPDATE, Alert.MsgType.CANCEL, Alert.MsgType.FEEDBACK):
         raise ValidationError({"msg_type": _("A follow-up is an update, a cancel or feedback.")})
     outcome = text_checked(outcome, field="outcome", required=False)
     if msg_type == Alert.MsgType.FEEDBACK and not outcome:
         raise ValidationError({"outcome": _("Say what the outcome was.")})
+    outcome_category = outcome_category or ""
+    if outcome_category and outcome_category not in Alert.Outcome.values:
+        raise ValidationError({"outcome_category": _("Choose one of the outcome categories.")})
+    if outcome_category and msg_type != Alert.MsgType.FEEDBACK:
+        raise ValidationError({"outcome_category": _("Only the closing message has an outcome category.")})
+    return outcome, outcome_category
+
+
+def alert_follow_up(
+    *,
+    original: Alert,
+    user,
+    msg_type: str,
+    message: str,
+    tip_id=None,
+    outcome="",
+    outcome_category="",
+    translations: dict | None = None,
+) -> Alert:
+    """Send an update, a cancel or the feedback (the closing message) to the original's recipients, on the
+    same channels. The feedback carries the outcome in words and, from the alert's page always (the API
+    may leave it out), its category (Alert.Outcome) for the evaluation."""
+    original = original.root
+    if not can_send_alerts(user, original.police_zone_id):
+        raise PermissionDenied(_("You do not send alerts for this police zone."))
+    # The same limits as the alert's own message (text_checked): length and control characters.
+    message = text_checked(message)
+    # In the thread's main language; `translations` its other versions (alerts.languages).
+    translations = translations_checked(language=original.language, translations=translations)
+    outcome, outcome_category = _follow_up_checked(msg_type, outcome, outcome_category)
     tip = _tip_checked(tip_id=tip_id, police_zone_id=original.police_zone_id)
     with transaction.atomic():
         original = Alert.objects.select_for_update().get(pk=original.pk)
-        if original.status == Alert.Status.DRAFT:
+        if original.status in (Alert.Status.DRAFT, Alert.Status.PENDING, Alert.Status.RETURNED):
             raise ValidationError(_("This alert has not been sent yet; edit it instead."))
         done = set(original.follow_ups.values_list("msg_type", flat=True))
         if Alert.MsgType.FEEDBACK in done:
@@ -335,7 +407,13 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
             category=original.category,
             urgency=urgency,
             message=message,
+            # Written in the thread's main language (alerts.languages), with its other versions.
+            language=original.language,
+            translations=translations,
             outcome=outcome if msg_type == Alert.MsgType.FEEDBACK else "",
+            outcome_category=outcome_category,
+            # A follow-up of an exercise is an exercise too: marked, out of the statistics, CAP Exercise.
+            exercise=original.exercise,
             **{name: getattr(original, name) for name in _AREA_FIELDS},
         )
         follow_up.tip_copy(tip)
@@ -349,7 +427,8 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
             original.status = Alert.Status.CANCELLED
         if msg_type == Alert.MsgType.FEEDBACK:
             original.outcome = outcome
-        original.save(update_fields=["status", "outcome"])
+            original.outcome_category = outcome_category
+        original.save(update_fields=["status", "outcome", "outcome_category"])
         params = recipients_params(
             police_zone_id=original.police_zone_id,
             perimeter=original.perimeter,
@@ -362,75 +441,3 @@ def alert_follow_up(*, original: Alert, user, msg_type: str, message: str, tip_i
         _finish_send(alert=follow_up, user=user, rows=rows, action=msg_type)
     follow_up.refresh_from_db()
     return follow_up
-
-
-def reaction_link_gone_message() -> str:
-    """What a reaction link of a member who left or was erased says (reaction_link_gone)."""
-    return _(
-        "This link no longer works: you are no longer a member of the neighbourhood information network "
-        "this message was sent to. In an emergency call 112, or 101 for the police."
-    )
-
-
-def reaction_link_expired(alert: Alert) -> bool:
-    """A reaction link works for BIN_REACTION_LINK_DAYS after its alert went out."""
-    limit = timezone.now() - timedelta(days=settings.BIN_REACTION_LINK_DAYS)
-    return alert.sent_at is None or alert.sent_at < limit
-
-
-def reaction_link_gone(delivery: Delivery) -> bool:
-    """A reaction link stops working once its member was erased (the delivery lost them) or left: no
-    approved membership is left in the networks through which the message reached them."""
-    if delivery.member_id is None:
-        return True
-    return not Membership.objects.filter(
-        member_id=delivery.member_id,
-        network_id__in=delivery.network_ids,
-        status=Membership.Status.APPROVED,
-    ).exists()
-
-
-def reaction_record(*, delivery: Delivery, kind: str, text: str = "", observed_at=None) -> Reaction:
-    """A member's reaction through the link of `delivery`; tells coordinators once per alert and network.
-    ValidationError when the link expired or its member left or was erased: nothing is stored then."""
-    if reaction_link_expired(delivery.alert):
-        raise ValidationError(
-            _("This link has expired: reactions are taken for %(days)s days.")
-            % {"days": settings.BIN_REACTION_LINK_DAYS}
-        )
-    if reaction_link_gone(delivery):
-        raise ValidationError(reaction_link_gone_message())
-    text = (text or "").strip()
-    if kind not in Reaction.Kind.values:
-        raise ValidationError({"kind": _("Choose 'seen' or 'I saw something'.")})
-    if kind == Reaction.Kind.OBSERVATION and not text:
-        raise ValidationError({"text": _("Describe what you saw.")})
-    if observed_at is not None and observed_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"observed_at": _("That time is in the future.")})
-    root = delivery.alert.root
-    with transaction.atomic():
-        if kind == Reaction.Kind.SEEN:
-            reaction, _created = Reaction.objects.get_or_create(
-                delivery=delivery,
-                kind=kind,
-                defaults={
-                    "alert": root,
-                    "member_id": delivery.member_id,
-                    "network_ids": delivery.network_ids,
-                },
-            )
-        else:
-            reaction = Reaction.objects.create(
-                alert=root,
-                delivery=delivery,
-                member_id=delivery.member_id,
-                network_ids=delivery.network_ids,
-                kind=kind,
-                text=text[:4000],
-                observed_at=observed_at,
-            )
-        for network_id in delivery.network_ids:
-            _notice, created = ReactionNotice.objects.get_or_create(alert=root, network_id=network_id)
-            if created:
-                transaction.on_commit(partial(notify_coordinators.delay, root.pk, network_id))
-    return reaction

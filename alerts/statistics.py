@@ -21,14 +21,17 @@ from areas.models import Network, PoliceZone
 from .models import Alert, Delivery, Reaction
 from .receipts import ACCEPTED_STATUSES, FAILED_AFTER_SENDING, status_list_sql
 
-__all__ = ["alert_statistics", "delivery_summary", "period_bounds"]
+__all__ = ["NOT_CLOSED", "UNCATEGORISED", "alert_statistics", "delivery_summary", "period_bounds"]
 
 ALERT, DRAFT, CANCELLED = Alert.MsgType.ALERT, Alert.Status.DRAFT, Alert.Status.CANCELLED
 
 # The threads (original alerts) of the zones and the period; a delivery or reaction belongs to its root.
+# Only alerts that went out (not a draft, nor one waiting for or returned from approval: no sent_at), and
+# no exercise: an exercise and its follow-ups count nowhere in the statistics.
 _ROOTS = f"""
     SELECT id FROM alerts_alert
     WHERE police_zone_id = ANY(%(zones)s) AND msg_type = '{ALERT}' AND status <> '{DRAFT}'
+      AND sent_at IS NOT NULL AND NOT exercise
       AND (%(since)s::timestamptz IS NULL OR sent_at >= %(since)s)
       AND (%(until)s::timestamptz IS NULL OR sent_at < %(until)s)
 """
@@ -76,8 +79,15 @@ NETWORK_REACTIONS_SQL = f"""
     WHERE r.alert_id IN ({_ROOTS}) AND {_NETWORK}
     GROUP BY 1, 2
 """
+# How the threads ended, per outcome category of their closing message ('' : closed through the API
+# without one); `closed`: a closing message was sent (it always has an outcome in words).
+ZONE_OUTCOMES_SQL = f"""
+    SELECT a.police_zone_id, a.outcome_category, a.outcome <> '' AS closed, count(*)
+    FROM alerts_alert a WHERE a.id IN ({_ROOTS})
+    GROUP BY 1, 2, 3
+"""
 NETWORK_OUTCOMES_SQL = f"""
-    SELECT DISTINCT nid, a.id, a.category, a.sent_at, a.outcome
+    SELECT DISTINCT nid, a.id, a.category, a.sent_at, a.outcome, a.outcome_category
     FROM alerts_alert a
     JOIN alerts_delivery d ON d.alert_id = a.id
     CROSS JOIN unnest(d.network_ids) AS nid
@@ -125,7 +135,20 @@ def _zone_rows(cur, params) -> dict[int, dict]:
     cur.execute(ZONE_REACTIONS_SQL, params)
     for zone, kind, count in cur.fetchall():
         rows[zone]["reactions"][kind] = count
+    cur.execute(ZONE_OUTCOMES_SQL, params)
+    for zone, category, closed, count in cur.fetchall():
+        key = (category or UNCATEGORISED) if closed else NOT_CLOSED
+        rows[zone]["outcomes"][key] += count
     return rows
+
+
+# The keys of a zone's "outcomes" besides Alert.Outcome's values: closed without a category (through the
+# API), and not closed yet (no closing message; a cancelled alert without one too).
+UNCATEGORISED, NOT_CLOSED = "uncategorised", "not_closed"
+
+
+def _outcome_counts() -> dict[str, int]:
+    return dict.fromkeys([*Alert.Outcome.values, UNCATEGORISED, NOT_CLOSED], 0)
 
 
 def _zone_row(alerts=0, follow_ups=0, recipients=0, cancelled=0, with_outcome=0) -> dict:
@@ -138,6 +161,7 @@ def _zone_row(alerts=0, follow_ups=0, recipients=0, cancelled=0, with_outcome=0)
         "deliveries": dict.fromkeys(Delivery.Status.values, 0),
         "delivery_summary": delivery_summary({}),
         "reactions": _reactions({}),
+        "outcomes": _outcome_counts(),
     }
 
 
@@ -171,9 +195,15 @@ def _network_rows(cur, params) -> dict[int, dict]:
     for nid, kind, count in cur.fetchall():
         rows.setdefault(nid, empty())["reactions"][kind] = count
     cur.execute(NETWORK_OUTCOMES_SQL, params)
-    for nid, alert_id, category, sent_at, outcome in cur.fetchall():
+    for nid, alert_id, category, sent_at, outcome, outcome_category in cur.fetchall():
         rows[nid]["outcomes"].append(
-            {"alert": alert_id, "category": category, "sent_at": sent_at, "outcome": outcome}
+            {
+                "alert": alert_id,
+                "category": category,
+                "sent_at": sent_at,
+                "outcome": outcome,
+                "outcome_category": outcome_category,
+            }
         )
     return rows
 
@@ -185,7 +215,8 @@ def alert_statistics(
     start: date | None = None,
     end: date | None = None,
 ) -> dict:
-    """Per police zone and per BIN: alerts sent, recipients, deliveries, reactions, outcomes; of the
+    """Per police zone and per BIN: alerts sent, recipients, deliveries, reactions, outcomes (per zone also
+    counted per outcome category, under "outcomes"); of the
     threads sent between `start` and `end` (both days included) when given, else of all of them."""
     since, until = period_bounds(start, end) if start and end else (None, None)
     params = {"zones": list(police_zone_ids), "network": network_id, "since": since, "until": until}

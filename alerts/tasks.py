@@ -20,14 +20,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Alert, Delivery
-from .notices import reaction_notice_send
+from .notices import approval_notice_send, reaction_notice_send
 from .outbox import deliveries_process
+from .reminders import closing_reminders_send as reminders_send
 
 __all__ = [
+    "closing_reminders_send",
     "deliver_batch",
     "deliveries_enqueue",
     "delivery_queue",
     "dispatch_due",
+    "notify_approval",
     "notify_coordinators",
 ]
 
@@ -127,3 +130,16 @@ def dispatch_due(older_than_seconds: int = 120) -> int:
 def notify_coordinators(self, alert_id: int, network_id: int) -> None:
     """E-mail the coordinators of a network that an alert has reactions."""
     reaction_notice_send(alert_id=alert_id, network_id=network_id)
+
+
+@shared_task(ignore_result=True)
+def closing_reminders_send() -> int:
+    """Beat: e-mail the senders of urgent alerts still without a closing message (alerts.reminders), each
+    once per BIN_ALERT_CLOSING_REMINDER_MINUTES."""
+    return reminders_send(now=timezone.now())
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def notify_approval(self, alert_id: int, event_id: int) -> None:
+    """E-mail a step of the four-eyes approval: to the officers who may approve, or to the author."""
+    approval_notice_send(alert_id=alert_id, event_id=event_id)

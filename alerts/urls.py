@@ -1,12 +1,14 @@
-"""Alert pages (namespace "alerts"): the officer's form and the member's reaction page."""
+"""Alert pages (namespace "alerts"): the officer's form, the member's reaction page, a zone's templates and
+saved areas."""
 
 from django.urls import path
 
-from . import views
+from . import content_views, views
 
 app_name = "alerts"
 
 urlpatterns = [
     path("alerts/new/", views.alert_new, name="new"),
     path("r/<str:token>/", views.alert_react, name="react"),
+    path("alerts/zone/<int:number>/content/", content_views.alert_content_page, name="content"),
 ]

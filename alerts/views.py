@@ -8,15 +8,17 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from access.permissions import alert_scope, is_police
 from areas.models import PoliceZone
 from core.throttle import REACTION_TOKEN, form_over_limit
 from members.models import Member
 
-from .messages import member_language, reaction_token_delivery_id
+from .messages import exercise_marker, member_language, reaction_token_delivery_id
 from .models import Alert, Category, Delivery, Reaction, Tip
-from .services import reaction_link_expired, reaction_link_gone, reaction_link_gone_message, reaction_record
+from .reactions import reaction_link_expired, reaction_link_gone, reaction_link_gone_message, reaction_record
+from .sms_length import GSM7_REPLACEMENTS
 
 __all__ = ["alert_new", "alert_react"]
 
@@ -41,8 +43,21 @@ def alert_new(request):
             # a national one: alert_prepare checks).
             "tips": Tip.objects.usable_in(*zone_qs.values_list("pk", flat=True)),
             "max_radius": int(settings.BIN_ALERT_MAX_RADIUS_M),
+            "form_texts": _form_texts(),
         },
     )
+
+
+def _form_texts() -> dict:
+    """What the form's script writes (json_script): a text with a count as ngettext's forms for 0, 1
+    and 2 (every form in Dutch, French, German and English), and the GSM-7 replacements it offers."""
+    counts = (0, 1, 2)
+    return {
+        "chars": [ngettext("%(n)s character", "%(n)s characters", n) for n in counts],
+        "parts": [ngettext("%(n)s part", "%(n)s parts", n) for n in counts],
+        "reach": [ngettext("%(n)s member reached", "%(n)s members reached", n) for n in counts],
+        "replacements": GSM7_REPLACEMENTS,
+    }
 
 
 class ReactionForm(forms.Form):
@@ -83,7 +98,9 @@ def alert_react(request, token: str):
         context = {
             "alert": alert,
             "category": Category(alert.category).label,
+            "text": alert.message_for(language),  # the version the member received (alerts.languages)
             "tip": alert.tip_text_for(language),  # as the alert was sent
+            "exercise_marker": exercise_marker(language),
             "expired": expired,
             "done": None,
         }

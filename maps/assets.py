@@ -38,6 +38,8 @@ VENDOR: dict[str, str | None] = {
     "markerclusterjs": "maps/vendor/leaflet-markercluster-1.5.3/leaflet.markercluster.js",
     "markerclustercss": "maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.css",
     "markerclusterdefaultcss": "maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.Default.css",
+    # Not vendored but ours: the police alert map's composer (maps.police_elements.AlertComposer).
+    "bin_alert_composer": "maps/alert_composer.js",
     "bootstrap": None,
     "bootstrap_css": None,
     "glyphicons_css": None,

@@ -232,9 +232,16 @@ def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict
 
 
 def add_legend(
-    m: folium.Map, *, layers: dict[str, dict], area_label: str | None, extra: list[dict] | tuple = ()
+    m: folium.Map,
+    *,
+    layers: dict[str, dict],
+    area_label: str | None,
+    extra: list[dict] | tuple = (),
+    target: str | None = None,
+    collapsible: bool = False,
 ) -> None:
-    """The legend: one row per network kind, the area boundary, then `extra` rows (Legend's entries)."""
+    """The legend: one row per network kind, the area boundary, then `extra` rows (Legend's entries);
+    beside the map in `target` (a CSS selector) if given, folding if `collapsible` (see Legend)."""
     entries = [
         {
             "key": kind,
@@ -251,7 +258,9 @@ def add_legend(
             {"key": "boundary", "label": area_label, "colour": BOUNDARY_COLOUR, "count": None, "line": True}
         )
     entries.extend(extra)
-    Legend(title=_("Neighbourhood information networks"), entries=entries).add_to(m)
+    Legend(
+        title=_("Neighbourhood information networks"), entries=entries, target=target, collapsible=collapsible
+    ).add_to(m)
 
 
 def add_address_search(m: folium.Map) -> None:

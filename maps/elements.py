@@ -52,20 +52,31 @@ class _Control(MacroElement):
 
 
 class Legend(_Control):
-    """A legend control: one swatch per network kind (colour, label, count) and the area boundary."""
+    """A legend control: one swatch per network kind (colour, label, count) and the area boundary.
+
+    collapsible: the rows fold under the title (a <details>, folded at first on the map). target: a CSS
+    selector of an element of the page to hold the legend instead of the map, where it covers nothing.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
             var entries = {{ this.entries|tojson }};
-            var legend = L.control({position: {{ this.position|tojson }}});
-            legend.onAdd = function () {
-                var box = L.DomUtil.create("div", "bin-map-box bin-map-legend");
+            var target = {{ this.target|tojson }} && document.querySelector({{ this.target|tojson }});
+            function fill(box) {
                 box.setAttribute("data-map-legend", "");
-                L.DomUtil.create("strong", "", box).textContent = {{ this.title|tojson }};
+                var rows = box, title;
+                if ({{ this.collapsible|tojson }}) {
+                    rows = L.DomUtil.create("details", "bin-map-legend-fold", box);
+                    rows.open = !!target;
+                    title = L.DomUtil.create("summary", "", rows);
+                } else {
+                    title = L.DomUtil.create("strong", "", box);
+                }
+                title.textContent = {{ this.title|tojson }};
                 entries.forEach(function (e) {
-                    var row = L.DomUtil.create("div", "bin-map-legend-row", box);
+                    var row = L.DomUtil.create("div", "bin-map-legend-row", rows);
                     row.setAttribute("data-legend-key", e.key);
                     var mark = L.DomUtil.create("span", e.line ? "bin-map-line" : "bin-map-swatch", row);
                     mark.style.borderColor = e.colour;
@@ -74,6 +85,17 @@ class Legend(_Control):
                         e.count === null ? e.label : e.label + " (" + e.count + ")";
                 });
                 return box;
+            }
+            if (target) {
+                fill(L.DomUtil.create("div", "bin-map-legend bin-map-legend-aside", target));
+                return;
+            }
+            var legend = L.control({position: {{ this.position|tojson }}});
+            legend.onAdd = function () {
+                var box = fill(L.DomUtil.create("div", "bin-map-box bin-map-legend"));
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.disableScrollPropagation(box);
+                return box;
             };
             legend.addTo({{ this._parent.get_name() }});
         })();
@@ -81,13 +103,23 @@ class Legend(_Control):
         """
     )
 
-    def __init__(self, *, title: str, entries: list[dict], position: str = "bottomright"):
+    def __init__(
+        self,
+        *,
+        title: str,
+        entries: list[dict],
+        position: str = "bottomright",
+        collapsible: bool = False,
+        target: str | None = None,
+    ):
         """entries: dicts with key, label, colour, fill, count (None for no count) and line (bool)."""
         super().__init__()
         self._name = "Legend"
         self.title = title
         self.entries = entries
         self.position = position
+        self.collapsible = collapsible
+        self.target = target
 
 
 class NetworkPopups(MacroElement):

@@ -6,6 +6,7 @@ recipients.reach_density), never a member.
 """
 
 import json
+import math
 
 import folium
 from django.conf import settings
@@ -13,27 +14,33 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from folium.plugins import Draw, MarkerCluster
 
+from alerts.languages import ALERT_LANGUAGES, LANGUAGE_NAMES
 from alerts.models import Alert, Category
 from alerts.recipients import DensityGrid, reach_density
-from alerts.selectors import tips_for_alert
+from alerts.selectors import approval_required, tips_for_alert
+from alerts.sms_length import GSM7_BASIC, GSM7_EXTENSION, GSM7_REPLACEMENTS
 from areas.models import Network, PoliceZone
 from core.geometry import to_wgs84
 
 from .assets import use_vendored_assets
 from .builders import add_legend, area_map_base, bounds_of
 from .markup import TextPopup, TextTooltip, layer_name
-from .police_elements import AlertComposer
+from .police_approval import approval_composer_labels
+from .police_elements import AlertComposer, DrawLocale, draw_strings
 from .selectors import COORDINATE_DECIMALS, DisplayLayers, area_layers_for_display
 
-__all__ = ["add_density_layer", "alert_map", "evaluation_map", "police_alert_map"]
+__all__ = ["add_density_layer", "alert_map", "composer_labels", "evaluation_map", "police_alert_map"]
 
 # Members per cell, light to dark (ColorBrewer Oranges, colour-blind safe); the lower bound of each class.
 DENSITY_CLASSES = ((50, "#a63603"), (25, "#e6550d"), (10, "#fd8d3c"), (5, "#fdae6b"), (0, "#fdd0a2"))
 # Black, so that a perimeter is never taken for a BIN (blue), a BIN-Z (red) or the density (oranges); the
 # zone's boundary is a thin dashed grey line.
 PERIMETER_COLOUR = "#111111"
+# The radius the composer proposes around a found address: a few streets in a town.
+DEFAULT_RADIUS_M = 500
 
 
 def _zone_label(police_zone: PoliceZone) -> str:
@@ -114,49 +121,124 @@ def _perimeter_legend_row() -> dict:
     }
 
 
-def _composer_labels() -> dict:
+def _composer_counted() -> dict:
+    """The composer's texts with a count: each the list of its ngettext forms for 0, 1 and 2."""
+    counts = (0, 1, 2)
     return {
+        "reach": [ngettext("%(n)s member reached", "%(n)s members reached", n) for n in counts],
+        "no_contact": [
+            ngettext(
+                "%(n)s more without a mobile number or e-mail address",
+                "%(n)s more without a mobile number or e-mail address",
+                n,
+            )
+            for n in counts
+        ],
+        "deferred": [
+            ngettext(
+                "%(n)s member receives it at the end of their quiet hours",
+                "%(n)s members receive it at the end of their quiet hours",
+                n,
+            )
+            for n in counts
+        ],
+        "chars": [ngettext("%(n)s character", "%(n)s characters", n) for n in counts],
+        "parts": [ngettext("%(n)s part", "%(n)s parts", n) for n in counts],
+        "ucs": [
+            ngettext(
+                "This character is not in the SMS alphabet (GSM-7), so every part holds 70 characters "
+                "instead of 160: %(chars)s",
+                "These characters are not in the SMS alphabet (GSM-7), so every part holds 70 characters "
+                "instead of 160: %(chars)s",
+                n,
+            )
+            for n in counts
+        ],
+        "send_to": [ngettext("Send to %(n)s member…", "Send to %(n)s members…", n) for n in counts],
+        "sent": [ngettext("Sent to %(n)s member.", "Sent to %(n)s members.", n) for n in counts],
+    }
+
+
+def composer_labels() -> dict:
+    """The composer's texts (maps/static/maps/alert_composer.js). A text with a count is a list of its
+    ngettext forms for 0, 1 and 2, which is every form in Dutch, French, German and English."""
+    return {
+        **_composer_counted(),
         "title": _("New alert"),
         "hint": _(
-            "Draw the perimeter (a polygon or a circle) with the tools on the left; place the incident "
-            "marker if you know where it happened."
+            "Type the address of the incident and a radius, or draw the perimeter (a polygon or a circle) "
+            "with the tools on the map; then write the message."
         ),
+        "place": _("Where"),
+        "address": _("Address of the incident"),
+        "address_placeholder": _("Street and number, municipality"),
+        "find": _("Find"),
+        "searching": _("Searching…"),
+        "address_found": _("Incident placed at %(label)s."),
+        "address_short": _("Type at least a street name."),
+        "not_found": _("No address found; check the spelling or draw on the map."),
+        "ambiguous": _("More than one address matches; the first is on the map. Choose another:"),
+        "radius": _("Radius around the incident (metres)"),
+        "radius_hint": _("The circle follows as you type; drawing on the map replaces it."),
+        "radius_range": _("A radius lies between %(min)s and %(max)s metres."),
         "category": _("Category"),
         "urgency": _("Urgency"),
         "message": _("Message"),
         "message_placeholder": _("What happened, where, what to look out for"),
         "tip": _("Preventive tip"),
-        "draw_first": _("Draw a perimeter to see whom it reaches."),
+        "draw_first": _("Find an address or draw a perimeter to see whom it reaches."),
         "previewing": _("Counting the members inside…"),
-        "reach": _("%(n)s members reached"),
         "sms_channel": _("SMS"),
         "email_channel": _("e-mail"),
-        "no_contact": _("%(n)s more without a mobile number or e-mail address"),
-        "deferred": _("%(n)s held until the end of their quiet hours"),
         "network": _("BIN"),
         "members": _("members"),
         "sms": _(
-            "SMS: %(length)s characters, %(encoding)s, %(segments)s segment(s); with the standard text "
-            "and reaction link %(full_length)s characters in %(full_segments)s segment(s)."
+            "SMS: your message %(message)s (%(encoding)s); as sent, with the heading, the tip and the "
+            "reaction link, %(full)s in %(parts)s."
         ),
-        "send": _("Send"),
-        "send_to": _("Send to %(n)s members"),
+        "replace": _("Replace them with SMS characters"),
+        "send": _("Send…"),
         "sending": _("Sending…"),
-        "sent": _("Sent to %(n)s members."),
         "failed": _("The service could not be reached; try again."),
         "http_error": _("The service answered with error %(status)s."),
         "incident": _("Incident"),
+        "confirm_title": _("Check the alert before it is sent"),
+        "confirm_summary": _("%(category)s, %(urgency)s, police zone %(zone)s: %(reach)s."),
+        "confirm_reach": _("Whom it reaches"),
+        "confirm_texts": _("What the members receive, per language"),
+        "confirm_next": _("What happens next"),
+        "confirm_back": _("Back to the alert"),
+        "confirm_send": _("Confirm and send"),
+        "subject": _("Subject: %(subject)s"),
+        "next_urgent": [
+            _("The SMS go out at once, before any other message, also during the members' quiet hours."),
+            _("Members without a mobile number receive the e-mail."),
+        ],
+        "next_other": [
+            _("The e-mails go out now; members without an e-mail address receive the SMS."),
+            _("Members in their quiet hours receive it when those end."),
+        ],
+        "next_page": _(
+            "You go to the alert's page: the delivery, the reactions of the members, and the forms for an "
+            "update, a cancel and the closing message."
+        ),
     }
 
 
 def police_alert_map(
-    *, police_zone: PoliceZone, height: str = "100%", panel_target: str | None = None
+    *,
+    police_zone: PoliceZone,
+    height: str = "100%",
+    panel_target: str | None = None,
+    legend_target: str | None = None,
 ) -> folium.Map:
     """The map an officer draws an alert on: the zone, all of its BINs, the member density, Draw, the form.
 
     For the zone's police only (the view asks access.permissions.can_send_alerts): it shows unpublished
     networks and where members live.
     panel_target: a CSS selector of an element of the page to hold the form (default: on the map).
+    legend_target: the same for the legend, so that it never lies over what the officer draws (default:
+    on the map, folded).
     """
     layers = _police_network_features(police_zone)
     area_label = _zone_label(police_zone)
@@ -164,6 +246,7 @@ def police_alert_map(
     density_rows = add_density_layer(m, density=reach_density(police_zone_id=police_zone.pk))
     drawn = folium.FeatureGroup(name=layer_name(_("Alert perimeter")), control=False).add_to(m)
     shape = {"color": PERIMETER_COLOUR, "weight": 3, "fillOpacity": 0.08}
+    DrawLocale(draw_strings()).add_to(m)  # before Draw: its buttons take their titles when made
     Draw(
         feature_group=drawn,
         show_geometry_on_click=False,
@@ -185,17 +268,35 @@ def police_alert_map(
         layers=kinds,
         area_label=area_label if layers.boundary else None,
         extra=[*density_rows, _perimeter_legend_row()],
+        target=legend_target,
+        collapsible=True,
     )
+    # The smallest circle the service takes (BIN_ALERT_MIN_AREA_M2, alerts.services.alert_prepare).
+    min_radius = math.ceil(math.sqrt(settings.BIN_ALERT_MIN_AREA_M2 / math.pi))
     AlertComposer(
         feature_group=drawn,
         preview_url=reverse("api:alert-preview"),
         create_url=reverse("api:alert-list"),
         alert_url=reverse("maps:alert", args=[0]).replace("/0/", "/{id}/"),
+        lookup_url=reverse("api:lookup"),
+        street_search_url=reverse("api:street-search"),
         police_zone_id=police_zone.pk,
+        police_zone_name=police_zone.name,
         categories=[(value, str(label)) for value, label in Category.choices],
         urgencies=[(value, str(label)) for value, label in Alert.Urgency.choices],
+        languages=[(code, str(LANGUAGE_NAMES[code])) for code in ALERT_LANGUAGES],
         tips=list(tips_for_alert(police_zone_id=police_zone.pk).values_list("pk", "title", "category")),
-        labels=_composer_labels(),
+        labels={
+            **composer_labels(),
+            # Four eyes (alerts.ZoneAlertPolicy): "send" submits the alert for a second officer's approval.
+            **(approval_composer_labels() if approval_required(police_zone_id=police_zone.pk) else {}),
+        },
+        gsm7="".join(sorted(GSM7_BASIC | GSM7_EXTENSION)),
+        gsm7_replacements=GSM7_REPLACEMENTS,
+        shape=shape,
+        min_radius_m=min_radius,
+        max_radius_m=int(settings.BIN_ALERT_MAX_RADIUS_M),
+        default_radius_m=max(DEFAULT_RADIUS_M, min_radius),
         max_message_chars=settings.BIN_ALERT_MAX_MESSAGE_CHARS,
         csrf_cookie=settings.CSRF_COOKIE_NAME,
         panel_target=panel_target,
@@ -272,6 +373,24 @@ def evaluation_map(
     layers = _police_network_features(police_zone)
     area_label = _zone_label(police_zone)
     m, kinds = area_map_base(layers, area_label=area_label, height=height)
+    # Each alert's perimeter as drawn (clipped to the zone), under the markers: where it reached, not only
+    # where it happened. No clicks: the marker's popup tells about the alert.
+    if alerts:
+        perimeters = folium.FeatureGroup(name=layer_name(_("Alert perimeters"))).add_to(m)
+        folium.GeoJson(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": a["perimeter"], "properties": {"id": a["id"]}}
+                    for a in alerts
+                    if a.get("perimeter")
+                ],
+            },
+            style_function=lambda _f: {"color": PERIMETER_COLOUR, "weight": 2, "fillOpacity": 0.06},
+            control=False,
+            interactive=False,
+            className="bin-map-evaluation-perimeter",
+        ).add_to(perimeters)
     cluster = MarkerCluster(name=layer_name(_("Alerts")), options={"showCoverageOnHover": False}).add_to(m)
     for alert in alerts:
         link = reverse("maps:alert", args=[alert["id"]]) if alert_links else None
@@ -280,5 +399,10 @@ def evaluation_map(
         marker.add_child(_alert_popup(alert, link=link))
         marker.add_to(cluster)
     folium.LayerControl(collapsed=False).add_to(m)
-    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None)
+    add_legend(
+        m,
+        layers=kinds,
+        area_label=area_label if layers.boundary else None,
+        extra=[_perimeter_legend_row()] if alerts else (),
+    )
     return use_vendored_assets(m)

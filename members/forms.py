@@ -120,7 +120,14 @@ class MemberRegisterForm(MemberJoinForm):
 
 
 class MemberPreferencesForm(_Channels):
-    pass
+    exercise_opt_in = forms.BooleanField(
+        label=_("Also receive the police's exercises"),
+        required=False,
+        help_text=_(
+            "Now and then the police practise sending an alert. Each exercise message starts with "
+            "“EXERCISE” in your language; nothing happened and there is nothing to do."
+        ),
+    )
 
 
 class MemberDecisionForm(forms.Form):

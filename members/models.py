@@ -75,6 +75,12 @@ class Member(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
     quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    # Exercises of the police (alerts.Alert.exercise) reach only the members who asked for them here.
+    exercise_opt_in = models.BooleanField(
+        _("receive exercises"),
+        default=False,
+        help_text=_("Also receive the police's exercise alerts (each one marked as an exercise)."),
+    )
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     consent_at = models.DateTimeField(_("consent given"))
     consent_version = models.CharField(_("consent text version"), max_length=20)

@@ -20,7 +20,8 @@ CONTACT_COLUMNS = "m.mobile, m.email, m.language"
 def reachable_sql(*, area: str | None = None, zone: str = "%(zone)s") -> str:
     """SELECT the members an alert of police zone `zone` reaches, whose point lies in `area` (an SQL
     geometry expression in the storage CRS; None: anywhere). Columns: member_id, network_ids (their live
-    networks of the zone), point, mobile, email, language, quiet_hours_start, quiet_hours_end.
+    networks of the zone), point, mobile, email, language, quiet_hours_start, quiet_hours_end,
+    exercise_opt_in (whether they receive the police's exercises).
 
     The GiST index on the member points answers ST_Intersects against a constant area (PostGIS caches it
     prepared); each member found brings its approved networks along, so the statement costs little more
@@ -29,7 +30,7 @@ def reachable_sql(*, area: str | None = None, zone: str = "%(zone)s") -> str:
     inside = f"ST_Intersects(m.point, {area}) AND " if area else ""
     return f"""
     SELECT m.id AS member_id, zn.ids AS network_ids, m.point, m.mobile, m.email, m.language,
-           m.quiet_hours_start, m.quiet_hours_end
+           m.quiet_hours_start, m.quiet_hours_end, m.exercise_opt_in
     FROM members_member m
     CROSS JOIN LATERAL (
         SELECT array_agg(x ORDER BY x) AS ids FROM unnest(m.alert_network_ids) AS x

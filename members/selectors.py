@@ -207,6 +207,7 @@ def member_export_data(*, member: Member) -> dict:
             "pending_email": member.pending_email,
             "landline": member.landline,
             "language": member.language,
+            "exercise_opt_in": member.exercise_opt_in,
             "quiet_hours": {
                 "from": member.quiet_hours_start.isoformat() if member.quiet_hours_start else None,
                 "until": member.quiet_hours_end.isoformat() if member.quiet_hours_end else None,

@@ -8,8 +8,10 @@ from rest_framework import serializers
 
 from areas.models import PoliceZone
 from core.geometry import to_wgs84
+from members.models import Member
 
-from ..models import Alert, Category, Reaction, Tip
+from ..escalation import NEIGHBOUR_DISTANCE_MAX_M
+from ..models import Alert, Category, MessageTemplate, Reaction, SavedArea, Tip
 from ..texts import text_checked
 
 __all__ = [
@@ -17,12 +19,16 @@ __all__ = [
     "AlertFollowUpInput",
     "AlertPreviewInput",
     "AlertProgressOutput",
+    "MessageTemplateInput",
+    "SavedAreaInput",
     "StatsQueryInput",
     "TipInput",
     "TipQueryInput",
     "alert_output",
+    "area_output",
     "geojson",
     "reaction_output",
+    "template_output",
     "tip_output",
 ]
 
@@ -37,6 +43,36 @@ class AlertPreviewInput(serializers.Serializer):
     tip = serializers.IntegerField(required=False, allow_null=True)
     police_zone = serializers.IntegerField(required=False, allow_null=True)
     location = serializers.JSONField(required=False, allow_null=True, help_text="[lon, lat] of the incident")
+    # Messages in several languages and escalation to neighbouring BINs (alerts.languages, .escalation).
+    # The members' own choices (the same languages as alerts.languages.ALERT_LANGUAGES): one enum in the
+    # OpenAPI schema for both.
+    language = serializers.ChoiceField(
+        choices=Member.Language.choices, default="nl", help_text="the language `message` is written in"
+    )
+    translations = serializers.JSONField(
+        required=False, allow_null=True, help_text='the message in other languages: {"fr": "…", "en": "…"}'
+    )
+    add_networks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=50,
+        help_text="ids of neighbouring BINs whose whole area is added to the perimeter",
+    )
+    neighbours = serializers.BooleanField(
+        required=False, default=False, help_text="preview only: list the BINs next to the perimeter's"
+    )
+    neighbour_distance_m = serializers.FloatField(
+        required=False,
+        default=0,
+        min_value=0,
+        max_value=NEIGHBOUR_DISTANCE_MAX_M,
+        help_text="preview only: also BINs within this many metres (0: those that touch)",
+    )
+    exercise = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="an exercise: only members who opted in, every message marked",
+    )
 
     def perimeter_kwargs(self) -> dict:
         perimeter = self.validated_data["perimeter"]
@@ -61,6 +97,10 @@ class AlertPreviewInput(serializers.Serializer):
             "tip_id": d.get("tip"),
             "police_zone_id": d.get("police_zone"),
             "location": d.get("location"),
+            "language": d.get("language", "nl"),
+            "translations": d.get("translations"),
+            "add_network_ids": d.get("add_networks") or (),
+            "exercise": d.get("exercise", False),
         }
 
 
@@ -70,8 +110,20 @@ class AlertCreateInput(AlertPreviewInput):
 
 class AlertFollowUpInput(serializers.Serializer):
     message = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    translations = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text='the message in other languages, {"fr": "…"}; `message` is in the alert\'s language',
+    )
     tip = serializers.IntegerField(required=False, allow_null=True)
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome_category = serializers.ChoiceField(
+        choices=Alert.Outcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="feedback only: how it ended (counted in the evaluation)",
+    )
 
 
 class StatsQueryInput(serializers.Serializer):
@@ -206,8 +258,11 @@ def alert_output(alert: Alert, *, delivery_counts: dict | None = None, reactions
         "category": alert.category,
         "urgency": alert.urgency,
         "message": alert.message,
+        "language": alert.language,
+        "translations": alert.translations,
         "tip": tip_output(alert),
         "outcome": alert.outcome,
+        "outcome_category": alert.outcome_category,
         "location": geojson(alert.location),
         "perimeter": geojson(alert.perimeter),
         "perimeter_kind": alert.perimeter_kind,
@@ -216,6 +271,9 @@ def alert_output(alert: Alert, *, delivery_counts: dict | None = None, reactions
         "created": alert.created,
         "sent_at": alert.sent_at,
         "recipients": alert.recipients,
+        "exercise": alert.exercise,
+        "approved_by": alert.approved_by_id,
+        "approved_at": alert.approved_at,
         "links": {
             "self": reverse("api:alert-detail", args=[alert.pk]),
             "cap": reverse("api:alert-cap", args=[alert.pk]),
@@ -238,4 +296,89 @@ def reaction_output(reaction: Reaction, networks: dict) -> dict:
         "created_at": reaction.created_at,
         "message": reaction.delivery.alert_id if reaction.delivery_id else None,
         "networks": [networks[n] for n in reaction.network_ids if n in networks],
+    }
+
+
+# --- templates and saved areas (alerts.content) --------------------------------------------------------
+
+
+# The largest id a table of this service has (bigint): larger numbers name nothing.
+MAX_ID = 2**63 - 1
+
+
+class MessageTemplateInput(serializers.Serializer):
+    """A message template. police_zone: the zone whose template it is (default: the officer's one zone).
+    Placeholders in the texts: {street}, {place}, {time}, {date}, {description}; others are refused."""
+
+    police_zone = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    category = serializers.CharField(required=False, allow_blank=True)
+    urgency = serializers.CharField(required=False, allow_blank=True)
+    text_nl = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text_fr = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text_de = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text_en = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    active = serializers.BooleanField(required=False)
+
+
+class SavedAreaInput(serializers.Serializer):
+    """A saved area from one of: geometry (GeoJSON Polygon/MultiPolygon in EPSG:4326, or {"center": [lon,
+    lat], "radius_m": …}), network (a network of the zone: its area) or street (its addresses with a
+    margin of margin_m metres, those numbered numbers[0] … numbers[1] when given)."""
+
+    police_zone = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    name = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    geometry = serializers.JSONField(required=False, allow_null=True)
+    network = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    street = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    margin_m = serializers.FloatField(required=False, allow_null=True)
+    numbers = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=MAX_ID),
+        required=False,
+        min_length=2,
+        max_length=2,
+    )
+    active = serializers.BooleanField(required=False, default=True)
+
+    def service_kwargs(self) -> dict:
+        d = self.validated_data
+        return {
+            "police_zone": d.get("police_zone"),
+            "name": d["name"],
+            "description": d.get("description", ""),
+            "geometry": d.get("geometry"),
+            "network_id": d.get("network"),
+            "street_id": d.get("street"),
+            "margin_m": d.get("margin_m"),
+            "numbers": d.get("numbers"),
+            "active": d.get("active", True),
+        }
+
+
+def template_output(template: MessageTemplate) -> dict:
+    return {
+        "id": template.pk,
+        "police_zone": template.police_zone_id,
+        "name": template.name,
+        "category": template.category,
+        "urgency": template.urgency,
+        "texts": template.texts,
+        "active": template.active,
+    }
+
+
+def area_output(area: SavedArea) -> dict:
+    return {
+        "id": area.pk,
+        "police_zone": area.police_zone_id,
+        "name": area.name,
+        "description": area.description,
+        "source": area.source,
+        "network": area.network_id,
+        "street": area.street_id,
+        "margin_m": area.margin_m,
+        "area_m2": round(area.geometry.area),
+        "geometry": geojson(area.geometry),
+        "active": area.active,
     }

@@ -15,11 +15,14 @@ from access.permissions import alert_scope, can_send_alerts, can_work_with_tips,
 from areas.models import Network, PoliceZone
 from core.api import RulePermission, request_data
 
+from ..approval import alert_submit
 from ..cap import alert_cap_xml
-from ..messages import sample_link, sms_text
+from ..escalation import neighbours_preview
+from ..languages import ALERT_LANGUAGES
+from ..messages import email_subject_body, sample_link, sms_text
 from ..models import Alert, Delivery, Reaction
 from ..preview import PreviewLimitExceeded, alert_preview
-from ..selectors import alert_progress, alerts_visible, tips_for_alert, tips_visible
+from ..selectors import alert_progress, alerts_visible, approval_required, tips_for_alert, tips_visible
 from ..services import AlertInput, alert_create, alert_follow_up, alert_prepare, alert_send
 from ..sms_length import sms_length
 from ..statistics import alert_statistics
@@ -83,17 +86,47 @@ def _alert_for(user, pk: int) -> Alert:
 
 def _sms_info(prepared) -> dict:
     """The SMS as members would get it (prefix, message, tip, reaction link) per language, and its length."""
-    alert = Alert(category=prepared.category, message=prepared.message, msg_type="alert")
+    alert = Alert(
+        category=prepared.category,
+        message=prepared.message,
+        msg_type="alert",
+        exercise=prepared.exercise,
+        language=prepared.language,
+        translations=prepared.translations,
+    )
     alert.tip_copy(prepared.tip)
     link = sample_link()
-    texts = {language: sms_text(alert, language, link) for language in ("nl", "fr", "de")}
+    # Per language a member may have (the version they get: alerts.languages).
+    texts = {language: sms_text(alert, language, link) for language in ALERT_LANGUAGES}
     by_language = {language: sms_length(text).as_dict() for language, text in texts.items()}
     return {
         "message": sms_length(prepared.message).as_dict(),
-        "full_text": texts["nl"],
-        "full": by_language["nl"],
+        "full_text": texts[alert.language],
+        "full": by_language[alert.language],
         "by_language": by_language,
     }
+
+
+def _messages_info(prepared) -> dict:
+    """What each language's members would receive, as the confirmation before sending shows it: the SMS
+    (with its length and parts) and the e-mail's subject and body, the reaction link a stand-in."""
+    alert = Alert(
+        category=prepared.category,
+        message=prepared.message,
+        msg_type="alert",
+        exercise=prepared.exercise,
+        language=prepared.language,
+        translations=prepared.translations,
+    )
+    alert.tip_copy(prepared.tip)
+    link = sample_link()
+    out = {}
+    for language in ALERT_LANGUAGES:
+        sms = sms_text(alert, language, link)
+        subject, body = email_subject_body(alert, language, link)
+        length = sms_length(sms).as_dict()
+        out[language] = {"sms": sms, "sms_length": length, "subject": subject, "body": body}
+    return out
 
 
 def _output_with_deliveries(alert: Alert, **kwargs) -> dict:
@@ -120,11 +153,20 @@ class AlertPreviewView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
     )
     def post(self, request):
-        prepared, _data = _alert_prepared(request, input_class=AlertPreviewInput)
+        prepared, data = _alert_prepared(request, input_class=AlertPreviewInput)
         try:
             shown = alert_preview(user=request.user, prepared=prepared)
         except PreviewLimitExceeded as exc:
             raise Throttled(detail=str(exc)) from exc
+        extra = {}
+        if data.get("neighbours"):
+            # Escalation: the BINs next to the perimeter's, with their reach (alerts.escalation).
+            extra["neighbours"] = neighbours_preview(
+                user=request.user,
+                prepared=prepared,
+                distance_m=data.get("neighbour_distance_m") or 0,
+                added=prepared.added_networks,
+            )
         return Response(
             {
                 "police_zone": {"id": prepared.police_zone.pk, "name": prepared.police_zone.name},
@@ -134,6 +176,11 @@ class AlertPreviewView(APIView):
                 "warnings": prepared.warnings,
                 "perimeter": geojson(prepared.perimeter.geom),
                 "sms": _sms_info(prepared),
+                "language": prepared.language,
+                "languages": [prepared.language, *sorted(prepared.translations)],
+                "added_networks": prepared.added_networks,
+                **extra,
+                "messages": _messages_info(prepared),
             }
         )
 
@@ -151,7 +198,10 @@ class AlertListCreateView(APIView):
     def post(self, request):
         prepared, data = _alert_prepared(request, input_class=AlertCreateInput)
         alert = alert_create(user=request.user, data=prepared)
-        if data["send"]:
+        if data["send"] and approval_required(police_zone_id=alert.police_zone_id):
+            # Four eyes: "send" submits the alert; it goes out when another officer approves it.
+            alert = alert_submit(alert=alert, user=request.user)
+        elif data["send"]:
             alert = alert_send(alert=alert, user=request.user)
         body = _output_with_deliveries(alert)
         body["warnings"] = prepared.warnings
@@ -205,6 +255,8 @@ class AlertFollowUpView(APIView):
             message=d["message"],
             tip_id=d.get("tip"),
             outcome=d.get("outcome", ""),
+            outcome_category=d.get("outcome_category", ""),
+            translations=d.get("translations"),
         )
         return Response(_output_with_deliveries(follow_up), status=status.HTTP_201_CREATED)
 
@@ -254,12 +306,19 @@ class AlertCapView(APIView):
     permission_classes = [IsPolice]
 
     @extend_schema(
-        parameters=[OpenApiParameter("language", OpenApiTypes.STR, description="nl (default), fr or de")],
+        parameters=[
+            OpenApiParameter(
+                "language",
+                OpenApiTypes.STR,
+                description="an alert in one language: nl, fr, de or en (default: its own); an alert in "
+                "several has one <info> per language",
+            )
+        ],
         responses={(200, "application/cap+xml"): OpenApiTypes.STR},
     )
     def get(self, request, pk: int):
         alert = _alert_for(request.user, pk)
-        xml = alert_cap_xml(alert, language=request.query_params.get("language", "nl"))
+        xml = alert_cap_xml(alert, language=request.query_params.get("language"))
         return HttpResponse(xml, content_type="application/cap+xml; charset=utf-8")
 
 

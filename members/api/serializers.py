@@ -91,6 +91,7 @@ _WITHHELD_MEMBER = {
     **dict.fromkeys(["mobile", "email", "landline", "language"], ""),
     "quiet_hours_start": None,
     "quiet_hours_end": None,
+    "exercise_opt_in": None,
 }
 
 
@@ -131,6 +132,7 @@ class MembershipMemberOutput(serializers.Serializer):
             "language": m.language,
             "quiet_hours_start": m.quiet_hours_start,
             "quiet_hours_end": m.quiet_hours_end,
+            "exercise_opt_in": m.exercise_opt_in,
         }
 
 

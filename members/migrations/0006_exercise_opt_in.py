@@ -1,5 +1,5 @@
-# Placeholder of helper "approval" (issue 14): its operations go here.
-from django.db import migrations
+# Exercise mode (helper "approval", issue 14): members opt in to the police's exercise alerts.
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -7,4 +7,14 @@ class Migration(migrations.Migration):
         ('members', '0005_member_link_version_membership_invitation'),
     ]
 
-    operations = []
+    operations = [
+        migrations.AddField(
+            model_name='member',
+            name='exercise_opt_in',
+            field=models.BooleanField(
+                default=False,
+                help_text="Also receive the police's exercise alerts (each one marked as an exercise).",
+                verbose_name='receive exercises',
+            ),
+        ),
+    ]

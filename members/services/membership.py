@@ -87,8 +87,10 @@ def member_update_preferences(
     language: str,
     quiet_hours_start: time | None = None,
     quiet_hours_end: time | None = None,
+    exercise_opt_in: bool | None = None,
 ) -> tuple[Member, bool]:
-    """Change channels, language and quiet hours. A new e-mail address counts once confirmed (True then)."""
+    """Change channels, language, quiet hours and whether the member receives the police's exercises (None:
+    as it was). A new e-mail address counts once confirmed (True then)."""
     errors = defaultdict(list)
     mobile, email, landline = _clean_channels(errors, mobile=mobile, email=email, landline=landline)
     _clean_preferences(
@@ -111,6 +113,8 @@ def member_update_preferences(
     with transaction.atomic():
         member.mobile, member.landline, member.language = mobile, landline, language
         member.quiet_hours_start, member.quiet_hours_end = quiet_hours_start, quiet_hours_end
+        if exercise_opt_in is not None:
+            member.exercise_opt_in = exercise_opt_in
         member.pending_email = email if new_email else ""
         member.save()
         if new_email:

@@ -229,6 +229,7 @@ def manage(request, token):
                 "language": member.language,
                 "quiet_hours_start": member.quiet_hours_start,
                 "quiet_hours_end": member.quiet_hours_end,
+                "exercise_opt_in": member.exercise_opt_in,
             }
         )
     memberships = member.memberships.select_related("network").order_by("network__name")

@@ -84,7 +84,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "project.urls"
 LOGIN_URL = "access:login"
-LOGIN_REDIRECT_URL = "members:dashboard"
+LOGIN_REDIRECT_URL = "maps:home"  # maps.views.home: police, municipality staff, coordinators: their own
 # django-axes refuses locked-out logins before any password is checked; then user names and passwords,
 # without Django's model permissions (access.backends: access.permissions decides).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "access.backends.AccountBackend"]
@@ -374,26 +374,9 @@ BIN_SMS_GATEWAY_RATE_REDIS_URL = env(
 # The shared secret of the gateway's signed delivery receipts (POST /api/gateway/receipts/); "" refuses all.
 BIN_SMS_GATEWAY_RECEIPT_SECRET = env("BIN_SMS_GATEWAY_RECEIPT_SECRET", default="")
 # --- end of helper "http" block ---
-# --- SMPP 3.4 gateway (helper "smpp", issue 12; alerts/backends/smpp.py, manage.py smpp_receipts) ---
-# The SMSC's address (BIN_SMS_BACKEND = "alerts.backends.smpp.SmppBackend").
-BIN_SMPP_HOST = env("BIN_SMPP_HOST", default="127.0.0.1")
-BIN_SMPP_PORT = env.int("BIN_SMPP_PORT", default=2775)
-# The account the operator gave us: bind credentials and the system_type it asks for (often empty).
-BIN_SMPP_SYSTEM_ID = env("BIN_SMPP_SYSTEM_ID", default="")
-BIN_SMPP_PASSWORD = env("BIN_SMPP_PASSWORD", default="")
-BIN_SMPP_SYSTEM_TYPE = env("BIN_SMPP_SYSTEM_TYPE", default="")
-# The sender members see: a number (+32…) or up to 11 letters and digits (alphanumeric, TON 5).
-BIN_SMPP_SOURCE_ADDR = env("BIN_SMPP_SOURCE_ADDR", default="BIN")
-# "transceiver": the workers' sessions also take the delivery receipts; "transmitter": they only send,
-# and `manage.py smpp_receipts` (a receiver session) takes the receipts.
-BIN_SMPP_BIND = env("BIN_SMPP_BIND", default="transceiver")
-# submit_sm in flight per worker process without an answer; keep it at or under the operator's window.
-BIN_SMPP_WINDOW = env.int("BIN_SMPP_WINDOW", default=50)
-# An idle session sends enquire_link after this many seconds (SMSCs drop silent sessions after ~60 s).
-BIN_SMPP_ENQUIRE_LINK_SECONDS = env.float("BIN_SMPP_ENQUIRE_LINK_SECONDS", default=30.0)
-# Seconds to connect, bind, or wait for an answer before the connection counts as lost.
-BIN_SMPP_TIMEOUT = env.float("BIN_SMPP_TIMEOUT", default=10.0)
-# --- end of helper "smpp" block ---
+# The SMPP 3.4 gateway (BIN_SMPP_*): project/settings/smpp.py.
+from .smpp import *  # noqa: E402, F403
+
 BIN_EMAIL_CHANNEL_BACKEND = env(
     "BIN_EMAIL_CHANNEL_BACKEND", default="alerts.backends.email.DjangoEmailBackend"
 )
@@ -426,6 +409,19 @@ BIN_PREVIEW_PER_DAY = env.int("BIN_PREVIEW_PER_DAY", default=400)
 BIN_PUBLIC_URL = env("BIN_PUBLIC_URL", default="http://127.0.0.1:8000")
 BIN_REACTION_LINK_DAYS = env.int("BIN_REACTION_LINK_DAYS", default=30)
 BIN_CAP_SENDER_DOMAIN = env("BIN_CAP_SENDER_DOMAIN", default="bin.localhost")
+# --- Closing reminder (helper "followups", issue 14; alerts/reminders.py) ---
+# An urgent alert without a closing message this many minutes after it went out is listed on the zone's
+# pages as open, and its sender is e-mailed: once per interval, at most BIN_ALERT_CLOSING_REMINDER_LIMIT
+# times (the pages keep listing it until it is closed). Beat looks every ..._CHECK_SECONDS.
+BIN_ALERT_CLOSING_REMINDER_MINUTES = env.int("BIN_ALERT_CLOSING_REMINDER_MINUTES", default=30)
+BIN_ALERT_CLOSING_REMINDER_LIMIT = env.int("BIN_ALERT_CLOSING_REMINDER_LIMIT", default=4)
+BIN_ALERT_CLOSING_REMINDER_CHECK_SECONDS = env.float("BIN_ALERT_CLOSING_REMINDER_CHECK_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE["alerts-closing-reminders"] = {
+    "task": "alerts.tasks.closing_reminders_send",
+    "schedule": BIN_ALERT_CLOSING_REMINDER_CHECK_SECONDS,
+}
+CELERY_TASK_ROUTES["alerts.tasks.closing_reminders_send"] = {"queue": "default"}
+# --- end closing reminder ---
 
 # --- Members: proposals, retention -------------------------------------------------------------------
 # A BIN area drawn in a proposal (anyone may send one) has at most this many vertices.
@@ -490,7 +486,7 @@ BIN_TILE_USER_AGENT = env("BIN_TILE_USER_AGENT", default=f"bin-gis tile proxy ({
 
 # --- The in-process point index (areas/point_index.py) ---
 # Public point and address lookups find their networks in the web process's memory instead of PostGIS
-# (README "Speed": scripts/bench_http.py). A change to networks, municipalities or police zones reaches every process
-# within BIN_POINT_INDEX_CHECK_SECONDS (one one-row read per process per interval).
+# (README "Speed": scripts/bench_http.py). A change to networks, municipalities or police zones reaches
+# every process within BIN_POINT_INDEX_CHECK_SECONDS (one one-row read per process per interval).
 BIN_POINT_INDEX = env.bool("BIN_POINT_INDEX", default=True)
 BIN_POINT_INDEX_CHECK_SECONDS = env.float("BIN_POINT_INDEX_CHECK_SECONDS", default=1.0)

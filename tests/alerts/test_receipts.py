@@ -18,9 +18,9 @@ from alerts import outbox
 from alerts.backends.base import Accepted, BaseBackend
 from alerts.models import Delivery, ProviderMessage
 from alerts.outbox import deliveries_process
+from alerts.reactions import reaction_record
 from alerts.receipts import Receipt, receipt_record, receipts_record, unknown_receipts
 from alerts.selectors import alert_thread
-from alerts.services import reaction_record
 from alerts.statistics import alert_statistics
 from tests.factories import alert_sent, login, member_at
 

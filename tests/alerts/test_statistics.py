@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from alerts.models import Alert, Delivery
+from alerts.reactions import reaction_record
 from alerts.selectors import alert_thread, alerts_in_period
-from alerts.services import alert_follow_up, reaction_record
+from alerts.services import alert_follow_up
 from alerts.statistics import alert_statistics
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, Delivery
-from alerts.services import reaction_record
+from alerts.reactions import reaction_record
 from tests.factories import lambert
 
 from .conftest import log_in
@@ -151,11 +151,17 @@ def test_officer_draws_a_polygon_sees_the_apis_count_and_sends(live_server, page
     send = page.locator("[data-alert-send]")
     send.wait_for(state="visible")
     page.wait_for_function("() => !document.querySelector('[data-alert-send]').disabled", timeout=WAIT_MS)
-    assert send.inner_text() == "Send to 4 members"
+    assert send.inner_text() == "Send to 4 members…"
     shot(page, "maps-police-alert-preview")
 
-    # Send: the alert is created and sent, and the page moves to the alert's page.
+    # Send opens the confirmation: nothing is sent until "Confirm and send".
     send.click()
+    dialog = page.locator("dialog[data-alert-confirm]")
+    dialog.wait_for(state="visible")
+    assert Alert.objects.count() == 0
+    assert "4 members reached" in dialog.inner_text()
+    # Then the alert is created and sent, and the page moves to the alert's page.
+    dialog.locator("[data-confirm-send]").click()
     page.wait_for_url("**/maps/alerts/*/", timeout=WAIT_MS)
     alert = Alert.objects.get()
     assert page.url == live_server.url + reverse("maps:alert", args=[alert.pk])

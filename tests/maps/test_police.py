@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Reaction
+from alerts.reactions import reaction_record
 from alerts.selectors import alerts_in_period
-from alerts.services import alert_follow_up, reaction_record
+from alerts.services import alert_follow_up
 from maps.police import alert_map, evaluation_map, police_alert_map
 from tests.factories import lonlat
 
@@ -77,7 +78,10 @@ def test_police_alert_map_has_draw_density_all_zone_bins_and_the_composer(town, 
     assert options["csrf_cookie"] == "csrftoken"
     assert ["burglary", "burglary"] in options["categories"]
     assert [u[0] for u in options["urgencies"]] == ["urgent", "non_urgent"]
-    assert "data-alert-composer" in html and "window.binAlertComposer" in html
+    # Its script is a static file (maps/static/maps/alert_composer.js), loaded before the map's.
+    assert '<script src="/static/maps/alert_composer.js"></script>' in html
+    assert "window.BinAlertComposer.start(" in html
+    assert options["lookup_url"] == reverse("api:lookup") and options["street_search_url"] == "/api/streets/"
 
 
 def test_density_layer_holds_counts_and_no_member_position(town, density):
@@ -223,8 +227,17 @@ def test_evaluation_page_refuses_a_wrong_period(client, town, query, message):
 @pytest.mark.parametrize(
     ("language", "title", "send"),
     [
-        ("nl", "Nieuwe melding in politiezone PZ Testzone", "Versturen naar %(n)s leden"),
-        ("fr", "Nouvelle alerte dans la zone de police PZ Testzone", "Envoyer à %(n)s membres"),
+        # ngettext's forms for 0, 1 and 2 members: French says "0 membre", Dutch "0 leden".
+        (
+            "nl",
+            "Nieuwe melding in politiezone PZ Testzone",
+            ["Versturen naar %(n)s leden…", "Versturen naar %(n)s lid…", "Versturen naar %(n)s leden…"],
+        ),
+        (
+            "fr",
+            "Nouvelle alerte dans la zone de police PZ Testzone",
+            ["Envoyer à %(n)s membre…", "Envoyer à %(n)s membre…", "Envoyer à %(n)s membres…"],
+        ),
     ],
 )
 def test_alert_map_page_speaks_dutch_and_french(client, town, language, title, send):

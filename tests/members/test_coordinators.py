@@ -133,6 +133,9 @@ def test_login_page_and_redirect(client, town):
     assert page.status_code == 302 and page["Location"].startswith(reverse("access:login"))
     user = town.coord_a  # the town's users have the password "pw"
     response = client.post(reverse("access:login"), {"username": user.username, "password": "pw"})
+    # The login leads to the user's own home (maps.views.home), for a coordinator their dashboard.
+    assert response.status_code == 302 and response["Location"] == reverse("maps:home")
+    response = client.get(response["Location"])
     assert response.status_code == 302 and response["Location"] == reverse("members:dashboard")
 
 

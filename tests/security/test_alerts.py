@@ -22,7 +22,7 @@ from alerts.messages import reaction_token
 from alerts.models import Alert, AlertPreviewLog, Delivery, Reaction, Tip
 from alerts.outbox import deliveries_process
 from alerts.preview import parts_shown
-from alerts.services import reaction_link_gone_message
+from alerts.reactions import reaction_link_gone_message
 from members.models import Membership
 from members.services import member_erase
 from tests.alerts.helpers import alert_body

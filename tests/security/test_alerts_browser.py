@@ -61,8 +61,13 @@ def test_the_composer_shows_fewer_than_k_and_still_sends(live_server, page, town
         page.fill("[data-field='message']", "Inbraak in de Kerkstraat. Sluit ramen en deuren.")
     page.wait_for_function("() => !document.querySelector('[data-alert-send]').disabled", timeout=WAIT_MS)
     send = page.locator("[data-alert-send]")
-    assert send.inner_text() == "Send (fewer than 5 members)"
+    assert send.inner_text() == "Send to fewer than 5 members…"
     send.click()
+    # The confirmation keeps to the same rule: no number of members but the threshold.
+    dialog = page.locator("dialog[data-alert-confirm]")
+    dialog.wait_for(state="visible")
+    assert set(re.findall(r"\d+", dialog.locator("[data-confirm-reach]").inner_text())) == {"5"}
+    dialog.locator("[data-confirm-send]").click()
     page.wait_for_url("**/maps/alerts/*/", timeout=WAIT_MS)
     alert = Alert.objects.get()
     assert alert.recipients == 4 and alert.status == Alert.Status.SENT

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from alerts.messages import reaction_token
 from alerts.models import Delivery, Tip
-from alerts.services import reaction_record
+from alerts.reactions import reaction_record
 from members.models import Membership, NetworkProposal
 from tests.factories import alert_sent, member_at, square
 from tests.maps.conftest import browser, log_in, page  # noqa: F401 (the fixtures)

@@ -10,15 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Network, PoliceZone
 
+from ..languages import LANGUAGE_NAMES, language_chosen
+
 __all__ = [
+    "SRID",
     "Alert",
     "AlertAuditLog",
     "AlertPreviewLog",
     "Category",
     "Delivery",
+    "ProviderMessage",
     "Reaction",
     "ReactionNotice",
     "Tip",
+    "TipQuerySet",
 ]
 
 SRID = settings.BIN_STORAGE_SRID
@@ -100,6 +105,10 @@ class Alert(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        # Four-eyes approval (ZoneAlertPolicy): submitted and waiting for a second officer, or returned
+        # to its author with a reason (AlertEvent) to edit and submit again.
+        PENDING = "pending", _("pending approval")
+        RETURNED = "returned", _("returned for changes")
         SENT = "sent", _("sent")
         CANCELLED = "cancelled", _("cancelled")
 
@@ -113,6 +122,15 @@ class Alert(models.Model):
         POLYGON = "polygon", _("drawn polygon")
         CIRCLE = "circle", _("circle")
 
+    class Outcome(models.TextChoices):
+        # How the case ended, chosen with the closing message (helper "followups", issue 14): counted in
+        # the evaluation per category; `outcome` keeps the officer's own words beside it.
+        CAUGHT = "caught", _("suspect caught")
+        FOUND = "found", _("person or object found")
+        FALSE_ALARM = "false_alarm", _("false alarm")
+        ONGOING = "ongoing", _("investigation ongoing")
+        OTHER = "other", _("other outcome")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     police_zone = models.ForeignKey(PoliceZone, on_delete=models.PROTECT, related_name="alerts")
     created_by = models.ForeignKey(
@@ -125,6 +143,13 @@ class Alert(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     message = models.TextField(_("message"))
+    # Messages in several languages (helper "content", issue 14): `message` is written in `language`, the
+    # alert's main language; `translations` holds the officer's other versions, {"fr": "…", "en": "…"}.
+    # Which one a member gets is Alert.message_for's (alerts.languages).
+    language = models.CharField(
+        _("language of the message"), max_length=2, choices=list(LANGUAGE_NAMES.items()), default="nl"
+    )
+    translations = models.JSONField(_("translations of the message"), default=dict, blank=True)
     tip = models.ForeignKey(Tip, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The tip as it was when the alert was sent, in every language: what the messages, the reaction page
     # and the CAP export say, whatever becomes of the tip afterwards (messages held for quiet hours are
@@ -142,8 +167,24 @@ class Alert(models.Model):
     clipped_fraction = models.FloatField(default=0.0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     outcome = models.TextField(_("outcome"), blank=True, help_text=_("Recorded with the feedback."))
+    outcome_category = models.CharField(
+        _("outcome category"), max_length=12, choices=Outcome.choices, blank=True, default=""
+    )
+    # The closing reminder (alerts.reminders): when its sender was last e-mailed that this urgent alert
+    # still has no closing message, and how many times; once per BIN_ALERT_CLOSING_REMINDER_MINUTES.
+    closing_reminded_at = models.DateTimeField(null=True, blank=True)
+    closing_reminders = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    # An exercise reaches only the members who opted in to exercises (alerts.recipients), every message
+    # starts with the exercise marker (alerts.messages), CAP says <status>Exercise</status> and the
+    # statistics leave it out. Its follow-ups are exercises too.
+    exercise = models.BooleanField(_("exercise"), default=False)
+    # Who approved the alert (four-eyes approval) and when; the full story is in its AlertEvent rows.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -158,6 +199,28 @@ class Alert(models.Model):
     @property
     def root(self) -> "Alert":
         return self.references if self.references_id else self
+
+    # A perimeter clipped by less than this share of its area (0.1 %) was not cut off in any sense an
+    # officer cares about: the rest of floating-point clipping along a shared boundary. No warning below it.
+    CLIPPED_NOTEWORTHY = 0.001
+
+    @property
+    def clipped_percent(self) -> float | None:
+        """The share of the drawn perimeter cut off at the zone's boundary, in per cent; None when it is
+        too small to matter (floating-point rest of the clipping, or less than CLIPPED_NOTEWORTHY)."""
+        if self.clipped_fraction < self.CLIPPED_NOTEWORTHY:
+            return None
+        return round(self.clipped_fraction * 100, 1)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the message is written in: the main one first, then the translations'."""
+        return [self.language, *sorted(k for k in self.translations if k != self.language)]
+
+    def message_for(self, language: str | None) -> str:
+        """The message in the language a member reads best among those written (alerts.languages)."""
+        chosen = language_chosen(language, main=self.language, written=self.translations.keys())
+        return self.message if chosen == self.language else self.translations[chosen]
 
     @property
     def has_tip(self) -> bool:

@@ -1,0 +1,36 @@
+"""Alerts the police send to the members inside a perimeter, the outbox of deliveries, the reactions (core),
+and what a police zone prepares and decides for them (zone)."""
+
+from .core import (
+    SRID,
+    Alert,
+    AlertAuditLog,
+    AlertPreviewLog,
+    Category,
+    Delivery,
+    ProviderMessage,
+    Reaction,
+    ReactionNotice,
+    Tip,
+    TipQuerySet,
+)
+from .zone import AlertEvent, AlertEventQuerySet, MessageTemplate, SavedArea, ZoneAlertPolicy
+
+__all__ = [
+    "SRID",
+    "Alert",
+    "AlertAuditLog",
+    "AlertEvent",
+    "AlertEventQuerySet",
+    "AlertPreviewLog",
+    "Category",
+    "Delivery",
+    "MessageTemplate",
+    "ProviderMessage",
+    "Reaction",
+    "ReactionNotice",
+    "SavedArea",
+    "Tip",
+    "TipQuerySet",
+    "ZoneAlertPolicy",
+]
