@@ -14,13 +14,14 @@ from alerts.services import alert_create, alert_prepare
 from tests.factories import lonlat, member_at, police_officer
 from tests.maps.conftest import CHROMIUM_ARGS, TIMEOUT_MS, browser, is_csp_report, log_in, page  # noqa: F401
 
+from .page_checks import axe_serious, no_sideways_scroll
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SERIOUS = {"serious", "critical"}
 WAIT_MS = 30_000
 
 
@@ -48,19 +49,8 @@ def second_page(browser):  # noqa: F811
     assert p.csp_reports == [], f"Content-Security-Policy refusals: {p.csp_reports}"
 
 
-def axe_serious(p) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(p)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
 
 
-def no_sideways_scroll(p) -> bool:
-    return p.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def draft(user) -> Alert:

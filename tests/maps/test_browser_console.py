@@ -15,6 +15,7 @@ from tests.alerts.test_receipts import GATEWAY
 from tests.factories import alert_sent, lambert, member_at
 
 from .conftest import log_in
+from .page_checks import axe_serious
 from .test_browser import ARTIFACTS, shot
 from .test_browser_police import (
     JS_POLYGON_READY,
@@ -45,16 +46,6 @@ def alert_map(page, live_server, user):
     page.wait_for_selector("[data-alert-composer]")
 
 
-def axe_serious(page, context=None) -> list[str]:
-    """axe-core's violations of impact serious or critical (in `context`, a CSS selector, if given)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context=context)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def to_lambert(lonlat) -> Point:
@@ -371,3 +362,13 @@ def test_the_drawing_tools_and_counts_speak_dutch(live_server, page, town, densi
     page.wait_for_selector("[data-sms-length][data-segments]", timeout=WAIT_MS)
     assert "in 1 deel." in page.inner_text("[data-sms-length]")
     assert page.inner_text(SEND) == "Versturen naar 4 leden…"
+
+
+def test_the_other_police_pages_pass_axe(live_server, page, town, density):
+    """The plain alert form and the zone's map, as a police officer sees them (the console, the alert page,
+    the approval page, the evaluation and the zone's templates page have their own tests)."""
+    log_in(page, live_server, town.police)
+    for url in (reverse("alerts:new"), reverse("maps:police-zone", args=[5999])):
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, url
+        assert axe_serious(page) == [], url

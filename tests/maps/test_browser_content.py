@@ -15,8 +15,8 @@ from alerts.content import area_save, template_save
 from alerts.models import Alert, Delivery, SavedArea
 from tests.factories import lonlat_square, member_at
 
+from .page_checks import axe_serious
 from .test_browser import ARTIFACTS, shot
-from .test_browser_console import axe_serious
 from .test_browser_police import WAIT_MS, is_preview
 
 pytestmark = [

@@ -17,13 +17,14 @@ from tests.alerts.servers import SmtpSink
 from tests.factories import alert_sent, member_at
 from tests.maps.conftest import browser, log_in, page  # noqa: F401 (fixtures)
 
+from .page_checks import axe_serious
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -68,15 +69,6 @@ def open_page(page, live_server, alert):  # noqa: F811
     page.goto(live_server.url + reverse("maps:alert", args=[alert.pk]))
 
 
-def axe_serious(page) -> list[str]:  # noqa: F811
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
 
 
 def test_update_then_closing_message_reach_the_members(live_server, page, town, alert, channels, smtp):  # noqa: F811
