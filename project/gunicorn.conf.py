@@ -6,7 +6,7 @@ Everything a deployment changes comes from the environment (README "Running in p
 - WEB_CONCURRENCY: worker processes. Default 2 for a 2-core machine; on a bigger one, one per core (with
   PostgreSQL on another machine, up to 2 per core), keeping WEB_CONCURRENCY x GUNICORN_THREADS (the
   database connections) well under PostgreSQL's max_connections.
-- GUNICORN_THREADS: threads per worker (gthread). Default 4; 1 means sync workers.
+- GUNICORN_THREADS: threads per worker (gthread). Default 2; 1 means sync workers.
 - GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT, GUNICORN_MAX_REQUESTS(_JITTER), GUNICORN_PRELOAD.
 
 Measured on this machine (2 cores shared with PostgreSQL, and with other test runs: figures +-20 %; the demo
@@ -19,7 +19,13 @@ per request; requests/s, median / 95th percentile latency):
     gthread  2 workers x 8 threads   point 166/s      34/124 ms
 
 gthread 2 x 4 answers as many lookups as sync 4 x 1 with half the processes (memory, and a slow request
-does not block a whole worker); more processes than cores only queue behind PostgreSQL. preload_app: the
+does not block a whole worker); more processes than cores only queue behind PostgreSQL.
+
+With the in-process point index (areas/point_index.py) a point lookup is Python work only, and threads
+of one process contend for its interpreter lock. `make bench-http` (keep-alive, 16 connections, production
+mode, same run conditions) gave for 2 x 4 threads: point lookups 1,499-1,851/s, mixed load 332-478/s with
+p99 142-173 ms; for 2 x 2: 1,736/s and 416-482/s with p99 108-128 ms (README "Speed over HTTP"). 2 x 2 is
+the default: two threads still overlap one request's wait on the database with another's work. preload_app: the
 memory (PSS) of master and 2 workers was 180-249 MB with it, 257-262 MB without (they share Django's pages).
 
 The database pool of each worker (DATABASE_POOL_MAX) defaults to GUNICORN_THREADS: each thread holds at
@@ -55,7 +61,7 @@ def _int(name: str, default: int) -> int:
 
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 workers = _int("WEB_CONCURRENCY", 2)
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 2)
 # gthread keeps connections alive (sync closes each after one answer); GUNICORN_WORKER_CLASS=gthread with
 # GUNICORN_THREADS=1 keeps them alive with one request at a time per process.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gthread" if threads > 1 else "sync")

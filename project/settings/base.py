@@ -129,7 +129,7 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
 # lives CONN_MAX_AGE seconds per thread (threaded servers: one per thread, hence the old "too many clients").
 DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
 DATABASE_POOL_MIN = env.int("DATABASE_POOL_MIN", default=1)
-DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=env.int("GUNICORN_THREADS", default=4))
+DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=env.int("GUNICORN_THREADS", default=2))
 DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=10.0)
 
 

@@ -33,6 +33,7 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    spread: dict[int, int]  # pid -> connections, during the run
 
 
 def bare_sql_rate(points: list[tuple[float, float]]) -> float:
@@ -63,17 +64,35 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
+def connections_per_worker(port: int) -> dict[int, int]:
+    """pid -> keep-alive connections it holds on `port` now (ss), to see how wrk's connections spread."""
+    out = subprocess.run(
+        ["ss", "-tnp", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True
+    ).stdout
+    counts: dict[int, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        counts[int(pid)] = counts.get(int(pid), 0) + 1
+    return counts
+
+
 def wrk(url: str, paths: list[str], *, seconds: int, connections: int) -> WrkResult:
+    # A worker still busy with the previous run's last requests would leave the new connections to the
+    # others, which then hold them for the whole run (keep-alive): start from idle workers.
+    time.sleep(3)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(paths) + "\n")
     try:
-        out = subprocess.run(
+        run = subprocess.Popen(
             ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(LUA), url],
             env={**os.environ, "PATHS_FILE": f.name},
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
-            check=True,
-        ).stdout
+        )
+        time.sleep(min(2, seconds / 2))
+        spread = connections_per_worker(int(url.rsplit(":", 1)[1]))
+        out, _err = run.communicate()
+        if run.returncode:
+            raise RuntimeError(f"wrk failed ({run.returncode}):\n{out}")
     finally:
         os.unlink(f.name)
     if "Latency Distribution" not in out:
@@ -93,6 +112,7 @@ def wrk(url: str, paths: list[str], *, seconds: int, connections: int) -> WrkRes
         p50_ms=_ms(latency["50"]),
         p99_ms=_ms(latency["99"]),
         max_ms=max_ms,
+        spread=spread,
     )
 
 
@@ -126,7 +146,8 @@ def load_average() -> str:
 def line(label: str, r: WrkResult, bare: float) -> str:
     return (
         f"{label:<26} {r.rate:>8.0f} req/s  x{r.rate / bare:5.2f} of bare SQL   p50 {r.p50_ms:6.1f} ms  "
-        f"p99 {r.p99_ms:6.1f} ms  max {r.max_ms:7.1f} ms  errors {r.errors} of {r.requests}"
+        f"p99 {r.p99_ms:6.1f} ms  max {r.max_ms:7.1f} ms  errors {r.errors} of {r.requests}\n"
+        f"  connections per web worker: {', '.join(f'pid {p}: {n}' for p, n in sorted(r.spread.items()))}"
     )
 
 
