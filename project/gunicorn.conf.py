@@ -25,8 +25,10 @@ With the in-process point index (areas/point_index.py) a point lookup is Python 
 of one process contend for its interpreter lock. `make bench-http` (keep-alive, 16 connections, production
 mode, same run conditions) gave for 2 x 4 threads: point lookups 1,499-1,851/s, mixed load 332-478/s with
 p99 142-173 ms; for 2 x 2: 1,736/s and 416-482/s with p99 108-128 ms (README "Speed over HTTP"). 2 x 2 is
-the default: two threads still overlap one request's wait on the database with another's work. preload_app: the
-memory (PSS) of master and 2 workers was 180-249 MB with it, 257-262 MB without (they share Django's pages).
+the default: two threads still overlap one request's wait on the database with another's work.
+
+preload_app: the memory (PSS) of master and 2 workers was 180-249 MB with it, 257-262 MB without (they
+share Django's pages).
 
 The database pool of each worker (DATABASE_POOL_MAX) defaults to GUNICORN_THREADS: each thread holds at
 most one connection, so the server never has more than WEB_CONCURRENCY x GUNICORN_THREADS of ours.

@@ -3,8 +3,8 @@
    labels as data-l-* attributes (data-l-text: the bar's text equivalent with %(name)s placeholders). Every
    2 s the box's numbers are asked again and its bars (and its BIN table, [data-progress-networks], where
    there is one) redrawn with text nodes only, until nothing is queued or sending and no SMS waits for its
-   receipt, or nothing changed for 15 minutes (a phone that is off answers when it is switched on). The
-   markup is the alert page's (maps/templates/maps/alert_page.html), so its styles apply. */
+   receipt, or nothing changed for 15 minutes (a phone that is off answers when it is switched on). After
+   each redraw the box sends a bin:progress event with the numbers. Styles: maps/static/maps/progress.css. */
 (function () {
   "use strict";
   var INTERVAL_MS = 2000, QUIET_MS = 15 * 60 * 1000, BUCKETS = ["delivered", "sent", "failed", "skipped"];
@@ -70,6 +70,8 @@
       var state = root.querySelector("[data-progress-state]");
       if (state) state.textContent = !p.all_done ? label("sending") : p.receipts_pending ? label("receipts") : label("done");
       root.setAttribute("data-finished", finished(p) ? "true" : "false");
+      // The page may show more of the same numbers (the alert page: its table of messages).
+      root.dispatchEvent(new CustomEvent("bin:progress", {detail: p, bubbles: true}));
     }
     function poll() {
       fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
