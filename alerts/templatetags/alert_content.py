@@ -2,6 +2,7 @@
 the console's include alerts/_composer_content.html."""
 
 from django import template
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,13 @@ def alert_content(context, police_zone) -> dict:
         for t in templates_for_alert(police_zone_id=police_zone.pk):
             texts = t.texts
             used: list[str] = []
-            for text in texts.values():
-                used += [p for p in placeholders_checked(text) if p not in used]
+            try:
+                for text in texts.values():
+                    used += [p for p in placeholders_checked(text) if p not in used]
+            except ValidationError:
+                # Written before a placeholder was dropped, or past the services: not offered, rather
+                # than a console that does not open (its page lists it, where it can be corrected).
+                continue
             templates.append(
                 {
                     "id": t.pk,

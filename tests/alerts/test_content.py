@@ -171,6 +171,19 @@ def test_police_map_offers_only_the_zones_own_templates_and_areas(client, town):
     assert "Ander sjabloon" not in html and "Andere school" not in html
 
 
+def test_a_stored_template_the_check_refuses_is_left_out_not_a_500(client, town):
+    """Written before a placeholder was dropped, or straight into the database: the console still opens
+    (the payload corpus found the 500), without it; the zone's page still lists it to be corrected."""
+    MessageTemplate.objects.create(police_zone=town.zone, name="Oud sjabloon", text_nl="In de {straat}")
+    MessageTemplate.objects.create(police_zone=town.zone, name="Goed sjabloon", text_nl="In de {street}")
+    client.force_login(town.police)
+    response = client.get(reverse("maps:police-alert", args=[town.zone.number]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Goed sjabloon" in html and "Oud sjabloon" not in html
+    assert "Oud sjabloon" in client.get(reverse("alerts:content", args=[town.zone.number])).content.decode()
+
+
 # --- saved areas --------------------------------------------------------------------------------------------
 
 
