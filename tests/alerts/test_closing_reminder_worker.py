@@ -2,11 +2,8 @@
 Redis broker runs alerts.tasks.closing_reminders_send every second and e-mails the officer over SMTP (an
 aiosmtpd server on loopback), once per BIN_ALERT_CLOSING_REMINDER_MINUTES however many ticks pass."""
 
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -26,33 +23,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serializ
 class BeatWorker(Worker):
     """A worker of every queue with the beat scheduler inside it, its schedule file in a temporary folder."""
 
+    def extra_args(self) -> list[str]:
+        return ["-B", "-s", str(self.log.with_suffix(".beat"))]
+
     def start(self, concurrency=1):
-        self.starts += 1
-        celery = Path(sys.executable).with_name("celery")
-        self.log_file = open(self.log, "a")  # noqa: SIM115 - closed in stop()/kill()
-        offset = self.log.stat().st_size
-        self.proc = subprocess.Popen(
-            [
-                *(str(celery), "-A", "project", "worker", "-B", "-s", str(self.log.with_suffix(".beat"))),
-                *("--pool=prefork", f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip"),
-                *("--without-mingle", "--without-heartbeat", f"--hostname={self.node_name()}@%h"),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with open(self.log) as f:
-                f.seek(offset)
-                if " ready." in f.read():
-                    return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise AssertionError(f"the worker did not start:\n{self.tail()}")
+        super().start(concurrency=concurrency)
 
     def ticks(self) -> int:
         """How many times the worker ran the reminder task so far."""

@@ -79,6 +79,10 @@ class Worker:
     def node_name(self) -> str:
         return f"bintest{self.starts}"
 
+    def extra_args(self) -> list[str]:
+        """The worker's own arguments: its queues (a subclass may add others)."""
+        return ["-Q", self.queues] if self.queues else []
+
     def start(self, concurrency=2):
         self.starts += 1
         celery = Path(sys.executable).with_name("celery")
@@ -87,7 +91,7 @@ class Worker:
         self.proc = subprocess.Popen(
             [
                 *(str(celery), "-A", "project", "worker"),
-                *(("-Q", self.queues) if self.queues else ()),
+                *self.extra_args(),
                 *("--pool=prefork", f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip"),
                 *("--without-mingle", "--without-heartbeat", f"--hostname={self.node_name()}@%h"),
             ],
