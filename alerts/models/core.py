@@ -253,6 +253,9 @@ class Delivery(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("e-mail")
+        # A text-to-speech call to a landline, and a web push notification to a member's phone or browser.
+        VOICE = "voice", _("voice call")
+        PUSH = "push", _("push notification")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
