@@ -28,7 +28,9 @@ __all__ = [
     "can_evaluate",
     "can_grant_rights",
     "can_manage_members",
+    "can_relay",
     "can_see_member",
+    "can_see_member_address",
     "can_see_member_counts",
     "can_send_alerts",
     "can_use_member_admin",
@@ -108,6 +110,12 @@ def _coordinates(user, network) -> bool:
     return network.coordinators.filter(pk=user.pk).exists()
 
 
+def can_relay(user, network) -> bool:
+    """Forward, decline and pass on reactions of a message for a relay network (alerts.relay): any active
+    coordinator of that network, nobody else (not another network's, not the police)."""
+    return _active(user) and _coordinates(user, network)
+
+
 # --- networks ------------------------------------------------------------------------------------------
 
 
@@ -164,6 +172,14 @@ def can_see_member(user, member_network_ids) -> bool:
     return bool(set(member_network_ids) & coordinated_network_ids(user))
 
 
+def can_see_member_address(user, address_network_ids) -> bool:
+    """One of a member's further addresses (the parents', the shop): a coordinator of a network a
+    membership made for that address is in, or an administrator; the member's other addresses stay hidden."""
+    if is_administrator(user):
+        return True
+    return bool(set(address_network_ids) & coordinated_network_ids(user))
+
+
 def can_use_member_admin(user) -> bool:
     """The admin's member and membership pages (all members' data at once): administrators only."""
     return is_administrator(user)
@@ -196,11 +212,11 @@ def can_grant_rights(user) -> bool:
 
 def admin_scope(user) -> Scope:
     """What `user` works on in the admin: everything (administrators); the networks and proposals of their
-    municipalities (municipality staff, once staff status lets them in); nothing (anyone else). Members'
+    municipalities (municipality staff, by their roles: can_use_admin); nothing (anyone else). Members'
     data is not in it: can_use_member_admin."""
     if is_administrator(user):
         return EVERYTHING
-    if not (_active(user) and user.is_staff):
+    if not _active(user):
         return Scope()
     return Scope(municipalities=frozenset(municipality_ids(user)))
 
@@ -402,3 +418,66 @@ def alert_approvers(police_zone_id: int, *, author_id: int | None = None) -> lis
 def can_set_alert_policy(user) -> bool:
     """Whether a police zone's alerts need four-eyes approval (alerts.ZoneAlertPolicy): administrators."""
     return is_administrator(user)
+
+
+# --- the coverage report of a municipality (maps.views.coverage) ----------------------------------------
+# Which addresses lie in no BIN, where networks overlap, which BINs lack a coordinator or a police contact:
+# the municipality's staff and the police of its zone work on that together, with administrators. The
+# addresses are the public register's, but the list of BINs without a coordinator is internal.
+
+__all__ += ["can_see_coverage"]
+
+
+def can_see_coverage(user, municipality) -> bool:
+    """The coverage report of `municipality`: its staff, the police of its zone and administrators."""
+    if is_administrator(user):
+        return True
+    if not _active(user):
+        return False
+    if municipality.pk in municipality_ids(user):
+        return True
+    return municipality.police_zone_id is not None and municipality.police_zone_id in police_zone_ids(user)
+
+
+# --- the boundary versions of networks (areas.admin_versions) ------------------------------------------
+# Who drew which border when is part of a network's administration: whoever manages the network in the
+# admin sees its history and compares its versions.
+
+__all__ += ["can_see_boundary_history"]
+
+
+def can_see_boundary_history(user, municipality_id: int | None) -> bool:
+    """The boundary versions of a network of this municipality: its staff and administrators."""
+    return municipality_id is not None and can_admin_in_municipality(user, municipality_id)
+
+
+# --- importing networks from a file in the admin (areas.admin_import) ------------------------------------
+# The upload creates and changes networks as the network admin does, so the same people may use it, each
+# for the municipalities the admin lets them work on; a feature elsewhere is refused.
+
+__all__ += ["network_import_municipalities"]
+
+
+def network_import_municipalities(user) -> frozenset[int] | None:
+    """The municipalities whose networks `user` may import from a file: None for all (administrators), the
+    ones they work for (municipality staff; empty for anyone else)."""
+    scope = admin_scope(user)
+    return None if scope.everything else scope.municipalities
+
+
+# --- the admin's door (access.admin_site) --------------------------------------------------------------
+# Django's admin lets in accounts whose stored `is_staff` flag is set. access.services sets it with a
+# municipality role, but a role written any other way (a shell, SQL, a fixture, a database from before the
+# services existed) left the flag off, and the admin refused municipality staff as "not a staff account".
+# The door is a permission like any other: decided here, from the roles.
+
+__all__ += ["can_use_admin"]
+
+
+def can_use_admin(user) -> bool:
+    """Whether the admin lets `user` in (its login form and every page): administrators, municipality
+    staff by their role whatever the stored staff flag says, and other staff accounts (who find there only
+    what admin_scope and can_use_member_admin give them)."""
+    if not _active(user):
+        return False
+    return user.is_superuser or user.is_staff or bool(municipality_ids(user))

@@ -4,9 +4,10 @@ Administrators only (access.permissions.can_grant_rights); `actor=None` is the o
 management command), who holds the server's keys anyway. Every change runs inside access.audit.acting_as,
 so that the grant log the database writes (access.GrantLog) names who made it. The admin calls these.
 
-Staff status follows the roles: municipality staff work in the admin (their municipality's networks and
-proposals, access.permissions.admin_scope), and Django's admin lets in staff only; so granting a
-municipality role sets `is_staff`, and taking the last one away clears it again (administrators keep theirs).
+Staff status follows the roles: granting a municipality role sets `is_staff` (staff see unpublished
+networks: access.permissions.sees_unpublished_networks), and taking the last one away clears it again
+(administrators keep theirs). The admin's door does not depend on that flag: it asks the roles
+(access.permissions.can_use_admin), so a role written some other way still lets its holder in.
 """
 
 from django.contrib.auth import get_user_model

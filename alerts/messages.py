@@ -16,6 +16,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.translation import gettext as _
 
+from core.country import profile
+
 from .models import Alert, Category
 
 __all__ = [
@@ -77,8 +79,15 @@ def reaction_token_delivery_id(token: str) -> int | None:
     return n
 
 
-def reaction_url(delivery_id: int) -> str:
-    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:react", args=[reaction_token(delivery_id)])
+def _react_url(token: str, language: str | None) -> str:
+    """The reaction page's link under the language prefix of the message's words (/fr/r/… for a French
+    member): the page opens in the language the message was read in, whichever language sends it."""
+    with translation.override(member_language(language or "")):
+        return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:react", args=[token])
+
+
+def reaction_url(delivery_id: int, language: str | None = None) -> str:
+    return _react_url(reaction_token(delivery_id), language)
 
 
 class MessageCache:
@@ -88,23 +97,26 @@ class MessageCache:
 
     def __init__(self):
         self._texts: dict[tuple, tuple[str, str]] = {}
-        self._url = settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:react", args=["TOKEN"])
+        self._urls: dict[str, str] = {}
 
-    def link(self, delivery_id: int) -> str:
-        return self._url.replace("TOKEN", reaction_token(delivery_id))
+    def link(self, delivery_id: int, language: str | None = None) -> str:
+        language = member_language(language or "")
+        if language not in self._urls:
+            self._urls[language] = _react_url("TOKEN", language)
+        return self._urls[language].replace("TOKEN", reaction_token(delivery_id))
 
     def sms(self, alert: Alert, language: str, delivery_id: int) -> str:
         key = (alert.pk, language, "sms")
         if key not in self._texts:
             self._texts[key] = ("", sms_text(alert, language, self._MARK))
-        return self._texts[key][1].replace(self._MARK, self.link(delivery_id))
+        return self._texts[key][1].replace(self._MARK, self.link(delivery_id, language))
 
     def email(self, alert: Alert, language: str, delivery_id: int) -> tuple[str, str]:
         key = (alert.pk, language, "email")
         if key not in self._texts:
             self._texts[key] = email_subject_body(alert, language, self._MARK)
         subject, body = self._texts[key]
-        return subject, body.replace(self._MARK, self.link(delivery_id))
+        return subject, body.replace(self._MARK, self.link(delivery_id, language))
 
 
 def member_language(language: str) -> str:
@@ -170,7 +182,7 @@ def email_subject_body(alert: Alert, language: str, link: str) -> tuple[str, str
             _("Did you see something? Let the police know, or tell them you read this message:"),
             link,
             "",
-            _("In an emergency always call 112 (or 101 for the police)."),
+            profile().emergency_text(),  # 112 and 101, or 112 and 0900-8844: core/country.py
             _("You receive this message as a member of a neighbourhood information network (BIN)."),
         ]
     return subject, "\n".join(lines)
@@ -178,4 +190,4 @@ def email_subject_body(alert: Alert, language: str, link: str) -> tuple[str, str
 
 # A stand-in link of the real length for previews (the delivery id is not known yet).
 def sample_link() -> str:
-    return settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:react", args=["1a2B3c-" + "x" * 16])
+    return _react_url("1a2B3c-" + "x" * 16, None)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from access.permissions import alert_approvers
 from areas.models import Network
 
-from .models import Alert, AlertEvent, Category
+from .models import Alert, AlertEvent, AlertRelay, Category
 
 __all__ = ["reaction_notice_send"]
 
@@ -35,6 +35,11 @@ def reaction_notice_send(*, alert_id: int, network_id: int) -> int:
         "category": Category(alert.category).label,
         "zone": alert.police_zone,
     }
+    if AlertRelay.objects.filter(alert=alert, network=network, status=AlertRelay.Status.FORWARDED).exists():
+        # Relay networks (alerts.relay): the police see a reaction only when the coordinator passes it on.
+        reacted = body.split("\n")[0]
+        later = _("The police see them only when you pass them on, on the message's page:")
+        body = "\n".join([reacted, later, settings.BIN_PUBLIC_URL.rstrip("/") + reverse("alerts:relays")])
     return send_mail(subject, body, settings.BIN_ALERT_FROM_EMAIL, to)
 
 

@@ -28,6 +28,9 @@ from members.reach import CONTACT_COLUMNS, contacts_join_sql
 from .backends import Accepted, OutgoingMessage, PermanentSendError, RetryableSendError, get_backend
 from .messages import MessageCache
 from .models import Alert, Delivery
+from .push_text import push_message
+from .relay_notices import relay_message
+from .voice_text import voice_message
 
 __all__ = ["ProcessResult", "backoff_seconds", "deliveries_process"]
 
@@ -68,9 +71,9 @@ _CLAIM = f"""
         FOR UPDATE SKIP LOCKED
     ) prev
     WHERE d.id = prev.id
-    RETURNING d.id, d.alert_id, d.member_id, d.channel, d.attempts, prev.status
+    RETURNING d.id, d.alert_id, d.member_id, d.channel, d.attempts, prev.status, d.relay_id
     )
-    SELECT c.id, c.alert_id, c.member_id, c.channel, c.attempts, c.status, {CONTACT_COLUMNS}
+    SELECT c.id, c.alert_id, c.member_id, c.channel, c.attempts, c.status, {CONTACT_COLUMNS}, c.relay_id
     FROM claimed c {contacts_join_sql(on="c.member_id", outer=True)}
 """
 # clock_timestamp(), not now(): now() is the start of the transaction, and the outbox must see the real
@@ -89,6 +92,9 @@ class Claimed(NamedTuple):
     mobile: str | None
     email: str | None
     language: str | None
+    landline: str | None
+    sms_opt_out: bool | None
+    relay_id: int | None = None  # forwarded by a coordinator (alerts.relay): their text and note
 
 
 def _claim(ids: list[int]) -> list[Claimed]:
@@ -233,15 +239,23 @@ def _messages(
     """The messages of the rows in the member's language; rows whose member is gone are skipped."""
     messages, skipped = [], []
     for row in rows:
-        to = row.mobile if channel == Delivery.Channel.SMS else row.email
+        to = {Delivery.Channel.SMS: row.mobile, Delivery.Channel.VOICE: row.landline}.get(channel, row.email)
         if row.mobile is None:  # the LEFT JOIN found no member
             skipped.append((row.id, "the member was erased"))
+        elif channel == Delivery.Channel.PUSH:  # to each of the member's subscriptions (the backend's read)
+            messages.append(push_message(alerts[row.alert_id], row.language, row.id, row.member_id, texts))
         elif not to:
             skipped.append((row.id, f"the member has no {channel} address any more"))
+        elif channel == Delivery.Channel.SMS and row.sms_opt_out:  # a STOP reply since the alert was sent
+            skipped.append((row.id, "the member left SMS alerts"))
+        elif channel == Delivery.Channel.VOICE:
+            messages.append(voice_message(alerts[row.alert_id], row.language, row.id, to))
         elif channel == Delivery.Channel.SMS:
             text = texts.sms(alerts[row.alert_id], row.language, row.id)
             urgent = alerts[row.alert_id].urgency == Alert.Urgency.URGENT  # first through the rate limit
             messages.append(OutgoingMessage(key=str(row.id), to=to, text=text, urgent=urgent))
+        elif row.relay_id is not None:
+            messages.append(relay_message(alerts[row.alert_id], row, to, texts))
         else:
             subject, body = texts.email(alerts[row.alert_id], row.language, row.id)
             messages.append(OutgoingMessage(key=str(row.id), to=to, text=body, subject=subject))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.country import profile
 from members.models import Membership
 
 from .models import Alert, Delivery, Reaction, ReactionNotice
@@ -20,10 +21,11 @@ __all__ = ["reaction_link_expired", "reaction_link_gone", "reaction_link_gone_me
 
 def reaction_link_gone_message() -> str:
     """What a reaction link of a member who left or was erased says (reaction_link_gone)."""
-    return _(
+    gone = _(
         "This link no longer works: you are no longer a member of the neighbourhood information network "
-        "this message was sent to. In an emergency call 112, or 101 for the police."
+        "this message was sent to."
     )
+    return f"{gone} {profile().emergency_text()}"
 
 
 def reaction_link_expired(alert: Alert) -> bool:

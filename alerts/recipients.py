@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from areas.models import Network
-from members.reach import contacts_join_sql, reachable_sql
+from members.reach import contacts_join_sql, push_subscribed_sql, reachable_sql
 
 from .models import Delivery
 
@@ -25,6 +25,7 @@ __all__ = [
     "DENSITY_MIN_COUNT",
     "FOLLOW_UP_RECIPIENTS",
     "RECIPIENTS",
+    "RECIPIENTS_WITH_PUSH",
     "DensityGrid",
     "Preview",
     "Recipient",
@@ -52,9 +53,15 @@ _QUIET = """
                + m.quiet_hours_end) AT TIME ZONE %(tz)s
     END
 """
+# An urgent alert calls the landline (text-to-speech) of a member who chose calls, or who has a landline
+# and no mobile to take an SMS (none, or they replied STOP); everything else is SMS when urgent, e-mail
+# otherwise, as before. A member who left SMS alerts counts as having no mobile.
+_SMS_OK = "(m.mobile <> '' AND NOT m.sms_opt_out)"
 _CHANNEL = f"""
-    CASE WHEN m.mobile = '' AND m.email = '' THEN NULL
-         WHEN (%(urgent)s AND m.mobile <> '') OR m.email = '' THEN '{Delivery.Channel.SMS}'
+    CASE WHEN %(urgent)s AND m.landline <> '' AND (m.voice_calls OR NOT {_SMS_OK})
+              THEN '{Delivery.Channel.VOICE}'
+         WHEN NOT {_SMS_OK} AND m.email = '' THEN NULL
+         WHEN (%(urgent)s AND {_SMS_OK}) OR m.email = '' THEN '{Delivery.Channel.SMS}'
          ELSE '{Delivery.Channel.EMAIL}' END
 """
 
@@ -68,14 +75,30 @@ RECIPIENTS = f"""
     WHERE {_EXERCISE}
 """
 
+# The outbox of a new alert: RECIPIENTS, and a push notification (Delivery.Channel.PUSH) IN ADDITION for every
+# recipient with a Web Push subscription (members.PushSubscription), whatever their other channel. A push
+# costs nothing and usually arrives first, but a phone may be off or the subscription stale, so it never
+# replaces the SMS or e-mail (urgent still gets its SMS); a member with a subscription and neither mobile
+# nor e-mail is reached by push alone. The push keeps the row's quiet hours (it would ring the phone too).
+# Follow-ups need nothing of this: FOLLOW_UP_RECIPIENTS repeats the original's rows, push rows included.
+# The preview (recipients_preview) counts members per channel from RECIPIENTS, without the extra push.
+RECIPIENTS_WITH_PUSH = f"""
+    SELECT r.member_id, r.network_ids, c.channel, r.not_before
+    FROM ({RECIPIENTS}) r
+    CROSS JOIN LATERAL (
+        VALUES (r.channel),
+               (CASE WHEN {push_subscribed_sql(member="r.member_id")} THEN '{Delivery.Channel.PUSH}' END)
+    ) c(channel)
+"""
 
 # Follow-ups reach the members of the original's deliveries, on the same channel, whatever their
-# memberships say now; only an erased member (member_id NULL) drops out.
+# memberships say now; only an erased member (member_id NULL) drops out. Members a coordinator forwarded
+# the original to (Delivery.relay) hear of it through the coordinator again (alerts.relay.relays_follow).
 FOLLOW_UP_RECIPIENTS = f"""
     SELECT d.member_id, d.network_ids, d.channel, {_QUIET} AS not_before
     FROM alerts_delivery d
     {contacts_join_sql(on="d.member_id")}
-    WHERE d.alert_id = %(original)s AND d.status <> '{Delivery.Status.SKIPPED}'
+    WHERE d.alert_id = %(original)s AND d.status <> '{Delivery.Status.SKIPPED}' AND d.relay_id IS NULL
 """
 
 
@@ -192,7 +215,7 @@ def recipients_preview(
                 "slug": n.slug,
                 "name": n.name,
                 "kind": n.kind,
-                "total": counts["sms"] + counts["email"],
+                "total": sum(counts.values()),
                 **counts,
             }
         )

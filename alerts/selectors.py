@@ -19,6 +19,7 @@ from areas.models import Network, PoliceZone
 from areas.selectors import police_zone_part
 
 from .models import Alert, AlertEvent, Delivery, Reaction, Tip, ZoneAlertPolicy
+from .relay_selectors import reactions_hidden_from_police
 from .statistics import delivery_summary, period_bounds
 
 __all__ = [
@@ -103,7 +104,11 @@ def alert_thread(*, alert: Alert) -> dict:
     for alert_id, status, channel in rows:
         counts[alert_id][status] += 1
         channels[alert_id][channel] = channels[alert_id].get(channel, 0) + 1
-    reactions = list(Reaction.objects.filter(alert=alert).order_by("created_at", "pk"))
+    # Reactions to a coordinator's forward reach the police only when the coordinator passes them on.
+    hidden = reactions_hidden_from_police(alert=alert)
+    reactions = [
+        r for r in Reaction.objects.filter(alert=alert).order_by("created_at", "pk") if r.pk not in hidden
+    ]
     names = dict(
         Network.objects.filter(pk__in={n for r in reactions for n in r.network_ids}).values_list("pk", "name")
     )

@@ -23,7 +23,8 @@ from .history import alert_event_write
 from .languages import translations_checked
 from .models import Alert, AlertAuditLog, AlertEvent, Category, Delivery, Tip
 from .perimeter import Perimeter, perimeter_from_circle, perimeter_from_geojson, point_from_lonlat
-from .recipients import FOLLOW_UP_RECIPIENTS, RECIPIENTS, recipients_params
+from .recipients import FOLLOW_UP_RECIPIENTS, recipients_params
+from .relay import DIRECT_RECIPIENTS, relay_networks, relays_follow, relays_open
 from .selectors import approval_required, perimeter_clip
 from .tasks import deliveries_enqueue, delivery_queue
 from .texts import text_checked
@@ -253,7 +254,7 @@ _INSERT = """
     SELECT %(alert)s, r.member_id, r.channel, r.network_ids, '{queued}', 0, '', r.not_before, %(now)s
     FROM ({source}) r
     WHERE r.channel IS NOT NULL
-    RETURNING id, not_before, channel
+    RETURNING id, not_before, channel, member_id
 """
 
 
@@ -266,11 +267,13 @@ def _write_outbox(*, alert: Alert, sql: str, params: dict) -> list[tuple]:
 
 def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: str = "") -> Alert:
     channels: dict[str, int] = {}
-    for _delivery_id, _not_before, channel in rows:
+    for _delivery_id, _not_before, channel, _member_id in rows:
         channels[channel] = channels.get(channel, 0) + 1
+    # Members, not rows: a member with a push subscription has a push row beside their SMS or e-mail.
+    reached = len({member_id for *_row, member_id in rows})
     alert.status = Alert.Status.SENT
     alert.sent_at = timezone.now()
-    alert.recipients = len(rows)
+    alert.recipients = reached
     alert.save(update_fields=["status", "sent_at", "recipients"])
     AlertAuditLog.objects.create(
         user=user,
@@ -278,11 +281,11 @@ def _finish_send(*, alert: Alert, user, rows: list[tuple], action: str, detail: 
         action=action,
         alert=alert,
         police_zone_id=alert.police_zone_id,
-        recipients=len(rows),
+        recipients=reached,
         channels=channels,
         detail=detail or alert.message[:500],
     )
-    due = [(delivery_id, not_before) for delivery_id, not_before, _channel in rows]
+    due = [(delivery_id, not_before) for delivery_id, not_before, *_rest in rows]
     # Urgent alerts (and their follow-ups) go to their own queue, ahead of any bulk fan-out.
     transaction.on_commit(partial(deliveries_enqueue, due, queue=delivery_queue(alert.urgency)))
     return alert
@@ -334,9 +337,12 @@ def alert_dispatch(*, locked: Alert, user) -> None:
         now=timezone.now(),
         exercise=locked.exercise,
     )
-    rows = _write_outbox(alert=locked, sql=RECIPIENTS, params=params)
+    # Members reached only through relay networks wait for their coordinator (alerts.relay).
+    relayed = [pk for pk, coord in relay_networks(police_zone_id=locked.police_zone_id).items() if coord]
+    rows = _write_outbox(alert=locked, sql=DIRECT_RECIPIENTS, params={**params, "relay_networks": relayed})
     _finish_send(alert=locked, user=user, rows=rows, action="send")
     alert_event_write(alert=locked, user=user, action=AlertEvent.Action.SENT, status_from=status_from)
+    relays_open(alert=locked, user=user, params=params)
 
 
 # A follow-up goes to the area of the alert it follows: these fields are copied from it.
@@ -439,5 +445,6 @@ def alert_follow_up(
             alert=follow_up, sql=FOLLOW_UP_RECIPIENTS, params={**params, "original": original.pk}
         )
         _finish_send(alert=follow_up, user=user, rows=rows, action=msg_type)
+        relays_follow(original=original, follow_up=follow_up, user=user)
     follow_up.refresh_from_db()
     return follow_up

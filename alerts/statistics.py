@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from areas.models import Network, PoliceZone
 
-from .models import Alert, Delivery, Reaction
+from .models import Alert, AlertRelay, Delivery, Reaction
 from .receipts import ACCEPTED_STATUSES, FAILED_AFTER_SENDING, status_list_sql
 
 __all__ = ["NOT_CLOSED", "UNCATEGORISED", "alert_statistics", "delivery_summary", "period_bounds"]
@@ -95,6 +95,30 @@ NETWORK_OUTCOMES_SQL = f"""
     ORDER BY a.sent_at
 """
 
+# Relay networks (alerts.relay): the messages that waited for a coordinator, per outcome, how many were
+# edited and how many a second coordinator took over.
+RELAYS_SQL = f"""
+    SELECT a.police_zone_id, rl.network_id, rl.status, rl.edited, rl.taken_over, count(*)
+    FROM alerts_alertrelay rl JOIN alerts_alert a ON a.id = rl.alert_id
+    WHERE {_THREAD} AND (%(network)s::bigint IS NULL OR rl.network_id = %(network)s)
+    GROUP BY 1, 2, 3, 4, 5
+"""
+
+
+def _relay_counts() -> dict[str, int]:
+    return dict.fromkeys([*AlertRelay.Status.values, "edited", "taken_over"], 0)
+
+
+def _add_relays(cur, params, zone_rows: dict, network_rows: dict, empty_network) -> None:
+    cur.execute(RELAYS_SQL, params)
+    for zone, nid, status, edited, taken_over, count in cur.fetchall():
+        targets = [zone_rows.setdefault(zone, _zone_row()), network_rows.setdefault(nid, empty_network())]
+        for row in targets:
+            counts = row.setdefault("relays", _relay_counts())
+            counts[status] += count
+            counts["edited"] += count if edited else 0
+            counts["taken_over"] += count if taken_over else 0
+
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in the service's time zone: both days are included."""
@@ -162,10 +186,11 @@ def _zone_row(alerts=0, follow_ups=0, recipients=0, cancelled=0, with_outcome=0)
         "delivery_summary": delivery_summary({}),
         "reactions": _reactions({}),
         "outcomes": _outcome_counts(),
+        "relays": _relay_counts(),
     }
 
 
-def _network_rows(cur, params) -> dict[int, dict]:
+def _network_rows(cur, params) -> tuple[dict[int, dict], object]:
     def empty():
         return {
             "alerts": 0,
@@ -176,6 +201,7 @@ def _network_rows(cur, params) -> dict[int, dict]:
             "failed_after_sending": 0,
             "reactions": {},
             "outcomes": [],
+            "relays": _relay_counts(),
         }
 
     cur.execute(NETWORKS_SQL, params)
@@ -205,7 +231,7 @@ def _network_rows(cur, params) -> dict[int, dict]:
                 "outcome_category": outcome_category,
             }
         )
-    return rows
+    return rows, empty
 
 
 def alert_statistics(
@@ -216,13 +242,14 @@ def alert_statistics(
     end: date | None = None,
 ) -> dict:
     """Per police zone and per BIN: alerts sent, recipients, deliveries, reactions, outcomes (per zone also
-    counted per outcome category, under "outcomes"); of the
+    counted per outcome category, under "outcomes"), relayed messages ("relays"); of the
     threads sent between `start` and `end` (both days included) when given, else of all of them."""
     since, until = period_bounds(start, end) if start and end else (None, None)
     params = {"zones": list(police_zone_ids), "network": network_id, "since": since, "until": until}
     with connection.cursor() as cur:
         zone_rows = _zone_rows(cur, params)
-        per_network = _network_rows(cur, params)
+        per_network, empty_network = _network_rows(cur, params)
+        _add_relays(cur, params, zone_rows, per_network, empty_network)
     zones = PoliceZone.objects.in_bulk(list(police_zone_ids))
     networks = Network.objects.only("slug", "name").in_bulk(list(per_network))
     return {

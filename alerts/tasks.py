@@ -22,6 +22,7 @@ from django.utils import timezone
 from .models import Alert, Delivery
 from .notices import approval_notice_send, reaction_notice_send
 from .outbox import deliveries_process
+from .relay_notices import relay_coordinators_mail, relay_reminders_send
 from .reminders import closing_reminders_send as reminders_send
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "dispatch_due",
     "notify_approval",
     "notify_coordinators",
+    "relay_notify",
+    "relay_reminders",
 ]
 
 logger = logging.getLogger(__name__)
@@ -143,3 +146,15 @@ def closing_reminders_send() -> int:
 def notify_approval(self, alert_id: int, event_id: int) -> None:
     """E-mail a step of the four-eyes approval: to the officers who may approve, or to the author."""
     approval_notice_send(alert_id=alert_id, event_id=event_id)
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def relay_notify(self, relay_id: int, reminder: bool = False) -> None:
+    """E-mail a relay network's coordinators that a message waits for them (alerts.relay)."""
+    relay_coordinators_mail(relay_id=relay_id, reminder=reminder)
+
+
+@shared_task(ignore_result=True)
+def relay_reminders() -> int:
+    """Beat: remind the coordinators of urgent messages still waiting (alerts.relay_notices)."""
+    return relay_reminders_send(now=timezone.now())

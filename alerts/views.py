@@ -16,7 +16,7 @@ from core.throttle import REACTION_TOKEN, form_over_limit
 from members.models import Member
 
 from .messages import exercise_marker, member_language, reaction_token_delivery_id
-from .models import Alert, Category, Delivery, Reaction, Tip
+from .models import Alert, AlertRelay, Category, Delivery, Reaction, Tip
 from .reactions import reaction_link_expired, reaction_link_gone, reaction_link_gone_message, reaction_record
 from .sms_length import GSM7_REPLACEMENTS
 
@@ -98,7 +98,12 @@ def alert_react(request, token: str):
         context = {
             "alert": alert,
             "category": Category(alert.category).label,
-            "text": alert.message_for(language),  # the version the member received (alerts.languages)
+            # The version the member received (alerts.languages), or what their coordinator forwarded.
+            "text": (
+                AlertRelay.objects.get(pk=delivery.relay_id).text
+                if delivery.relay_id
+                else alert.message_for(language)
+            ),
             "tip": alert.tip_text_for(language),  # as the alert was sent
             "exercise_marker": exercise_marker(language),
             "expired": expired,

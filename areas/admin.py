@@ -8,6 +8,7 @@ police zone or police contact, which only administrators set) and the municipali
 from django import forms
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
+from django.utils.translation import gettext_lazy as _
 
 from access.admin import ActingAdminMixin, AdministratorsOnlyAdminMixin
 from access.permissions import (
@@ -18,13 +19,17 @@ from access.permissions import (
     is_administrator,
 )
 
+from .admin_import import NetworkImportAdminMixin
+from .admin_versions import BoundaryHistoryAdminMixin
+from .boundary_editor import BoundaryAdminMixin
+from .boundary_upload import BoundaryUploadForm
 from .models import Municipality, Network, PoliceZone
 from .services import network_boundary_errors
 
 
-class MapAdmin(GISModelAdmin):
-    # OpenLayers on OpenStreetMap tiles; the widget transforms between the storage CRS and web mercator.
-    gis_widget_kwargs = {"attrs": {"default_zoom": 13, "default_lon": 4.24, "default_lat": 50.73}}
+class MapAdmin(BoundaryAdminMixin, GISModelAdmin):
+    """Geometry fields edited on our own map (areas.boundary_editor): vendored Leaflet, no CDN, and a save
+    that keeps a geometry nobody edited byte for byte."""
 
 
 @admin.register(PoliceZone)
@@ -62,7 +67,7 @@ class MunicipalityAdmin(MapAdmin):
         return is_administrator(request.user)
 
 
-class NetworkAdminForm(forms.ModelForm):
+class NetworkAdminForm(BoundaryUploadForm, forms.ModelForm):
     """The admin's network form: the boundary checks of areas.services, as the importer and API run them."""
 
     class Meta:
@@ -85,7 +90,7 @@ class NetworkAdminForm(forms.ModelForm):
 
 
 @admin.register(Network)
-class NetworkAdmin(ActingAdminMixin, MapAdmin):
+class NetworkAdmin(NetworkImportAdminMixin, BoundaryHistoryAdminMixin, ActingAdminMixin, MapAdmin):
     form = NetworkAdminForm
     list_display = ["name", "kind", "status", "municipality", "police_zone", "published"]
     list_filter = ["kind", "status", "published", "police_zone", "municipality"]
@@ -98,9 +103,15 @@ class NetworkAdmin(ActingAdminMixin, MapAdmin):
             None,
             {"fields": ["name", "slug", "kind", "municipality", "police_zone", "published", "description"]},
         ),
-        ("Life cycle", {"fields": ["status", "info_evening_date", "charter_signed_date", "recognised_date"]}),
-        ("Contacts", {"fields": ["coordinators", "police_contact", "contact_email"]}),
-        ("Area", {"fields": ["boundary", "source_id"]}),
+        (
+            _("Life cycle"),
+            {"fields": ["status", "info_evening_date", "charter_signed_date", "recognised_date"]},
+        ),
+        (
+            _("Contacts"),
+            {"fields": ["coordinators", "police_contact", "contact_email", "relay_via_coordinator"]},
+        ),
+        (_("Area"), {"fields": ["boundary", "boundary_file", "source_id"]}),
     ]
 
     # Who may grant them (access.permissions.can_grant_rights): coordinators see members' data, the police

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["CLOSED_STATUSES", "EXCLUSIVE_KINDS", "NetworkKind", "NetworkStatus"]
+__all__ = ["CLOSED_STATUSES", "EXCLUSIVE_KINDS", "AreaSource", "NetworkKind", "NetworkStatus"]
 
 
 class NetworkKind(models.TextChoices):
@@ -20,6 +20,14 @@ class NetworkStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     SUSPENDED = "suspended", _("suspended")
     DISSOLVED = "dissolved", _("dissolved")
+
+
+class AreaSource(models.TextChoices):
+    # Where a network's area comes from (Network.boundary_source): drawn (or imported as a polygon), or
+    # derived from its street list (streets.NetworkStreetRange): then the list is the truth and the polygon
+    # is redrawn from it. Not areas.versions.BoundaryChangeSource, which says what changed a boundary.
+    DRAWN = "drawn", _("drawn")
+    STREET_LIST = "street_list", _("street list")
 
 
 # Residential kinds: one address belongs to at most one network of these kinds per municipality.

@@ -4,10 +4,13 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CLOSED_STATUSES, EXCLUSIVE_KINDS, NetworkKind, NetworkStatus
-from .rules import NetworkQuerySet
+from core.country import validate_municipality_code
 
-__all__ = ["Municipality", "Network", "NetworkDisplayShape", "PoliceZone"]
+from .choices import CLOSED_STATUSES, EXCLUSIVE_KINDS, AreaSource, NetworkKind, NetworkStatus
+from .rules import NetworkQuerySet
+from .versions import NetworkBoundaryVersion
+
+__all__ = ["Municipality", "Network", "NetworkBoundaryVersion", "NetworkDisplayShape", "PoliceZone"]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -37,9 +40,16 @@ class PoliceZone(models.Model):
 
 
 class Municipality(models.Model):
-    """A municipality (gemeente / commune / Gemeinde) identified by its NIS (INS) code."""
+    """A municipality (gemeente / commune / Gemeinde) identified by its NIS (INS) code, or in a Dutch
+    deployment by its CBS gemeentecode ("GM0363"): the field keeps its name, core.country checks the form."""
 
-    nis_code = models.CharField(_("NIS code"), max_length=5, unique=True)
+    nis_code = models.CharField(
+        _("municipality code"),
+        max_length=6,
+        unique=True,
+        validators=[validate_municipality_code],
+        help_text=_("NIS code in Belgium (23027), CBS code in the Netherlands (GM0363)."),
+    )
     name_nl = models.CharField(_("name (Dutch)"), max_length=200, blank=True)
     name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
     name_de = models.CharField(_("name (German)"), max_length=200, blank=True)
@@ -126,6 +136,9 @@ class Network(models.Model):
         blank=True,
     )
     contact_email = models.EmailField(_("public contact e-mail"), blank=True)
+    # The Dutch model (issue 17): alerts reach this network's members only through its coordinators, who
+    # forward them (as written or edited) or decline (alerts.relay).
+    relay_via_coordinator = models.BooleanField(_("messages go through the coordinator"), default=False)
     published = models.BooleanField(_("published"), default=False)
     description = models.TextField(_("description"), blank=True)
     source_id = models.CharField(
@@ -137,6 +150,9 @@ class Network(models.Model):
         help_text=_("Identifier in the imported file; re-imports update the network that has it."),
     )
     boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
+    boundary_source = models.CharField(
+        _("source of the area"), max_length=16, choices=AreaSource.choices, default=AreaSource.DRAWN
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

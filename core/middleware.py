@@ -2,8 +2,8 @@
 malformed input with a 4xx before any view sees it (a JSON message on the API).
 
 `SecurityHeadersMiddleware` is django-csp's middleware with this service's additions: the tile server's
-origin in img-src (core/tiles.py), the admin's map widget (Django's OpenLayers widget: its script from
-jsdelivr and its inline start-up script, allowed by hash), and a Permissions-Policy. The other headers a
+origin in img-src (core/tiles.py) and a Permissions-Policy. The admin's map editor needs nothing more: it
+runs on the vendored Leaflet, with no inline script (areas.boundary_editor). The other headers a
 scanner looks for (X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options)
 come from Django's SecurityMiddleware and XFrameOptionsMiddleware with the settings in settings/base.py.
 
@@ -18,16 +18,12 @@ and on the API turns what a view still raises about the request (RequestDataTooB
 RecursionError) into the same JSON answer instead of Django's HTML page.
 """
 
-import base64
-import hashlib
 import re
 
 from csp.constants import HEADER as CSP_HEADER
 from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_RO
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.contrib import admin
-from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -41,42 +37,14 @@ __all__ = ["API_PREFIX", "InputGuardMiddleware", "SecurityHeadersMiddleware", "j
 # project/urls.py mounts the one API router here.
 API_PREFIX = "/api/"
 ADMIN_PREFIX = "/admin/"
-# What Django's OpenLayers map widget (the admin's geometry fields) loads.
-ADMIN_WIDGET_SOURCES = ["https://cdn.jsdelivr.net"]
-ADMIN_WIDGET_TILES = ["https://tile.openstreetmap.org"]
 
 
 # --- headers ------------------------------------------------------------------------------------------
 
 
-def _admin_widget_hashes() -> list[str]:
-    """CSP hashes of the inline script of each geometry field's map widget in the admin.
-
-    The widget's script depends on the field (id, name, geometry type, map settings), not on the object
-    shown, so it is rendered here once per field, exactly as the admin renders it; only those scripts run.
-    """
-    hashes = set()
-    for model, model_admin in admin.site._registry.items():
-        for field in model._meta.get_fields():
-            if not isinstance(field, GeometryField):
-                continue
-            # As GISModelAdmin builds it (its formfield_for_dbfield wants a request; a plain ModelAdmin
-            # uses the field's default widget).
-            widget = getattr(model_admin, "gis_widget", None)
-            kwargs = {"widget": widget(**getattr(model_admin, "gis_widget_kwargs", {}))} if widget else {}
-            formfield = field.formfield(**kwargs)
-            html = formfield.widget.render(field.name, None, attrs={"id": f"id_{field.name}"})
-            for script in re.findall(r"<script>(.*?)</script>", html, re.S):
-                digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-                hashes.add(f"'sha256-{digest}'")
-    return sorted(hashes)
-
-
 class SecurityHeadersMiddleware(CSPMiddleware):
     """The Content-Security-Policy of settings.CONTENT_SECURITY_POLICY with a nonce per response (pages
     put it on their inline scripts: `<script nonce="{{ request.csp_nonce }}">`), plus Permissions-Policy."""
-
-    _admin_hashes: list[str] | None = None
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
@@ -87,12 +55,6 @@ class SecurityHeadersMiddleware(CSPMiddleware):
                 update[directive] = [*update.get(directive, ()), *sources]
 
         add("img-src", tile_image_sources())
-        if request.path_info.startswith(ADMIN_PREFIX):
-            if SecurityHeadersMiddleware._admin_hashes is None:
-                SecurityHeadersMiddleware._admin_hashes = _admin_widget_hashes()
-            add("script-src", [*ADMIN_WIDGET_SOURCES, *SecurityHeadersMiddleware._admin_hashes])
-            add("style-src", ADMIN_WIDGET_SOURCES)
-            add("img-src", ADMIN_WIDGET_TILES)
         parts.update = update or None
         return parts
 

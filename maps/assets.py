@@ -21,6 +21,7 @@ from folium.elements import JSCSSMixin
 
 from .elements import RawHtml
 from .markup import refuse_raw_markup
+from .phone import add_phone_css
 
 __all__ = ["VENDOR", "inline_assets", "standalone_html", "use_vendored_assets"]
 
@@ -38,6 +39,8 @@ VENDOR: dict[str, str | None] = {
     "markerclusterjs": "maps/vendor/leaflet-markercluster-1.5.3/leaflet.markercluster.js",
     "markerclustercss": "maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.css",
     "markerclusterdefaultcss": "maps/vendor/leaflet-markercluster-1.5.3/MarkerCluster.Default.css",
+    # The networks of large zone maps from vector tiles (maps.vector_elements.NetworkVectorTiles).
+    "leaflet_vectorgrid": "maps/vendor/leaflet-vectorgrid-1.3.0/Leaflet.VectorGrid.bundled.min.js",
     # Not vendored but ours: the police alert map's composer (maps.police_elements.AlertComposer).
     "bin_alert_composer": "maps/alert_composer.js",
     "bootstrap": None,
@@ -82,6 +85,7 @@ def use_vendored_assets(m: folium.Map) -> folium.Map:
     would put text into the page as markup (maps.markup). Every builder's last step."""
     _retarget(m, static)
     refuse_raw_markup(m)
+    add_phone_css(m)  # every map page fits a phone (maps.phone)
     return m
 
 

@@ -9,6 +9,7 @@ draw. Text from the database reaches a map only as data put into the DOM with te
 """
 
 import json
+import math
 from typing import TypedDict, Unpack
 
 import folium
@@ -25,18 +26,22 @@ from areas.api.serializers import network_labels
 from areas.models import Municipality, Network, PoliceZone
 from areas.selectors import networks_visible
 from core.geometry import to_wgs84
-from core.tiles import tile_attribution, tile_url
+from core.tiles import basemaps
 
 from .assets import use_vendored_assets
 from .elements import AddressSearch, Legend, NetworkPopups
+from .map_locale import add_map_locale
 from .markup import layer_name
-from .selectors import DisplayLayers, area_layers_for_display
+from .selectors import DisplayLayers, area_layers_for_display, area_outline_for_display
+from .styles import LABEL_MIN_PIXELS, LABEL_MIN_ZOOM, LEGEND_GREY, legend_entries, network_style, style_table
+from .vector_elements import NetworkLabels, NetworkVectorTiles
+from .vector_tiles import NETWORK_TILE_PATH, network_label_points, network_tally
 
 __all__ = [
-    "KIND_COLOURS",
     "AreaMapOptions",
     "add_address_search",
     "add_area_boundary",
+    "add_labels",
     "add_legend",
     "add_network_layers",
     "add_tile_layer",
@@ -47,16 +52,11 @@ __all__ = [
     "municipality_map",
     "municipality_name",
     "police_zone_map",
+    "uses_vector_tiles",
 ]
 
-# Colour-blind safe pairs from the Tableau 10 palette; BIN and BIN-Z must never be confused.
-KIND_COLOURS = {
-    Network.Kind.BIN: "#1f77b4",
-    Network.Kind.BIN_Z: "#d62728",
-    Network.Kind.BIN_L: "#2ca02c",
-    Network.Kind.OTHER: "#9467bd",
-}
-BOUNDARY_COLOUR = "#3d3d3d"
+# A network's colour is its status, its line its kind (maps.styles).
+BOUNDARY_COLOUR = LEGEND_GREY
 # BIN and BIN-Z always get a layer (an empty one says "none here"); other kinds only when present.
 ALWAYS_SHOWN_KINDS = (Network.Kind.BIN, Network.Kind.BIN_Z)
 
@@ -70,8 +70,9 @@ def municipality_name(municipality: Municipality) -> str:
 def lookup_map(*, point: Point, networks: list[Network], height: str = "100%") -> folium.Map:
     """A small map of an address and the networks covering it (tooltip and popup as on the other maps)."""
     p = to_wgs84(point)
-    m = folium.Map(location=[p.y, p.x], zoom_start=15, height=height, tiles=None, control_scale=True)
+    m = folium.Map(location=[p.y, p.x], zoom_start=15, height=height, tiles=None, control_scale=False)
     add_tile_layer(m)
+    add_map_locale(m)  # the metric scale and the credit's words in the page's language
     bounds = []
     # The lookup hands over networks without their boundaries: one query fetches them, in EPSG:4326.
     shapes = dict(
@@ -81,7 +82,6 @@ def lookup_map(*, point: Point, networks: list[Network], height: str = "100%") -
     )
     for network in networks:
         geom = GEOSGeometry(shapes[network.pk], srid=4326)
-        colour = KIND_COLOURS.get(network.kind, KIND_COLOURS[Network.Kind.OTHER])
         feature = {
             "type": "Feature",
             "geometry": json.loads(geom.geojson),
@@ -89,13 +89,14 @@ def lookup_map(*, point: Point, networks: list[Network], height: str = "100%") -
                 **network_labels(network),
                 "contact_email": network.contact_email,
                 "published": network.published,
-                "join_url": reverse("members:network-join", args=[network.slug]),
+                # A suspended or dissolved network takes no members: its popup offers no join.
+                "join_url": reverse("members:network-join", args=[network.slug]) if network.is_live else "",
             },
         }
         layer = folium.GeoJson(
             feature,
             control=False,
-            style_function=lambda _f, c=colour: {"color": c, "weight": 2, "fillOpacity": 0.15},
+            style_function=lambda f: network_style(f["properties"]),
         )
         layer.add_child(NetworkPopups(labels=_popup_labels()))
         layer.add_to(m)
@@ -131,17 +132,24 @@ def bounds_of(geometries: list[dict]) -> list[list[float]] | None:
 
 
 def add_tile_layer(m: folium.Map, *, demo: bool = False, site_url: str | None = "") -> None:
-    """The background tiles (core.tiles: the upstream server or this service's proxy) and their credit."""
-    attribution = tile_attribution()
+    """The background tiles (core.tiles: the upstream servers or this service's proxy) and their credit;
+    with more than one background (BIN_BASEMAPS), the others are choices in the layer control."""
+    layers = basemaps(site_url=site_url)
+    note = ""
     if demo:
-        attribution += " · " + escape(_("demo BINs drawn from neighbourhood boundaries, not real BIN areas"))
+        note = " · " + escape(_("demo BINs drawn from neighbourhood boundaries, not real BIN areas"))
     # Offline the tiles do not load; the vector layers are drawn regardless.
-    folium.TileLayer(
-        tile_url(site_url=site_url),
-        attr=attribution,
-        max_zoom=settings.BIN_TILE_MAX_ZOOM,
-        control=False,
-    ).add_to(m)
+    for index, layer in enumerate(layers):
+        folium.TileLayer(
+            layer["url"],
+            name=layer_name(layer["name"]),
+            attr=layer["attribution"] + note,
+            max_zoom=settings.BIN_TILE_MAX_ZOOM,
+            max_native_zoom=layer["max_zoom"],
+            overlay=False,
+            control=len(layers) > 1,
+            show=index == 0,
+        ).add_to(m)
 
 
 def base_map(
@@ -157,11 +165,12 @@ def base_map(
         zoom_start=13,
         tiles=None,
         height=height,
-        control_scale=True,
+        control_scale=False,
         # Half zoom steps let an area fill the map instead of a quarter of it.
         zoom_snap=0.5,
     )
     add_tile_layer(m, demo=demo, site_url=site_url)
+    add_map_locale(m)  # the metric scale and the credit's words in the page's language
     # The padding keeps the outline clear of the map's edge.
     m.fit_bounds(bounds, padding=(24, 24))
     return m
@@ -186,12 +195,7 @@ def add_area_boundary(m: folium.Map, *, geometry: dict | None, name: str) -> Non
 
 
 def _style(feature: dict) -> dict:
-    p = feature["properties"]
-    colour = KIND_COLOURS.get(p["kind"], KIND_COLOURS[Network.Kind.OTHER])
-    style = {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.18}
-    if not p["published"]:  # only staff see these
-        style.update(dashArray="4 4", fillOpacity=0.05)
-    return style
+    return network_style(feature["properties"])
 
 
 def _highlight(feature: dict) -> dict:
@@ -207,7 +211,8 @@ def _popup_labels() -> dict:
 
 
 def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict]:
-    """One FeatureGroup per network kind. Returns kind -> {"label", "colour", "count"} for the legend."""
+    """One FeatureGroup per network kind. Returns kind -> {"label", "count", "statuses": {status: count},
+    "unpublished": count} for the legend."""
     labels = _popup_labels()
     by_kind: dict[str, list[dict]] = {kind: [] for kind in ALWAYS_SHOWN_KINDS}
     for feature in features:
@@ -215,7 +220,6 @@ def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict
     layers = {}
     for kind, kind_features in by_kind.items():
         label = str(Network.Kind(kind).label)
-        colour = KIND_COLOURS.get(kind, KIND_COLOURS[Network.Kind.OTHER])
         group = folium.FeatureGroup(name=layer_name(label))
         if kind_features:
             geojson = folium.GeoJson(
@@ -227,8 +231,48 @@ def add_network_layers(m: folium.Map, *, features: list[dict]) -> dict[str, dict
             geojson.add_child(NetworkPopups(labels=labels))
             geojson.add_to(group)
         group.add_to(m)
-        layers[kind] = {"label": label, "colour": colour, "count": len(kind_features)}
+        statuses: dict[str, int] = {}
+        for feature in kind_features:
+            status = feature["properties"]["status"]
+            statuses[status] = statuses.get(status, 0) + 1
+        unpublished = sum(1 for f in kind_features if not f["properties"]["published"])
+        layers[kind] = {
+            "label": label,
+            "count": len(kind_features),
+            "statuses": statuses,
+            "unpublished": unpublished,
+        }
     return layers
+
+
+def add_labels(m: folium.Map, *, points: list[dict]) -> None:
+    """The networks' names as labels once zoomed in enough (maps.styles.LABEL_MIN_ZOOM)."""
+    if points:
+        NetworkLabels(points=points, min_zoom=LABEL_MIN_ZOOM, min_pixels=LABEL_MIN_PIXELS).add_to(m)
+
+
+def _label_points(features: list[dict]) -> list[dict]:
+    # A point inside each drawn shape (GEOS, from the display GeoJSON: no query) and its width in metres.
+    points = []
+    for feature in features:
+        geometry = feature.get("geometry")
+        if not geometry:
+            continue
+        shape = GEOSGeometry(json.dumps(geometry), srid=4326)
+        point = shape.point_on_surface
+        west, south, east, north = shape.extent
+        size_m = min((east - west) * 111_320 * math.cos(math.radians(point.y)), (north - south) * 110_574)
+        p = feature["properties"]
+        points.append(
+            {
+                "slug": p["slug"],
+                "name": p["name"],
+                "lat": round(point.y, 6),
+                "lon": round(point.x, 6),
+                "size_m": round(size_m),
+            }
+        )
+    return points
 
 
 def add_legend(
@@ -240,19 +284,18 @@ def add_legend(
     target: str | None = None,
     collapsible: bool = False,
 ) -> None:
-    """The legend: one row per network kind, the area boundary, then `extra` rows (Legend's entries);
-    beside the map in `target` (a CSS selector) if given, folding if `collapsible` (see Legend)."""
-    entries = [
-        {
-            "key": kind,
-            "label": layer["label"],
-            "colour": layer["colour"],
-            "fill": layer["colour"] + "2e",  # the fill opacity of the shapes (0.18)
-            "count": layer["count"],
-            "line": False,
-        }
-        for kind, layer in layers.items()
-    ]
+    """The legend: one row per network kind (its line), per status (its colour) and for the unpublished
+    networks (maps.styles.legend_entries), the area boundary, then `extra` rows (Legend's entries); beside
+    the map in `target` (a CSS selector) if given, folding if `collapsible` (see Legend)."""
+    statuses: dict[str, int] = {}
+    for layer in layers.values():
+        for status, count in layer["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    entries = legend_entries(
+        kinds={kind: layer["count"] for kind, layer in layers.items()},
+        statuses=statuses,
+        unpublished=sum(layer["unpublished"] for layer in layers.values()),
+    )
     if area_label:
         entries.append(
             {"key": "boundary", "label": area_label, "colour": BOUNDARY_COLOUR, "count": None, "line": True}
@@ -314,6 +357,49 @@ class AreaMapOptions(TypedDict, total=False):
     height: str
 
 
+def _join_url(site_url: str | None, slug: str) -> str | None:
+    return None if site_url is None else site_url.rstrip("/") + reverse("members:network-join", args=[slug])
+
+
+def uses_vector_tiles(*, networks: QuerySet[Network]) -> bool:
+    """Whether a public map of `networks` draws them from vector tiles (more than
+    BIN_VECTOR_TILES_MIN_NETWORKS) rather than carrying their shapes in the page."""
+    return networks.count() > settings.BIN_VECTOR_TILES_MIN_NETWORKS
+
+
+def _tiled_area_map(
+    *,
+    area: Municipality | PoliceZone,
+    area_label: str,
+    networks: QuerySet[Network],
+    site_url: str,
+    height: str,
+) -> tuple[folium.Map, dict[str, dict], bool]:
+    """A large area's map: its outline and the networks' names and counts in the page, their shapes from
+    /tiles/networks/ (maps.vector_tiles). Returns the map, the legend's layers and whether it is outlined."""
+    boundary = area_outline_for_display(area=area)
+    demo = networks.filter(source_id__startswith="demo:").exists()
+    m = base_map(
+        bounds=bounds_of([boundary]) if boundary else None, height=height, demo=demo, site_url=site_url
+    )
+    add_area_boundary(m, geometry=boundary, name=area_label)
+    group = folium.FeatureGroup(name=layer_name(_("Neighbourhood information networks")))
+    words = {
+        "statuses": {s.value: str(s.label) for s in Network.Status},
+        "kinds": {k.value: str(k.label) for k in Network.Kind},
+        **_popup_labels(),
+    }
+    NetworkVectorTiles(
+        url=site_url.rstrip("/") + NETWORK_TILE_PATH,
+        styles=style_table(),
+        words=words,
+        join_url=_join_url(site_url, "__slug__"),
+    ).add_to(group)
+    group.add_to(m)
+    add_labels(m, points=network_label_points(networks=networks))
+    return m, network_tally(networks=networks), boundary is not None
+
+
 def _area_map(
     *,
     area: Municipality | PoliceZone,
@@ -324,17 +410,22 @@ def _area_map(
     site_url: str | None = "",
     height: str = "100%",
 ) -> folium.Map:
-    layers = area_layers_for_display(area=area, networks=networks, tolerance_m=simplify_tolerance_m)
-    features = layers.features
-    for feature in features:
-        slug = feature["properties"]["slug"]
-        # site_url None: no join links (a static export that does not know where the service lives).
-        feature["properties"]["join_url"] = (
-            None if site_url is None else site_url.rstrip("/") + reverse("members:network-join", args=[slug])
+    # Tiles only on this service's own pages (site_url ""): a static export is a file with no service, or
+    # one on another origin that the tiles do not answer (no CORS); a chosen tolerance asks for shapes.
+    if site_url == "" and simplify_tolerance_m is None and uses_vector_tiles(networks=networks):
+        m, kinds, outlined = _tiled_area_map(
+            area=area, area_label=area_label, networks=networks, site_url=site_url, height=height
         )
-    m, kinds = area_map_base(layers, area_label=area_label, height=height, site_url=site_url)
+    else:
+        layers = area_layers_for_display(area=area, networks=networks, tolerance_m=simplify_tolerance_m)
+        for feature in layers.features:
+            # site_url None: no join links (a static export that does not know where the service lives).
+            feature["properties"]["join_url"] = _join_url(site_url, feature["properties"]["slug"])
+        m, kinds = area_map_base(layers, area_label=area_label, height=height, site_url=site_url)
+        add_labels(m, points=_label_points(layers.features))
+        outlined = layers.boundary is not None
     folium.LayerControl(collapsed=False).add_to(m)
-    add_legend(m, layers=kinds, area_label=area_label if layers.boundary else None)
+    add_legend(m, layers=kinds, area_label=area_label if outlined else None)
     if address_search:
         add_address_search(m)
     return use_vendored_assets(m)

@@ -9,20 +9,22 @@ the <script> element around them, so a cached script is never blocked.
 
 The key carries a data version computed from what the map draws: the visible networks' popup fields and the
 ids of their stored display shapes (the trigger writes new rows, so new ids, whenever a boundary changes,
-whoever changes it), the area's names and outline, the language and the tile settings. A change to any of
-them is a new key; nothing is ever invalidated by hand, and old entries expire (MAP_CACHE_SECONDS).
+whoever changes it), the area's names and outline, the language, the background maps and the vector-tile
+threshold. A change to any of them is a new key; nothing is ever invalidated by hand, and old entries
+expire (MAP_CACHE_SECONDS).
 Maps for users who see unpublished networks are never cached.
 """
 
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, QuerySet
 from django.utils.translation import get_language
 
 from areas.models import Municipality, Network, PoliceZone
-from core.tiles import tile_attribution, tile_url
+from core.tiles import basemaps
 
 from .selectors import COORDINATE_DECIMALS, DISPLAY_TOLERANCES, POPUP_FIELDS, VERTEX_BUDGET
 
@@ -46,7 +48,12 @@ def map_data_version(*, area: Municipality | PoliceZone, networks: QuerySet[Netw
     names = [getattr(area, f, "") for f in ("name", "name_nl", "name_fr", "name_de", "number", "nis_code")]
     digest.update(repr(names).encode())
     digest.update(area.boundary.ewkb if area.boundary is not None else b"-")
-    settings_part = (tile_url(site_url=""), tile_attribution(), DISPLAY_TOLERANCES, COORDINATE_DECIMALS)
+    settings_part = (
+        basemaps(site_url=""),
+        settings.BIN_VECTOR_TILES_MIN_NETWORKS,
+        DISPLAY_TOLERANCES,
+        COORDINATE_DECIMALS,
+    )
     digest.update(repr((settings_part, VERTEX_BUDGET)).encode())
     return digest.hexdigest()[:32]
 

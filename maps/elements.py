@@ -67,7 +67,10 @@ class Legend(_Control):
             function fill(box) {
                 box.setAttribute("data-map-legend", "");
                 var rows = box, title;
-                if ({{ this.collapsible|tojson }}) {
+                // On a phone a legend on the map folds too: open, it covers most of a 360 px map and
+                // the controls of the other corners (maps.phone).
+                var phone = !target && window.matchMedia("(max-width: 40rem)").matches;
+                if ({{ this.collapsible|tojson }} || phone) {
                     rows = L.DomUtil.create("details", "bin-map-legend-fold", box);
                     rows.open = !!target;
                     title = L.DomUtil.create("summary", "", rows);
@@ -81,6 +84,8 @@ class Legend(_Control):
                     var mark = L.DomUtil.create("span", e.line ? "bin-map-line" : "bin-map-swatch", row);
                     mark.style.borderColor = e.colour;
                     if (!e.line) { mark.style.background = e.fill; }
+                    if (e.width) { mark.style.borderWidth = Math.min(e.width, 4) + "px"; }
+                    if (e.dash) { mark.style.borderStyle = "dashed"; }
                     L.DomUtil.create("span", "", row).textContent =
                         e.count === null ? e.label : e.label + " (" + e.count + ")";
                 });
@@ -112,7 +117,8 @@ class Legend(_Control):
         collapsible: bool = False,
         target: str | None = None,
     ):
-        """entries: dicts with key, label, colour, fill, count (None for no count) and line (bool)."""
+        """entries: dicts with key, label, colour, fill, count (None for no count) and line (bool);
+        optionally width (the swatch's border in px) and dash (a dashed border)."""
         super().__init__()
         self._name = "Legend"
         self.title = title

@@ -21,6 +21,7 @@ __all__ = [
     "VERTEX_BUDGET",
     "DisplayLayers",
     "area_layers_for_display",
+    "area_outline_for_display",
     "display_tolerance_m",
     "vertex_count",
 ]
@@ -129,6 +130,11 @@ def _boundary(*, area: Municipality | PoliceZone, tolerance_m: float) -> dict | 
         .get()
     )
     return json.loads(text)
+
+
+def area_outline_for_display(*, area: Municipality | PoliceZone) -> dict | None:
+    """The area's outline alone, simplified for its size (for a map whose networks come from tiles)."""
+    return _boundary(area=area, tolerance_m=_ladder_tolerance(display_tolerance_m(area.boundary)))
 
 
 def vertex_count(geometry: dict | None) -> int:

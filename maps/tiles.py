@@ -1,5 +1,6 @@
 """The caching tile proxy (BIN_TILE_PROXY): /tiles/<z>/<x>/<y>.png from a disk cache, filled from the
-upstream server (BIN_TILE_URL) when a tile is missing or older than BIN_TILE_CACHE_SECONDS.
+upstream server (BIN_TILE_URL) when a tile is missing or older than BIN_TILE_CACHE_SECONDS; the other
+backgrounds of BIN_BASEMAPS likewise at /tiles/<key>/<z>/<x>/<y>.png (core.tiles.basemaps).
 
 Residents' browsers then talk to this service only (core/tiles.py). The proxy serves the tiles that show
 the service area (BIN_SERVICE_BBOX) and nothing else, so that it cannot be used to download the world
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+
+from core.tiles import DEFAULT_BASEMAP, basemap
 
 __all__ = ["tile", "tile_bounds", "tile_in_service_area"]
 
@@ -48,12 +51,15 @@ def tile_in_service_area(z: int, x: int, y: int) -> bool:
     return west <= e and east >= w and south <= n_ and north >= s
 
 
-def _cache_path(z: int, x: int, y: int) -> Path:
-    return Path(settings.BIN_TILE_CACHE_DIR) / str(z) / str(x) / f"{y}.png"
+def _cache_path(key: str, z: int, x: int, y: int) -> Path:
+    # The default background keeps the cache's original layout; the others get a folder each.
+    root = Path(settings.BIN_TILE_CACHE_DIR)
+    if key != DEFAULT_BASEMAP:
+        root = root / key
+    return root / str(z) / str(x) / f"{y}.png"
 
 
-def _fetch(z: int, x: int, y: int) -> bytes | None:
-    url = settings.BIN_TILE_URL
+def _fetch(url: str, z: int, x: int, y: int) -> bytes | None:
     for key, value in (("{s}", "a"), ("{r}", ""), ("{z}", str(z)), ("{x}", str(x)), ("{y}", str(y))):
         url = url.replace(key, value)
     request = urllib.request.Request(url, headers={"User-Agent": settings.BIN_TILE_USER_AGENT})
@@ -84,18 +90,22 @@ def _answer(body: bytes) -> HttpResponse:
     return response
 
 
-def tile(request, z: int, x: int, y: int):
-    """One tile from the cache, fetched upstream when missing or stale (and BIN_TILE_PROXY_FETCH allows)."""
-    if not settings.BIN_TILE_PROXY or not tile_in_service_area(z, x, y):
+def tile(request, z: int, x: int, y: int, key: str = DEFAULT_BASEMAP):
+    """One tile of the background `key` (core.tiles.basemaps) from the cache, fetched upstream when missing
+    or stale (and BIN_TILE_PROXY_FETCH allows)."""
+    layer = basemap(key)
+    if not settings.BIN_TILE_PROXY or layer is None or not tile_in_service_area(z, x, y):
         raise Http404("No such tile.")
-    path = _cache_path(z, x, y)
+    if z > layer["max_zoom"]:
+        raise Http404("No such tile.")
+    path = _cache_path(key, z, x, y)
     try:
         age = time.time() - path.stat().st_mtime
     except FileNotFoundError:
         age = None
     if age is not None and age < settings.BIN_TILE_CACHE_SECONDS:
         return _answer(path.read_bytes())
-    body = _fetch(z, x, y) if settings.BIN_TILE_PROXY_FETCH else None
+    body = _fetch(layer["url"], z, x, y) if settings.BIN_TILE_PROXY_FETCH else None
     if body is not None:
         _store(path, body)
         return _answer(body)

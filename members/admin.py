@@ -7,6 +7,8 @@ pages do. Proposals are their municipality's: administrators and its municipalit
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from access.log import access_log_write
 from access.permissions import admin_scope, can_admin_in_municipality, can_use_member_admin
@@ -85,13 +87,14 @@ class MemberAdmin(MemberDataOnlyForAdministrators, MapAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    @admin.action(description="Erase the selected members (personal data removed at once)")
+    @admin.action(description=_("Erase the selected members (personal data removed at once)"))
     def erase_selected(self, request, queryset):
         count = 0
         for member in queryset:
             member_erase(member=member, user=request.user, reason="erased by an administrator")
             count += 1
-        self.message_user(request, f"{count} members erased.")
+        message = ngettext("%(count)s member erased.", "%(count)s members erased.", count)
+        self.message_user(request, message % {"count": count})
 
     def delete_model(self, request, obj):
         member_erase(member=obj, user=request.user, reason="erased by an administrator")

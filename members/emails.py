@@ -23,19 +23,26 @@ __all__ = ["confirm_url", "email_member", "email_staff", "email_to", "invitation
 logger = logging.getLogger(__name__)
 
 
+def _member_link(member: Member, name: str, token: str) -> str:
+    """The absolute link to page `name` under the member's language prefix (/fr/… for a French member),
+    whichever language the request or task that sends it speaks."""
+    with translation.override(member.language or settings.LANGUAGE_CODE):
+        return conf.public_url() + reverse(name, args=[token])
+
+
 def manage_url(member: Member) -> str:
-    return conf.public_url() + reverse("members:manage", args=[token_make(member=member, purpose=MANAGE)])
+    return _member_link(member, "members:manage", token_make(member=member, purpose=MANAGE))
 
 
 def confirm_url(member: Member, *, email: str | None = None) -> str:
     token = token_make(member=member, purpose=CONFIRM, email=email)
-    return conf.public_url() + reverse("members:confirm", args=[token])
+    return _member_link(member, "members:confirm", token)
 
 
 def invitation_url(member: Member, network) -> str:
     """The link to accept or decline a coordinator's invitation to `network`."""
     token = token_make(member=member, purpose=INVITE, network_id=network.pk)
-    return conf.public_url() + reverse("members:invitation", args=[token])
+    return _member_link(member, "members:invitation", token)
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:

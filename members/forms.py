@@ -128,6 +128,17 @@ class MemberPreferencesForm(_Channels):
             "“EXERCISE” in your language; nothing happened and there is nothing to do."
         ),
     )
+    voice_calls = forms.BooleanField(
+        label=_("Urgent alerts as a phone call to my landline"),
+        required=False,
+        help_text=_("A computer voice reads the alert to you; press 1 to say you heard it."),
+    )
+    # Unticked is the default (SMS on): a form posted without the box never stops the member's SMS.
+    sms_opt_out = forms.BooleanField(
+        label=_("No alerts by SMS"),
+        required=False,
+        help_text=_("Also set when you reply STOP to one of our SMS; reply START to receive them again."),
+    )
 
 
 class MemberDecisionForm(forms.Form):
@@ -155,14 +166,21 @@ class NetworkProposeForm(forms.Form):
         help_text=_("One street per line; the area is drawn around their addresses."),
     )
     street_ids = forms.CharField(required=False, widget=forms.HiddenInput)
-    area = forms.CharField(
-        label=_("Area drawn on the map (GeoJSON)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    # Filled by the drawing map; the text box is for GeoJSON from elsewhere (under "Advanced").
+    area = forms.CharField(required=False, widget=forms.HiddenInput)
+    area_text = forms.CharField(
+        label=_("Area as GeoJSON (EPSG:4326)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     initiator_type = forms.ChoiceField(label=_("Proposed by"), choices=NetworkProposal.Initiator.choices)
     initiator_name = forms.CharField(label=_("Your name"), max_length=200)
     organisation = forms.CharField(label=_("Association or service"), max_length=200, required=False)
     initiator_email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     initiator_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["area"] = (data.get("area") or "").strip() or (data.get("area_text") or "").strip()
+        return data
 
     def clean_street_ids(self):
         raw = self.cleaned_data["street_ids"]

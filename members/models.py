@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Municipality, Network
 from streets.models import Address, Street
 
-__all__ = ["Member", "Membership", "NetworkProposal"]
+__all__ = ["MAX_ADDRESSES", "Member", "MemberAddress", "Membership", "NetworkProposal", "PushSubscription"]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -72,6 +72,11 @@ class Member(models.Model):
     # followed, so that nobody can redirect someone else's messages.
     pending_email = models.EmailField(_("new e-mail, not yet confirmed"), blank=True)
     landline = models.CharField(_("landline (voice)"), max_length=20, blank=True)
+    # Urgent alerts come as a text-to-speech call to the landline (alerts.recipients) when the member
+    # chose so here, or has a landline and no mobile, or left SMS alerts.
+    voice_calls = models.BooleanField(_("urgent alerts by phone call"), default=False)
+    # Set by a STOP reply to an SMS (alerts.inbound): no alert goes to the mobile until START.
+    sms_opt_out = models.BooleanField(_("left SMS alerts"), default=False)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
     quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
@@ -159,6 +164,16 @@ class Membership(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # The member's further address this membership is for (the shop, the parents'); None: their own address.
+    # It goes with the address: kept without it, it would show that network the member's own address.
+    member_address = models.ForeignKey(
+        "MemberAddress",
+        verbose_name=_("for the address"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
 
     class Meta:
         constraints = [
@@ -208,3 +223,72 @@ class NetworkProposal(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# A member's own address (Member.address_text, point) is their first; up to four more make five, as BE-Alert
+# allows: the parents', the shop, a second home.
+MAX_ADDRESSES = 5
+
+
+class MemberAddress(models.Model):
+    # A further address of a member: alerts whose perimeter holds it reach the member too (once per alert,
+    # however many of their addresses lie inside: members.reach), through the channels chosen for it. Each
+    # one has its own membership of the BIN that covers it (Membership.member_address), and a coordinator
+    # sees it only through such a membership of their network (access.permissions.can_see_member_address).
+    # The member's own address stays on Member, where every page, map and export already reads it.
+    """One of a member's further addresses (at most MAX_ADDRESSES - 1), with the channels used for it."""
+
+    class Label(models.TextChoices):
+        HOME = "home", _("home")
+        PARENTS = "parents", _("parents")
+        SHOP = "shop", _("shop or work")
+        OTHER = "other", _("other")
+
+    member = models.ForeignKey(Member, related_name="addresses", on_delete=models.CASCADE)
+    label = models.CharField(_("what address"), max_length=10, choices=Label.choices, default=Label.OTHER)
+    label_text = models.CharField(_("name"), max_length=60, blank=True)
+    address_text = models.CharField(_("address"), max_length=300)
+    address = models.ForeignKey(
+        Address, verbose_name=_("register address"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    point = models.PointField(_("position"), srid=SRID)
+    address_unverified = models.BooleanField(_("address not in the register"), default=False)
+    # The channels an alert for this address uses, of the member's own (mobile, e-mail, landline).
+    sms = models.BooleanField(_("SMS"), default=True)
+    email = models.BooleanField(_("e-mail"), default=True)
+    voice = models.BooleanField(_("voice call"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("further address")
+        verbose_name_plural = _("further addresses")
+
+    def __str__(self):
+        return self.label_text or self.address_text
+
+
+class PushSubscription(models.Model):
+    # A phone or browser on which the member turned notifications on (Web Push): the push service's
+    # endpoint URL and the browser's keys that encrypt the payload (RFC 8291). The endpoint names one
+    # browser install and is personal data like a phone number: only the sender reads it, erasure
+    # deletes it (CASCADE), leaving the last network removes it, and a push service that answers 404/410
+    # (the browser unsubscribed or was uninstalled) removes it at once.
+    """A browser's Web Push subscription: alerts reach the member there as notifications, beside SMS."""
+
+    member = models.ForeignKey(Member, related_name="push_subscriptions", on_delete=models.CASCADE)
+    # Unique: the same browser subscribing again (or for another member, on a shared phone) replaces it.
+    endpoint = models.URLField(_("push endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    # The browser and system, for the member's own list ("Firefox on Android"), never more.
+    user_agent = models.CharField(_("device"), max_length=60, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_success = models.DateTimeField(_("last notification delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self):
+        return f"{self.member_id} · {self.user_agent or self.pk}"

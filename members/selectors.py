@@ -8,6 +8,7 @@ else, and `withheld` set, so that no page, CSV or API answer can show more. Coun
 and are not logged.
 """
 
+import copy
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +28,8 @@ from access.permissions import (
 from areas.models import Network
 from core.geometry import to_wgs84
 
-from .models import Member, Membership, NetworkProposal
+from .address_selectors import member_addresses_export
+from .models import Member, Membership, NetworkProposal, PushSubscription
 
 __all__ = [
     "member_export_data",
@@ -40,12 +42,25 @@ __all__ = [
     "networks_coordinated",
     "networks_with_counts",
     "proposals_visible",
+    "push_subscriptions_of",
 ]
 
 
 def _stand_in(member: Member) -> Member:
     """What a coordinator may know of a member who has not confirmed: the kind. It cannot be saved."""
     return Member(kind=member.kind, name="", address_text="", language="", point=None)
+
+
+def _at_its_address(membership: Membership) -> Membership:
+    """A membership made for a further address (the shop) shows the network that address, not the member's
+    own: a copy of the member for display, with that address's fields."""
+    further = membership.member_address
+    if further is not None:
+        member = copy.copy(membership.member)
+        member.address_text, member.address = further.address_text, further.address
+        member.point, member.address_unverified = further.point, further.address_unverified
+        membership.member = member
+    return membership
 
 
 def _data_rule(memberships: list[Membership]) -> list[Membership]:
@@ -84,7 +99,8 @@ def memberships_pending_read(*, user, reason: str) -> list[Membership]:
     """The approval queue with the members' data: coordinators (and administrators) only. Logged."""
     if not is_coordinator(user):
         raise PermissionDenied(_("Only the coordinators of a BIN manage its members."))
-    memberships = _data_rule(list(memberships_pending(user=user)))
+    pending = memberships_pending(user=user).select_related("member_address__address")
+    memberships = _data_rule([_at_its_address(m) for m in pending])
     return memberships_logged(user=user, memberships=memberships, action="view", reason=reason)
 
 
@@ -96,10 +112,12 @@ def network_members_read(
     Logged as `action` ("view", "export"), with the number of members whose data was shown."""
     if not can_manage_members(user, network):
         raise PermissionDenied(_("You do not coordinate %(name)s.") % {"name": network.name})
-    qs = Membership.objects.filter(network=network).select_related("member", "member__address")
+    qs = Membership.objects.filter(network=network).select_related(
+        "member", "member__address", "member_address__address"
+    )
     if statuses:
         qs = qs.filter(status__in=statuses)
-    rows = list(qs.order_by("member__name", "pk"))
+    rows = [_at_its_address(m) for m in qs.order_by("member__name", "pk")]
     # The withheld ones last, by date: their names must not even order the list.
     withheld = sorted((m for m in rows if not m.shares_data), key=lambda m: (m.requested_at, m.pk))
     memberships = _data_rule([m for m in rows if m.shares_data] + withheld)
@@ -218,6 +236,7 @@ def member_export_data(*, member: Member) -> dict:
             "created": _iso(member.created),
             "updated": _iso(member.updated),
         },
+        "addresses": member_addresses_export(member=member),
         "memberships": [
             {
                 "network": m.network.name,
@@ -228,6 +247,11 @@ def member_export_data(*, member: Member) -> dict:
                 "reason": m.reason,
             }
             for m in memberships
+        ],
+        # The phones and browsers with notifications on (Web Push): the endpoint names the browser install.
+        "push_subscriptions": [
+            {"device": p.user_agent, "endpoint": p.endpoint, "created": _iso(p.created)}
+            for p in member.push_subscriptions.order_by("pk")
         ],
         "access_log": [
             {
@@ -241,3 +265,11 @@ def member_export_data(*, member: Member) -> dict:
             for e in log
         ],
     }
+
+
+def push_subscriptions_of(*, member_ids: list[int]) -> dict[int, list]:
+    """The Web Push subscriptions of these members, by member id: for the sender only (personal data)."""
+    found: dict[int, list] = {}
+    for subscription in PushSubscription.objects.filter(member_id__in=member_ids).order_by("id"):
+        found.setdefault(subscription.member_id, []).append(subscription)
+    return found

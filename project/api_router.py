@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from alerts.api import urls as alerts
+from alerts.api.phone import InboundSmsView, VoiceCallbackView
 from alerts.api.receipts import GatewayReceiptView
 from areas.api import urls as areas
 from members.api import urls as members
@@ -22,9 +23,12 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script, so the page runs
     # under the Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *areas.urlpatterns,
     *streets.urlpatterns,
     *members.urlpatterns,
     *alerts.urlpatterns,
     path("gateway/receipts/", GatewayReceiptView.as_view(), name="gateway-receipts"),
+    path("sms/inbound/", InboundSmsView.as_view(), name="sms-inbound"),
+    path("voice/callback/", VoiceCallbackView.as_view(), name="voice-callback"),
     path("", include(router.urls)),
 ]

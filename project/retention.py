@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from access.retention import access_log_purge, login_log_purge
+from alerts.inbound import inbound_sms_purge
 from alerts.retention import deliveries_purge, preview_log_purge, reactions_purge
 from members.retention import proposals_purge
 from members.services import members_purge_unconfirmed
@@ -22,6 +23,8 @@ __all__ = ["PERIODS", "retention_purge"]
 PERIODS = [
     ("deliveries", "BIN_RETENTION_DELIVERIES_DAYS", deliveries_purge),
     ("reactions", "BIN_RETENTION_REACTIONS_DAYS", reactions_purge),
+    # Incoming SMS (a number and a text): as long as the deliveries they answer.
+    ("inbound_sms", "BIN_RETENTION_DELIVERIES_DAYS", inbound_sms_purge),
     ("access_log", "BIN_RETENTION_ACCESS_LOG_DAYS", access_log_purge),
     ("login_log", "BIN_RETENTION_ACCESS_LOG_DAYS", login_log_purge),
     ("preview_log", "BIN_RETENTION_PREVIEW_LOG_DAYS", preview_log_purge),

@@ -19,7 +19,12 @@ VENV="$ROOT/.venv"
 PGROOT="$ROOT/.pgdata"
 PGDATA_DIR="$PGROOT/data"
 PGPORT="${BIN_PGPORT:-54329}"
-DBNAME="${BIN_DBNAME:-bin_gis}"
+# A Dutch deployment (BIN_COUNTRY=NL) stores geometry in RD New, not Lambert 72: it needs its own database.
+if [ "$(printf %s "${BIN_COUNTRY:-BE}" | tr a-z A-Z)" = NL ]; then
+  DBNAME="${BIN_DBNAME:-bin_gis_nl}"
+else
+  DBNAME="${BIN_DBNAME:-bin_gis}"
+fi
 HOST="${BIN_HOST:-127.0.0.1}"
 PORT="${BIN_PORT:-8000}"
 PYTHON="${PYTHON:-python3}"
@@ -225,6 +230,18 @@ cmd_test() {
   manage makemigrations --check --dry-run -v 1 >/dev/null
   log "pytest (tests/security/test_fuzz.py fuzzes the API with a bounded budget)"
   "$VENV/bin/pytest" "$@"
+  test_netherlands "$@"
+}
+
+# The Dutch profile's pass (core/country.py): tests/nl/ and the lookup suite with BIN_COUNTRY=NL, whose
+# storage CRS (RD New) needs a test database of its own (the database name + "_nl"). Skipped when pytest
+# was given arguments (a chosen subset: `bash scripts/dev.sh test tests/streets`).
+NL_TESTS=(tests/nl tests/streets/test_lookup_api.py tests/streets/test_lookup_at.py tests/streets/test_search.py
+  tests/streets/test_address_text_nl.py)
+test_netherlands() {
+  [ "$#" -eq 0 ] || return 0
+  log "pytest with BIN_COUNTRY=NL: ${NL_TESTS[*]}"
+  BIN_COUNTRY=NL DATABASE_URL="${DATABASE_URL%%\?*}_nl" "$VENV/bin/pytest" -q -p no:cacheprovider "${NL_TESTS[@]}"
 }
 
 # The API fuzzed longer than in `make test`, boundary values (schemathesis' coverage phase) included:

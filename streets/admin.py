@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from areas.admin import MapAdmin
 
+from .admin_street_lists import NetworkStreetRangeAdmin
 from .models import Address, Street
 
 
@@ -26,4 +27,4 @@ class AddressAdmin(MapAdmin):
     show_full_result_count = False
 
 
-__all__ = ["AddressAdmin", "StreetAdmin"]
+__all__ = ["AddressAdmin", "NetworkStreetRangeAdmin", "StreetAdmin"]

@@ -6,9 +6,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Municipality
+from areas.models import Municipality, Network
 
-__all__ = ["Address", "PostalName", "Street", "StreetTerm", "StreetWordVariant"]
+__all__ = ["Address", "NetworkStreetRange", "PostalName", "Street", "StreetTerm", "StreetWordVariant"]
 
 SRID = settings.BIN_STORAGE_SRID
 
@@ -146,3 +146,40 @@ class PostalName(models.Model):
 
     def __str__(self):
         return f"{self.postcode} {self.name}"
+
+
+class NetworkStreetRange(models.Model):
+    # A BIN defined by a street list ("Kerkstraat 1-35 odd, Molenstraat whole") rather than a drawn polygon,
+    # as municipal web pages and the police's own systems publish them. The list is the truth: the network's
+    # polygon (Network.boundary_source "street_list") is derived from the addresses it names
+    # (streets/streetlists/derive.py), so that the lookup, the alerts and the maps work unchanged.
+    """One row of a network's street list: the house numbers of one street, from-to inclusive, on one side."""
+
+    class Parity(models.TextChoices):
+        ODD = "odd", _("odd")
+        EVEN = "even", _("even")
+        ALL = "all", _("all")
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), related_name="street_ranges", on_delete=models.CASCADE
+    )
+    street = models.ForeignKey(
+        Street, verbose_name=_("street"), related_name="network_ranges", on_delete=models.CASCADE
+    )
+    # The numeric parts of the house numbers; None is open-ended (both None: the whole street).
+    first = models.PositiveIntegerField(_("from"), null=True, blank=True)
+    last = models.PositiveIntegerField(_("to"), null=True, blank=True)
+    parity = models.CharField(_("side"), max_length=4, choices=Parity.choices, default=Parity.ALL)
+
+    class Meta:
+        ordering = ["network", "street", "parity", "first"]
+        verbose_name = _("street range of a network")
+        verbose_name_plural = _("street ranges of networks")
+
+    def __str__(self):
+        numbers = "" if self.first is None and self.last is None else f" {self.first or ''}-{self.last or ''}"
+        return f"{self.street}{numbers} ({self.get_parity_display()})"
+
+    @property
+    def whole_street(self) -> bool:
+        return self.first is None and self.last is None and self.parity == self.Parity.ALL

@@ -16,10 +16,12 @@ from areas.selectors import (
     networks_covering_points,
     networks_near_points,
 )
+from core.country import profile
 from core.replica import read_connection
 from core.text import normalise
 
-from .address_text import ParsedAddress, parse_address
+from .address_text import ParsedAddress
+from .address_text_nl import parse_address_here
 from .models import Address, Street
 from .postal import postcodes_named
 from .search import streets_search
@@ -66,10 +68,10 @@ class AddressMatch:
     def label(self) -> str:
         if self.street is None:
             return self.postcode
-        box = f" bus {self.box}" if self.box else ""
-        number = f" {self.house_number}" if self.house_number else ""
+        house = profile().house_label(self.house_number, self.box)  # "14 bus 2", "12a-II"
+        number = f" {house}" if house else ""
         postcode = self.postcode or self.street.postcode
-        return f"{self.street}{number}{box}, {postcode} {self.street.municipality.name}".strip()
+        return f"{self.street}{number}, {postcode} {self.street.municipality.name}".strip()
 
 
 @dataclass
@@ -179,7 +181,7 @@ def address_lookup(*, text: str, user=None, max_candidates: int = 5, cached: boo
     """Find the address a resident typed and the networks covering it (or the nearest), in a handful of
     queries: municipality, street search (one or two), the candidates' addresses, covering, nearest.
     `cached`: a read-only public answer may take its networks from the in-process point index."""
-    parsed = parse_address(text)
+    parsed = parse_address_here(text)  # Belgian or Dutch conventions, after BIN_COUNTRY
     warnings: list[str] = []
     municipality_ids: list[int] | None = None
     # A place that is no municipality may be the village a postcode serves (Lembeek: 1502, in Halle).

@@ -19,8 +19,9 @@ from streets.models import Address, Street
 
 SRID = settings.BIN_STORAGE_SRID
 # Near Lembeek (Halle) in Lambert 72 metres; multiples of 250 m, so the density grid's cells are centred
-# on multiples of 250 m of the relative coordinates too.
-X0, Y0 = 145000.0, 160000.0
+# on multiples of 250 m of the relative coordinates too. With BIN_COUNTRY=NL (RD New, tests/nl/) the same
+# town lies near Amersfoort, the origin of the Dutch grid.
+X0, Y0 = (155000.0, 463000.0) if SRID == 28992 else (145000.0, 160000.0)
 
 
 # --- geometry ------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ..languages import ALERT_LANGUAGES
 from ..messages import email_subject_body, sample_link, sms_text
 from ..models import Alert, Delivery, Reaction
 from ..preview import PreviewLimitExceeded, alert_preview
+from ..relay_selectors import reactions_hidden_from_police
 from ..selectors import alert_progress, alerts_visible, approval_required, tips_for_alert, tips_visible
 from ..services import AlertInput, alert_create, alert_follow_up, alert_prepare, alert_send
 from ..sms_length import sms_length
@@ -269,9 +270,10 @@ class AlertReactionsView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
         alert = _alert_for(request.user, pk).root
-        reactions = list(
-            Reaction.objects.filter(alert=alert).select_related("delivery").order_by("created_at", "pk")
-        )
+        # Reactions to a coordinator's forward only once the coordinator passed them on (alerts.relay).
+        hidden = reactions_hidden_from_police(alert=alert)
+        everyone = Reaction.objects.filter(alert=alert).select_related("delivery")
+        reactions = [r for r in everyone.order_by("created_at", "pk") if r.pk not in hidden]
         ids = {n for r in reactions for n in r.network_ids}
         networks = {
             n.pk: {"id": n.pk, "slug": n.slug, "name": n.name} for n in Network.objects.filter(pk__in=ids)

@@ -22,6 +22,8 @@ __all__ = [
 
 
 def get_backend(channel: str, **kwargs) -> BaseBackend:
-    """The backend configured for `channel` ("sms" or "email")."""
-    path = settings.BIN_SMS_BACKEND if channel == "sms" else settings.BIN_EMAIL_CHANNEL_BACKEND
+    """The backend configured for `channel` ("sms", "voice", "push" or "email")."""
+    backends = {"sms": settings.BIN_SMS_BACKEND, "voice": settings.BIN_VOICE_BACKEND}
+    backends["push"] = settings.BIN_PUSH_BACKEND  # Web Push: alerts.backends.push
+    path = backends.get(channel, settings.BIN_EMAIL_CHANNEL_BACKEND)
     return import_string(path)(**kwargs)

@@ -49,6 +49,8 @@ class OutgoingMessage:
     subject: str = ""  # e-mail only
     headers: dict[str, str] = field(default_factory=dict)
     urgent: bool = False  # the alert is urgent: goes first through the provider's rate limit
+    # A voice call's own fields (alerts.voice_text): language, ssml, keypad.
+    extra: dict = field(default_factory=dict)
 
 
 class BaseBackend:

@@ -14,6 +14,8 @@ from .core import (
     Tip,
     TipQuerySet,
 )
+from .phone import InboundSms
+from .relay import AlertRelay
 from .zone import AlertEvent, AlertEventQuerySet, MessageTemplate, SavedArea, ZoneAlertPolicy
 
 __all__ = [
@@ -23,8 +25,10 @@ __all__ = [
     "AlertEvent",
     "AlertEventQuerySet",
     "AlertPreviewLog",
+    "AlertRelay",
     "Category",
     "Delivery",
+    "InboundSms",
     "MessageTemplate",
     "ProviderMessage",
     "Reaction",

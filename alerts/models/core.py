@@ -289,6 +289,17 @@ class Delivery(models.Model):
         db_constraint=False,
     )
     channel = models.CharField(max_length=5, choices=Channel.choices)
+    # A message a coordinator forwarded (alerts.relay): its e-mail carries their text and note.
+    relay = models.ForeignKey(
+        "alerts.AlertRelay",
+        null=True,
+        blank=True,
+        # A relay goes only with its alert, whose deliveries go too: nothing to look up in the outbox.
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     # The approved networks of the zone through which the member was reached (for per-BIN statistics).
     network_ids = ArrayField(models.BigIntegerField(), default=list)
     status = models.CharField(max_length=13, choices=Status.choices, default=Status.QUEUED)

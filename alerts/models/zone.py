@@ -166,6 +166,11 @@ class AlertEvent(models.Model):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned for changes")
         SENT = "sent", _("sent")
+        # The Dutch model (alerts.relay): a coordinator forwarded or declined it for their network.
+        RELAY_WAITING = "relay_wait", _("sent to the coordinator")
+        FORWARDED = "forwarded", _("forwarded by the coordinator")
+        DECLINED = "declined", _("declined by the coordinator")
+        REACTIONS = "reactions", _("reactions forwarded by the coordinator")
 
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("when"), auto_now_add=True)

@@ -2,7 +2,9 @@
 
 - `vector`: the layer of a file GDAL reads, its CRS, its geometries in the storage CRS, its import run;
 - `records`: what the importers share (field values, comparing and applying them, a record's outcome);
-- `networks`: import_networks; `zones`: import_municipalities, import_police_zones, link_police_zones.
+- `networks`: import_networks; `zones`: import_municipalities, import_police_zones, link_police_zones;
+- `repair`, `overlaps`: what import_networks does with real data: invalid polygons (make_valid, GEOS's
+  notices said once) and overlaps between residential BINs (refuse or clip).
 
 They run on core.importing: one transaction a file, a savepoint a written record.
 """

@@ -1,5 +1,6 @@
 """Import networks (BIN, BIN-Z…) from the polygons of a vector file."""
 
+from collections.abc import Collection
 from typing import Any, Unpack
 
 from django.contrib.gis.geos import MultiPolygon
@@ -9,8 +10,11 @@ from core.importing import ImportAborted, ImportReport, Outcome, RecordProblem
 
 from ..models import Municipality, Network
 from ..selectors import municipality_containing
-from ..services import network_save, networks_overlapping
+from ..services import boundary_change, network_save, networks_overlapping
+from ..versions import BoundaryChangeSource
+from .overlaps import DEFAULT_MAX_CLIP_M2, OverlapPolicy
 from .records import apply_values, boolean, choice, once, outcome, police_zone, text
+from .repair import DEFAULT_MAX_REPAIR_CHANGE_PCT, PolygonRepair
 from .vector import VectorImport, VectorSource, vector_import
 
 __all__ = ["NETWORK_DEFAULT_FIELDS", "import_networks"]
@@ -27,9 +31,15 @@ def import_networks(
     kind_field: str | None = None,
     municipality_field: str | None = None,
     defaults: dict[str, Any] | None = None,
+    make_valid: bool = False,
+    max_repair_change_pct: float = DEFAULT_MAX_REPAIR_CHANGE_PCT,
+    overlaps: str = "refuse",
+    overlap_tolerance_m2: float | None = None,
+    max_clip_m2: float = DEFAULT_MAX_CLIP_M2,
+    municipality_ids: Collection[int] | None = None,
     **file: Unpack[VectorImport],
 ) -> ImportReport:
-    """Create or update one network per polygon feature of a vector file; see the comment inside."""
+    """Create or update one network per polygon feature of a vector file; see the comments inside."""
     # Which network a feature is: with `id_field`, the one whose source_id is `id_prefix` + the id value as
     # written in the file (ggw7's geoitem "23027W05" stays "23027W05"; give a prefix such as "ggw7:" when
     # ids of two sources could collide); without it, the one with the same name in the same municipality.
@@ -38,6 +48,14 @@ def import_networks(
     # else the municipality's (on creation, or when the municipality changes). Fields neither mapped nor
     # in `defaults` keep the model default on creation and their current value on update, so a re-import
     # does not undo the status or publication staff set in the admin.
+    # Real files (Schaerbeek's quartiers) come with broken rings and overlaps of a few m² between
+    # neighbours. `make_valid` repairs an invalid polygon when its area changes by at most
+    # `max_repair_change_pct` %; `overlaps` "clip" cuts an overlap with a residential BIN of the municipality
+    # (one saved before, or an earlier feature) off the feature when it is larger than `overlap_tolerance_m2`
+    # (default: settings.BIN_OVERLAP_TOLERANCE_M2) and at most `max_clip_m2`; "refuse" refuses the feature.
+    # `municipality_ids`: the municipalities whose networks the file may create or change (an admin upload
+    # by municipality staff); None: all.
+    policy = OverlapPolicy(mode=overlaps, tolerance_m2=overlap_tolerance_m2, max_clip_m2=max_clip_m2)
     source, run = vector_import(**file)
     job = _NetworkImport(
         source,
@@ -47,8 +65,13 @@ def import_networks(
         kind_field=source.field(kind_field, "kind field"),
         municipality_field=source.field(municipality_field, "municipality field"),
         fixed=_network_defaults(defaults or {}),
+        repair=PolygonRepair(max_change_pct=max_repair_change_pct) if make_valid else None,
+        overlaps=policy,
+        municipality_ids=None if municipality_ids is None else set(municipality_ids),
     )
-    return source.import_features(job.handle, **run, finish=job.finish)
+    # The boundary versions (areas.versions) name the file; the user, if an outer block (the admin) said one.
+    with boundary_change(reason=f"import {source.path.name}", source=BoundaryChangeSource.IMPORT):
+        return source.import_features(job.handle, **run, finish=job.finish)
 
 
 def _network_defaults(defaults: dict[str, Any]) -> dict[str, Any]:
@@ -124,12 +147,24 @@ class _NetworkImport:
     """The features of one file, matched to the networks they update, and the check after the last one."""
 
     def __init__(
-        self, source: VectorSource, *, name_field, id_field, id_prefix, kind_field, municipality_field, fixed
+        self,
+        source: VectorSource,
+        *,
+        name_field,
+        id_field,
+        id_prefix,
+        kind_field,
+        municipality_field,
+        fixed,
+        repair: PolygonRepair | None,
+        overlaps: OverlapPolicy,
+        municipality_ids: set[int] | None,
     ):
         self.source = source
         self.name_field, self.id_field, self.id_prefix = name_field, id_field, id_prefix
         self.kind_field, self.municipality_field = kind_field, municipality_field
         self.fixed = fixed
+        self.repair, self.overlaps, self.municipality_ids = repair, overlaps, municipality_ids
         self.municipalities = _Municipalities()
         self.seen: dict[Any, str] = {}
         # The networks the file may update, in one query rather than one per feature.
@@ -152,13 +187,18 @@ class _NetworkImport:
         name = text(feature.get(self.name_field))
         if not name:
             raise RecordProblem(_("The name (field %(field)s) is empty.") % {"field": self.name_field})
-        boundary = self.source.geometry(feature)
+        boundary, repaired = self.source.checked_geometry(
+            feature,
+            repair=self.repair,
+            invalid_hint=_("Import with make-valid (--make-valid) to have it repaired."),
+        )
         values: dict[str, Any] = {"name": name}
         kind = self.kind(feature)
         if kind is not None:
             values["kind"] = kind
         municipality = values["municipality"] = self.municipality(feature, boundary)
         existing = self.existing(position, feature, values)
+        self.check_scope(municipality, existing)
         for key in ("status", "published", "description"):
             if key in self.fixed:
                 values[key] = self.fixed[key]
@@ -170,17 +210,48 @@ class _NetworkImport:
             values["police_zone"] = municipality.police_zone
 
         network = existing or Network()
+        boundary, clipped = self.overlaps.resolve(
+            boundary=boundary,
+            kind=values.get("kind", network.kind),
+            municipality_id=municipality.pk,
+            exclude={pk for pk in (network.pk, *self.not_yet) if pk is not None},
+        )
         self.not_yet.discard(network.pk)
         changed = apply_values(network, values, boundary)
 
         def save():
             # The same checks as the admin: field validation, validity, overlap with residential BINs.
             left_out = self.not_yet - {network.pk}
-            network_save(network=network, also_moving=left_out)
+            network_save(
+                network=network, also_moving=left_out, overlap_tolerance_m2=self.overlaps.tolerance_m2
+            )
             if left_out:  # checked against fewer boundaries than there are: checked again at the end
                 self.moved.add(network.pk)
 
-        return outcome(network, existing is not None, changed, name, save)
+        state, line, write = outcome(network, existing is not None, changed, name, save)
+        notes = [note for note in (repaired, *clipped) if note]
+        if notes:  # what the import did to the file's polygon, on the feature's line of the report
+            line = _("%(change)s (%(notes)s)") % {
+                "change": line or _("unchanged %(label)s") % {"label": name},
+                "notes": "; ".join(notes),
+            }
+        return state, line, write
+
+    def check_scope(self, municipality: Municipality, existing: Network | None) -> None:
+        """Refuse a feature outside the municipalities the import may touch (RecordProblem)."""
+        if self.municipality_ids is None:
+            return
+        # A network moves only between municipalities one manages, as in the network admin.
+        where = None
+        if municipality.pk not in self.municipality_ids:
+            where = municipality
+        elif existing is not None and existing.municipality_id not in self.municipality_ids:
+            where = existing.municipality
+        if where is not None:
+            raise RecordProblem(
+                _("The network lies in a municipality you do not manage (%(municipality)s).")
+                % {"municipality": where}
+            )
 
     def kind(self, feature) -> str | None:
         """The kind the feature's field says, else the default's; None: the model's default."""
@@ -236,7 +307,7 @@ class _NetworkImport:
 
     def finish(self, report: ImportReport) -> None:
         """Check the networks saved while neighbours were left out; ImportAborted rolls the file back."""
-        overlaps = networks_overlapping(network_ids=self.moved)
+        overlaps = networks_overlapping(network_ids=self.moved, tolerance_m2=self.overlaps.tolerance_m2)
         if overlaps:
             raise ImportAborted(
                 _(

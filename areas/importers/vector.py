@@ -9,7 +9,7 @@ from typing import Any, Required, TypedDict, Unpack
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference, SRSException
 from django.contrib.gis.gdal.layer import Layer
-from django.contrib.gis.geos import GEOSException, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,12 @@ from core.importing import (
 )
 
 from .records import text
+from .repair import geos_notices, repeated_rings, with_notices
 
 __all__ = ["VectorImport", "VectorSource", "open_vector", "vector_import"]
+
+# Takes a geometry in the file's CRS; gives it back, or its repair with a note of what changed.
+Repair = Callable[[GEOSGeometry], tuple[GEOSGeometry, str | None]]
 
 # Below this many features a progress bar is only noise.
 PROGRESS_MIN_FEATURES = 200
@@ -114,6 +118,26 @@ class VectorSource:
 
     def geometry(self, feature) -> MultiPolygon:
         """The feature's geometry as a valid MultiPolygon in the storage CRS, or RecordProblem."""
+        return self.checked_geometry(feature)[0]
+
+    def checked_geometry(
+        self, feature, *, repair: Repair | None = None, invalid_hint: str = ""
+    ) -> tuple[MultiPolygon, str | None]:
+        """geometry(), with `repair` given a chance at an invalid polygon: (boundary, what it changed).
+
+        What GEOS says about a broken polygon becomes part of the record's message (once), not lines on
+        stderr; `invalid_hint` follows the message of an invalid polygon (say how to have it repaired).
+        """
+        with geos_notices() as notices:
+            try:
+                boundary, note = self._checked_geometry(feature, repair, invalid_hint)
+            except RecordProblem as exc:
+                raise RecordProblem(with_notices(str(exc), notices)) from None
+        return boundary, with_notices(note, notices) if note else None
+
+    def _checked_geometry(
+        self, feature, repair: Repair | None, invalid_hint: str
+    ) -> tuple[MultiPolygon, str | None]:
         try:
             ogr = feature.geom
         except GDALException:
@@ -132,10 +156,20 @@ class VectorSource:
                 _("Cannot read the %(type)s geometry: %(error)s.") % {"type": ogr.geom_name, "error": exc}
             ) from None
         geom.srid = self.srid or settings.BIN_STORAGE_SRID
+        note = None
         try:
+            if repair is not None:
+                geom, note = repair(geom)
             boundary = to_storage_multipolygon(geom)
         except ValidationError as exc:
-            raise RecordProblem(" ".join(exc.messages)) from None
+            invalid = isinstance(geom, Polygon | MultiPolygon) and not geom.valid
+            said = list(exc.messages)
+            repeated = repeated_rings(geom) if invalid else []
+            if repeated:
+                said.append(_("Cause: %(rings)s.") % {"rings": "; ".join(repeated)})
+            raise RecordProblem(
+                " ".join([*said, invalid_hint] if invalid_hint and invalid else said)
+            ) from None
         except GDALException as exc:
             raise RecordProblem(
                 _("Cannot project the geometry from EPSG:%(srid)s: %(error)s.")
@@ -149,7 +183,7 @@ class VectorSource:
                 )
                 % {"bbox": settings.BIN_SERVICE_BBOX, "srid": geom.srid}
             )
-        return boundary
+        return boundary, note
 
 
 def vector_import(**options: Unpack[VectorImport]) -> tuple["VectorSource", dict]:

@@ -1,5 +1,5 @@
-# Placeholder of helper "streetlists" (issue 15): its operations go here.
-from django.db import migrations
+# Helper "streetlists" (issue 15): a network's area may be derived from its street list.
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -7,4 +7,10 @@ class Migration(migrations.Migration):
         ('areas', '0003_network_generation'),
     ]
 
-    operations = []
+    operations = [
+        migrations.AddField(
+            model_name='network',
+            name='boundary_source',
+            field=models.CharField(choices=[('drawn', 'drawn'), ('street_list', 'street list')], default='drawn', max_length=16, verbose_name='source of the area'),
+        ),
+    ]

@@ -1,4 +1,4 @@
-# Placeholder of helper "admin" (issue 15): its operations go here.
+# Intentionally empty: the admin helper of issue 15 needed no model change (kept so the chain stays stable).
 from django.db import migrations
 
 

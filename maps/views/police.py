@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from access.permissions import can_evaluate, can_send_alerts
 from alerts.models import Alert
+from alerts.relay_selectors import relays_for_police
 from alerts.selectors import (
     alert_follow_ups_possible,
     alert_progress,
@@ -132,6 +133,7 @@ def alert_page(request, pk):
             "messages_sent": thread["messages"],
             "timeline": thread["timeline"],
             "reactions_per_network": thread["reactions_per_network"],
+            "relays": relays_for_police(alert=alert),
             "counts": thread["counts"],
             "progress": progress_for_page(alert_progress(alert=alert)),
             "follow_up_forms": follow_up_forms(possible=possible, after=latest, bound=bound),

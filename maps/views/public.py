@@ -9,8 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -20,6 +18,7 @@ from areas.selectors import municipality_by_key, networks_visible
 
 from ..builders import municipality_map, municipality_name, police_zone_map
 from ..cache import cached_map_parts, map_data_version
+from ..embed_code import embed_choices
 from ..selectors import POPUP_FIELDS
 
 __all__ = [
@@ -44,6 +43,14 @@ def _municipality_or_404(key: str) -> Municipality:
     if municipality is None:
         raise Http404(_("No municipality “%(key)s”.") % {"key": key})
     return municipality
+
+
+def _municipality_title(municipality: Municipality) -> str:
+    return _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
+
+
+def _zone_title(zone: PoliceZone) -> str:
+    return _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
 
 
 def map_parts(m: folium.Map) -> dict:
@@ -79,17 +86,11 @@ def _embed_response(request, parts: dict, title: str) -> HttpResponse:
     return response
 
 
-def _page(request, *, parts, title, networks, embed_url, extra=None):
-    embed_src = request.build_absolute_uri(embed_url)
-    snippet = (
-        f'<iframe src="{escape(embed_src)}" title="{escape(title)}" width="100%" height="500" '
-        'style="border:0" loading="lazy"></iframe>'
-    )
+def _page(request, *, parts, title, networks, embed: dict, extra=None):
     context = {
         "title": title,
         "networks": networks.select_related(None).only(*POPUP_FIELDS).order_by("kind", "name"),
-        "embed_url": embed_url,
-        "embed_snippet": snippet,
+        **embed,  # maps.embed_code: the iframe code per language
         **parts,
         **(extra or {}),
     }
@@ -98,7 +99,7 @@ def _page(request, *, parts, title, networks, embed_url, extra=None):
 
 def municipality_page(request, key):
     municipality = _municipality_or_404(key)
-    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
+    title = _municipality_title(municipality)
     networks = networks_visible(user=request.user).filter(municipality=municipality)
     build = partial(municipality_map, municipality=municipality, user=request.user, height=PAGE_MAP_HEIGHT)
     return _page(
@@ -108,7 +109,12 @@ def municipality_page(request, key):
         ),
         title=title,
         networks=networks,
-        embed_url=reverse("maps:municipality-embed", args=[municipality.nis_code]),
+        embed=embed_choices(
+            request,
+            url_name="maps:municipality-embed",
+            args=[municipality.nis_code],
+            title=lambda: _municipality_title(municipality),
+        ),
         extra={"municipality": municipality},
     )
 
@@ -117,7 +123,7 @@ def municipality_page(request, key):
 def municipality_embed(request, key):
     """The bare map for an iframe on another site: public networks only, whoever is logged in here."""
     municipality = _municipality_or_404(key)
-    title = _("Neighbourhood information networks in %(name)s") % {"name": municipality_name(municipality)}
+    title = _municipality_title(municipality)
     parts = _parts(
         None,
         page=f"municipality-embed:{municipality.pk}",
@@ -130,7 +136,7 @@ def municipality_embed(request, key):
 
 def police_zone_page(request, number):
     zone = get_object_or_404(PoliceZone, number=number)
-    title = _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
+    title = _zone_title(zone)
     networks = networks_visible(user=request.user).in_police_zones([zone.pk])
     build = partial(police_zone_map, police_zone=zone, user=request.user, height=PAGE_MAP_HEIGHT)
     return _page(
@@ -138,7 +144,9 @@ def police_zone_page(request, number):
         parts=_parts(request, page=f"zone:{zone.pk}", area=zone, networks=networks, build=build),
         title=title,
         networks=networks,
-        embed_url=reverse("maps:police-zone-embed", args=[zone.number]),
+        embed=embed_choices(
+            request, url_name="maps:police-zone-embed", args=[zone.number], title=lambda: _zone_title(zone)
+        ),
         extra={"police_zone": zone},
     )
 
@@ -147,7 +155,7 @@ def police_zone_page(request, number):
 def police_zone_embed(request, number):
     """The bare zone map for an iframe; public networks only."""
     zone = get_object_or_404(PoliceZone, number=number)
-    title = _("Neighbourhood information networks in police zone %(name)s") % {"name": zone.name}
+    title = _zone_title(zone)
     parts = _parts(
         None,
         page=f"zone-embed:{zone.pk}",

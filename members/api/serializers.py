@@ -78,7 +78,7 @@ class NetworkProposeInput(serializers.Serializer):
     street_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=200
     )
-    municipality = serializers.CharField(required=False, max_length=5, help_text="NIS code")
+    municipality = serializers.CharField(required=False, max_length=6, help_text="NIS or CBS code (GM0363)")
 
 
 # The member of a withheld membership: the kind alone (the fields keep their types).

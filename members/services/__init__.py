@@ -21,6 +21,7 @@ Rules decided here (see also the module docstrings of tokens.py and emails.py):
   neighbouring numbers, is stored with `address_unverified` for the coordinator to check.
 """
 
+from .addresses import member_address_add, member_address_channels, member_address_remove
 from .invitations import invitation_accept, invitation_decline, invitation_read, invitations_send
 from .joining import JoinResult, ResolvedAddress, member_confirm_email, member_join, member_request_link
 from .membership import (
@@ -33,6 +34,13 @@ from .membership import (
     membership_leave,
 )
 from .proposals import network_propose
+from .push import (
+    push_subscription_delete,
+    push_subscription_save,
+    push_subscriptions_delivered,
+    push_subscriptions_drop_if_gone,
+    push_subscriptions_expire,
+)
 
 __all__ = [
     "JoinResult",
@@ -41,6 +49,9 @@ __all__ = [
     "invitation_decline",
     "invitation_read",
     "invitations_send",
+    "member_address_add",
+    "member_address_channels",
+    "member_address_remove",
     "member_confirm_email",
     "member_erase",
     "member_export",
@@ -52,4 +63,9 @@ __all__ = [
     "membership_decide",
     "membership_leave",
     "network_propose",
+    "push_subscription_delete",
+    "push_subscription_save",
+    "push_subscriptions_delivered",
+    "push_subscriptions_drop_if_gone",
+    "push_subscriptions_expire",
 ]

@@ -21,6 +21,7 @@ from ..erasure import erasure_steps
 from ..models import Member, Membership
 from ..selectors import member_export_data
 from ._common import _clean_channels, _clean_preferences, _raise
+from .push import push_subscriptions_drop_if_gone
 
 __all__ = [
     "member_erase",
@@ -88,6 +89,8 @@ def member_update_preferences(
     quiet_hours_start: time | None = None,
     quiet_hours_end: time | None = None,
     exercise_opt_in: bool | None = None,
+    voice_calls: bool | None = None,
+    sms_opt_out: bool | None = None,
 ) -> tuple[Member, bool]:
     """Change channels, language, quiet hours and whether the member receives the police's exercises (None:
     as it was). A new e-mail address counts once confirmed (True then)."""
@@ -115,6 +118,10 @@ def member_update_preferences(
         member.quiet_hours_start, member.quiet_hours_end = quiet_hours_start, quiet_hours_end
         if exercise_opt_in is not None:
             member.exercise_opt_in = exercise_opt_in
+        if voice_calls is not None:  # urgent alerts by phone call (alerts.recipients)
+            member.voice_calls = voice_calls
+        if sms_opt_out is not None:  # as a STOP / START reply by SMS does (alerts.inbound)
+            member.sms_opt_out = sms_opt_out
         member.pending_email = email if new_email else ""
         member.save()
         if new_email:
@@ -152,6 +159,7 @@ def membership_leave(*, member: Member, network: Network) -> Membership:
             membership.decided_by = None
             membership.reason = ""
             membership.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+        push_subscriptions_drop_if_gone(member=member)
         email_member(member=member, template="membership_left", context={"network": network})
     return membership
 

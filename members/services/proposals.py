@@ -6,7 +6,6 @@ from collections import defaultdict
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +13,8 @@ from django.utils.translation import ngettext
 from access.permissions import proposal_readers
 from areas.models import Municipality, Network
 from areas.selectors import area_free_of_networks
-from areas.services import network_boundary_errors, network_save
+from areas.services import boundary_change, network_boundary_errors, network_save
+from areas.versions import BoundaryChangeSource
 from core.geometry import in_service_area, to_storage_multipolygon
 from streets.areas import streets_area
 from streets.models import Street
@@ -121,7 +121,29 @@ def _area_drawn(errors, area_geojson, municipality):
         )
         if municipality is None:
             errors["area"].append(_("The area lies in no municipality we know."))
+    if boundary is not None and municipality is not None:
+        _area_in_municipality(errors, boundary, municipality)
     return boundary, municipality
+
+
+# A drawn area may spill a little over the municipal border (a hand on a map is not a surveyor), not more:
+# an area drawn in Halle was once accepted for Malmedy.
+AREA_IN_MUNICIPALITY_MIN = 0.9
+
+
+def _area_in_municipality(errors, boundary, municipality) -> None:
+    """The drawn area must lie (mostly) in the chosen municipality."""
+    if municipality.boundary is None or not boundary.area:
+        return
+    inside = boundary.intersection(municipality.boundary).area / boundary.area
+    if inside < AREA_IN_MUNICIPALITY_MIN:
+        errors["area"].append(
+            _(
+                "Only %(percent)s%% of the drawn area lies in %(municipality)s: draw the area inside the "
+                "municipality, or choose the municipality where it lies."
+            )
+            % {"percent": round(inside * 100), "municipality": municipality}
+        )
 
 
 def _streets_checked(errors, street_ids, municipality):
@@ -217,7 +239,8 @@ def network_propose(
     boundary_errors = network_boundary_errors(boundary=boundary, kind=kind, municipality_id=municipality.pk)
     if boundary_errors:
         raise ValidationError({"area": boundary_errors})
-    with transaction.atomic():
+    # The first boundary version (areas.versions) says where the network came from.
+    with boundary_change(reason="online proposal", source=BoundaryChangeSource.PROPOSAL):
         description = _("Proposed online on %(date)s.") % {"date": timezone.localdate().isoformat()}
         if left_out:
             description += " " + _("Parts inside %(names)s were left out.") % {"names": ", ".join(left_out)}

@@ -5,13 +5,12 @@ officers and municipality staff log in (access app); what each sees is decided i
 member data reaches a page only through the selectors that write the access log.
 """
 
+from .joining import join, join_consent, join_details, join_network, join_sent
 from .public import (
     confirm,
     erase,
     export,
     invitation,
-    join,
-    join_sent,
     leave,
     manage,
     network_start,
@@ -39,6 +38,9 @@ __all__ = [
     "export",
     "invitation",
     "join",
+    "join_consent",
+    "join_details",
+    "join_network",
     "join_sent",
     "leave",
     "manage",

@@ -1,4 +1,5 @@
-"""Pages for residents: join, confirm, the self-service pages behind the signed link, start a BIN."""
+"""Pages for residents: confirm, the self-service pages behind the signed link, start a BIN; and the address
+lookup that the join steps (views/joining.py) share."""
 
 from functools import wraps
 
@@ -11,11 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from areas.models import Network
-from areas.selectors import networks_visible
+from areas.models import Municipality, Network
 from core.throttle import (
-    JOIN_EMAIL,
-    JOIN_IP,
     LINK_EMAIL,
     LINK_IP,
     PROPOSE_IP,
@@ -26,14 +24,13 @@ from streets.address_text import AddressTextError, clean_query
 from streets.search import streets_search
 from streets.selectors import EXACT, address_lookup
 
-from .. import conf
 from ..forms import (
-    MemberJoinForm,
     MemberPreferencesForm,
     NetworkProposeForm,
     RequestLinkForm,
     add_service_errors,
 )
+from ..forms_join import error_described
 from ..models import Member
 from ..services import (
     invitation_accept,
@@ -42,7 +39,6 @@ from ..services import (
     member_confirm_email,
     member_erase,
     member_export,
-    member_join,
     member_links_revoke,
     member_request_link,
     member_update_preferences,
@@ -50,15 +46,19 @@ from ..services import (
     network_propose,
 )
 from ..tokens import MANAGE, LinkError, token_make, token_read
+from .push import push_card
 
 
 def link_page(view):
-    """For pages opened with a signed link: never cached, and the link never leaks as a Referer."""
+    """For pages opened with a signed link: never cached, and the link never leaks as a Referer to another
+    site."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = never_cache(view)(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the page's own
+        # form posts, and Django's CSRF check refuses every one (tests/maps/test_browser_addresses.py).
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapped
@@ -103,58 +103,6 @@ def _lookup(address: str) -> dict:
         context["needs_number"] = best.match in ("street", "postcode")
         context["covering"] = [c for c in best.networks if c.network.is_live]
     return context
-
-
-def _join_render(request, form, context, network, status=200):
-    context.update({"form": form, "network": network, "consent_version": conf.consent_version()})
-    covering = context.get("covering") or []
-    context["choices"] = [c.network for c in covering]
-    if network is not None and covering and network.pk not in {c.network.pk for c in covering}:
-        same = [c.network.name for c in covering if c.network.kind == network.kind]
-        context["wrong_network"] = (
-            _("%(name)s does not cover this address; it lies in %(others)s.")
-            % {"name": network.name, "others": ", ".join(same)}
-            if same
-            else _("%(name)s does not cover this address.") % {"name": network.name}
-        )
-    return render(request, "members/join.html", context, status=status)
-
-
-def join(request, slug=None):
-    """Sign up: first the address (GET ?address=…), then the covering BINs and the details (POST)."""
-    network = get_object_or_404(networks_visible(), slug=slug) if slug else None
-    if request.method == "POST":
-        form = MemberJoinForm(request.POST)
-        limits = [(JOIN_IP, client_address(request)), (JOIN_EMAIL, request.POST.get("email", ""))]
-        if form_over_limit(form, limits=limits):
-            context = _lookup(request.POST.get("address", ""))
-            return _join_render(request, form, context, network, status=429)
-        if form.is_valid():
-            try:
-                member_join(**form.service_kwargs())
-            except ValidationError as exc:
-                add_service_errors(form, exc, fields={"consent": "consent"})
-            else:
-                return redirect("members:join-sent")
-        context = _lookup(request.POST.get("address", ""))
-        return _join_render(request, form, context, network, status=400)
-    context = _lookup(request.GET.get("address", ""))
-    initial = {"address": context.get("match").label if context.get("match") else context["address"]}
-    initial["language"] = request.LANGUAGE_CODE if request.LANGUAGE_CODE in Member.Language.values else "nl"
-    covering = context.get("covering") or []
-    if network is not None and any(c.network.pk == network.pk for c in covering):
-        initial["networks"] = [network.slug]
-    elif len([c for c in covering if c.network.kind == Network.Kind.BIN]) == 1:
-        initial["networks"] = [c.network.slug for c in covering if c.network.kind == Network.Kind.BIN]
-    form = MemberJoinForm(
-        initial=initial, network_choices=[(c.network.slug, c.network.name) for c in covering]
-    )
-    status = 400 if context.get("address_error") else 200
-    return _join_render(request, form, context, network, status=status)
-
-
-def join_sent(request):
-    return render(request, "members/join_sent.html", {"confirm_days": conf.confirm_max_age() // 86400})
 
 
 @link_page
@@ -230,13 +178,21 @@ def manage(request, token):
                 "quiet_hours_start": member.quiet_hours_start,
                 "quiet_hours_end": member.quiet_hours_end,
                 "exercise_opt_in": member.exercise_opt_in,
+                "voice_calls": member.voice_calls,
+                "sms_opt_out": member.sms_opt_out,
             }
         )
     memberships = member.memberships.select_related("network").order_by("network__name")
     return render(
         request,
         "members/manage.html",
-        {"member": member, "memberships": memberships, "form": form, "token": token},
+        {
+            "member": member,
+            "memberships": memberships,
+            "form": form,
+            "token": token,
+            "push": push_card(member),
+        },
         status=status,
     )
 
@@ -359,12 +315,21 @@ def _streets_from_names(form, text: str, municipality) -> list[int]:
     return ids
 
 
+def _start_render(request, form, *, status: int = 200):
+    """The proposal page; the drawing map shows the BINs of the chosen municipality (API by NIS code)."""
+    if form.is_bound:
+        error_described(form)
+    nis = dict(Municipality.objects.values_list("pk", "nis_code"))
+    context = {"form": form, "has_errors": bool(form.errors), "municipality_nis": nis}
+    return render(request, "members/network_start.html", context, status=status)
+
+
 def network_start(request):
     """Propose a new BIN: an area drawn on the map (JavaScript) or a list of street names (no JavaScript)."""
     if request.method == "POST":
         form = NetworkProposeForm(request.POST)
         if form_over_limit(form, limits=[(PROPOSE_IP, client_address(request))]):
-            return render(request, "members/network_start.html", {"form": form}, status=429)
+            return _start_render(request, form, status=429)
         if form.is_valid():
             d = form.cleaned_data
             street_ids = list(d["street_ids"])
@@ -397,8 +362,8 @@ def network_start(request):
                 )
             else:
                 return redirect("members:network-start-sent")
-        return render(request, "members/network_start.html", {"form": form}, status=400)
-    return render(request, "members/network_start.html", {"form": NetworkProposeForm()})
+        return _start_render(request, form, status=400)
+    return _start_render(request, NetworkProposeForm())
 
 
 def network_start_sent(request):

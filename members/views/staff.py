@@ -16,6 +16,7 @@ from areas.models import Network
 from core.geometry import to_wgs84
 
 from .. import conf
+from ..address_selectors import member_addresses_visible, own_address_visible
 from ..exports import counts_json, members_csv
 from ..forms import MemberDecisionForm, MemberRegisterForm, add_service_errors
 from ..models import Member, Membership
@@ -172,11 +173,11 @@ def member_detail(request, pk):
     member = get_object_or_404(Member.objects.select_related("address"), pk=pk)
     memberships = member_read(user=request.user, member=member, reason="member detail page")
     point = to_wgs84(member.point)
-    return render(
-        request,
-        "members/member_detail.html",
-        {"member": member, "memberships": memberships, "lat": point.y, "lon": point.x},
-    )
+    context = {"member": member, "memberships": memberships, "lat": point.y, "lon": point.x}
+    # Their further addresses: only those a membership of this coordinator's networks was made for.
+    context["own_address"] = own_address_visible(user=request.user, memberships=memberships)
+    context["addresses"] = member_addresses_visible(user=request.user, member=member)
+    return render(request, "members/member_detail.html", context)
 
 
 @never_cache

@@ -10,6 +10,8 @@ from kombu import Queue  # the Celery queues (urgent, bulk, default)
 from core.logging import logging_config  # LOG_FORMAT (helper "observe")
 from project.sentry import sentry_init  # SENTRY_DSN (helper "observe")
 
+from .country import *  # noqa: F403 - BIN_COUNTRY and what follows from it: storage SRID, area, languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -21,7 +23,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the door of access.permissions.can_use_admin (access.admin_site).
+    "access.apps.BinAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -178,9 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Dutch first; French and English too (German for the East Cantons where data has it).
+# Dutch first; LANGUAGES (nl, fr, de, en; in the Netherlands nl, en) come from settings/country.py.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -224,12 +226,7 @@ BIN_HSTS_SHORT_ON_PURPOSE = env.bool("BIN_HSTS_SHORT_ON_PURPOSE", default=False)
 BIN_BEHIND_TLS_PROXY = env.bool("BIN_BEHIND_TLS_PROXY", default=BIN_TRUSTED_PROXIES > 0)
 
 # --- Geography --------------------------------------------------------------------------------------
-# Every geometry is stored in one metric national CRS: Belgian Lambert 72 by default (what BeST Address
-# and the cadastre use); EPSG:28992 (Amersfoort / RD New) would serve the Netherlands. The API speaks
-# EPSG:4326; transform at the edge only. Changing it after the first migration means a new database.
-BIN_STORAGE_SRID = env.int("BIN_STORAGE_SRID", default=31370)
-# Bounding box of the service area in EPSG:4326 (west, south, east, north): Belgium with a margin.
-BIN_SERVICE_BBOX = tuple(env.list("BIN_SERVICE_BBOX", cast=float, default=[2.3, 49.4, 6.5, 51.6]))
+# BIN_STORAGE_SRID (the one metric CRS of every geometry) and BIN_SERVICE_BBOX: settings/country.py.
 # Two residential BINs may share edges; overlaps below this area (m²) are numerical slivers from
 # re-projected or rounded data, not real overlaps.
 BIN_OVERLAP_TOLERANCE_M2 = env.float("BIN_OVERLAP_TOLERANCE_M2", default=1.0)
@@ -341,6 +338,7 @@ CELERY_BEAT_SCHEDULE = {
     "members-purge-unconfirmed": {"task": "members.tasks.purge_unconfirmed", "schedule": 3600.0},
     # Deliveries, reactions, the access log and proposals past their retention period (below).
     "purge-expired": {"task": "project.tasks.purge_expired", "schedule": 86400.0},
+    "alerts-relay-reminders": {"task": "alerts.tasks.relay_reminders", "schedule": 60.0},  # settings/relay.py
 }
 
 # Channel backends (dotted paths, like EMAIL_BACKEND): alerts.backends.sms.ConsoleBackend, FileBackend,
@@ -374,8 +372,12 @@ BIN_SMS_GATEWAY_RATE_REDIS_URL = env(
 # The shared secret of the gateway's signed delivery receipts (POST /api/gateway/receipts/); "" refuses all.
 BIN_SMS_GATEWAY_RECEIPT_SECRET = env("BIN_SMS_GATEWAY_RECEIPT_SECRET", default="")
 # --- end of helper "http" block ---
-# The SMPP 3.4 gateway (BIN_SMPP_*): project/settings/smpp.py.
-from .smpp import *  # noqa: E402, F403
+from .contacts import *  # noqa: E402, F403 - BIN_PUBLIC_CONTACTS of the answer page
+from .phone import *  # noqa: E402, F403 - voice calls, two-way SMS (BIN_VOICE_*, BIN_SMS_INBOUND_*)
+from .privacy import *  # noqa: E402, F403 - controller and contacts of the privacy notice
+from .push import *  # noqa: E402, F403 - Web Push (BIN_VAPID_*, BIN_PUSH_*): settings/push.py
+from .relay import *  # noqa: E402, F403 - relay networks (BIN_RELAY_*): settings/relay.py
+from .smpp import *  # noqa: E402, F403 - the SMPP 3.4 gateway (BIN_SMPP_*): settings/smpp.py
 
 BIN_EMAIL_CHANNEL_BACKEND = env(
     "BIN_EMAIL_CHANNEL_BACKEND", default="alerts.backends.email.DjangoEmailBackend"
@@ -472,10 +474,8 @@ BIN_JSON_MAX_DEPTH = env.int("BIN_JSON_MAX_DEPTH", default=64)
 # from BIN_TILE_URL when missing or older than BIN_TILE_CACHE_SECONDS (unless BIN_TILE_PROXY_FETCH is off:
 # then only what the cache holds), and browsers load images from this site only.
 BIN_TILE_URL = env("BIN_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-BIN_TILE_ATTRIBUTION = env(
-    "BIN_TILE_ATTRIBUTION",
-    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-)
+# Empty: OpenStreetMap's credit in the page's language (core.tiles.tile_attribution).
+BIN_TILE_ATTRIBUTION = env("BIN_TILE_ATTRIBUTION", default="")
 BIN_TILE_MAX_ZOOM = env.int("BIN_TILE_MAX_ZOOM", default=19)
 BIN_TILE_PROXY = env.bool("BIN_TILE_PROXY", default=False)
 BIN_TILE_PROXY_FETCH = env.bool("BIN_TILE_PROXY_FETCH", default=True)
@@ -483,6 +483,11 @@ BIN_TILE_CACHE_DIR = env.path("BIN_TILE_CACHE_DIR", default=BASE_DIR / "var" / "
 BIN_TILE_CACHE_SECONDS = env.int("BIN_TILE_CACHE_SECONDS", default=7 * 24 * 3600)
 BIN_TILE_TIMEOUT = env.float("BIN_TILE_TIMEOUT", default=10.0)
 BIN_TILE_USER_AGENT = env("BIN_TILE_USER_AGENT", default=f"bin-gis tile proxy ({BIN_PUBLIC_URL})")
+# More map backgrounds (keys of core.tiles.BASEMAP_CATALOGUE or of BIN_BASEMAP_LAYERS, JSON: core/tiles.py).
+BIN_BASEMAPS = env.list("BIN_BASEMAPS", default=[])
+BIN_BASEMAP_LAYERS = env.json("BIN_BASEMAP_LAYERS", default={})
+# Public maps of more networks than this draw them from vector tiles (maps/vector_tiles.py).
+BIN_VECTOR_TILES_MIN_NETWORKS = env.int("BIN_VECTOR_TILES_MIN_NETWORKS", default=60)
 
 # --- The in-process point index (areas/point_index.py) ---
 # Public point and address lookups find their networks in the web process's memory instead of PostGIS

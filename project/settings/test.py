@@ -12,6 +12,7 @@ LANGUAGE_CODE = "nl"
 # the integration tests is told to use the file backend, SMTP and Redis through these variables).
 BIN_SMS_BACKEND = env("BIN_SMS_BACKEND", default="alerts.backends.sms.LocmemBackend")
 BIN_ALERT_EMAIL_BACKEND = env("BIN_ALERT_EMAIL_BACKEND", default="")
+BIN_VOICE_BACKEND = env("BIN_VOICE_BACKEND", default="alerts.backends.voice.LocmemBackend")
 # Logins: a password only (tests that need the second factor turn BIN_2FA_REQUIRED on themselves).
 BIN_2FA_REQUIRED = False
 # A read replica (DATABASE_REPLICA_URL) mirrors the test database: the suite's data is on "default" only.

@@ -2,6 +2,7 @@
 
 import math
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -38,13 +39,27 @@ def lookup_position(query) -> tuple[float, float] | None:
 
 
 class LookupQueryInput(serializers.Serializer):
-    """Either `address` (free text) or `lat` and `lon` (EPSG:4326 degrees)."""
+    """Either `address` (free text) or `lat` and `lon` (EPSG:4326 degrees); `at`: a past day, not now."""
 
     address = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=10_000
     )
     lat = FiniteFloat(required=False, min_value=-90, max_value=90)
     lon = FiniteFloat(required=False, min_value=-180, max_value=180)
+    at = serializers.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=gettext_lazy("The networks as their boundaries were at the end of this day (YYYY-MM-DD)."),
+        error_messages={"invalid": gettext_lazy("Give the date as YYYY-MM-DD, e.g. 2025-06-30.")},
+    )
+
+    def validate_at(self, value):
+        # A future day has no boundaries yet: a clear refusal rather than today's answer under its name.
+        if value > timezone.localdate():
+            raise serializers.ValidationError(
+                _("%(date)s lies in the future: give today or an earlier day.") % {"date": value.isoformat()}
+            )
+        return value
 
     def validate_address(self, value):
         try:

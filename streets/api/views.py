@@ -1,6 +1,6 @@
 """The lookup API: which networks cover an address or a point; street autocomplete; networks per street."""
 
-import csv
+import datetime as dt
 import functools
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from areas.selectors import (
     networks_near_point,
     networks_visible,
 )
+from areas.version_selectors import day_end, networks_covering_points_at
 from core.api import CSVRenderer
 from core.geometry import position_to_storage, to_wgs84
 from core.metrics import lookup_counted
@@ -33,8 +34,16 @@ from streets.postal import postcodes_named
 from streets.selectors import address_lookup, municipality_ids_matching, streets_search
 
 from .serializers import LookupQueryInput, StreetOutput, StreetSearchInput, lookup_position
+from .street_lists import street_list_response
 
-__all__ = ["LookupView", "NetworkStreetsView", "StreetNetworksView", "StreetSearchView", "point_answer"]
+__all__ = [
+    "LookupView",
+    "NetworkStreetsView",
+    "StreetNetworksView",
+    "StreetSearchView",
+    "point_answer",
+    "point_answer_at",
+]
 
 JSON_RENDERER = JSONRenderer()
 ALLOWED = "GET, HEAD, OPTIONS"
@@ -74,6 +83,21 @@ def point_answer(*, lat: float, lon: float, user) -> dict:
     if not covered:
         body.update(uncovered_json(networks_near_point(point=point, user=user, cached=True)))
     lookup_counted(kind="point", match="covered" if covered else "uncovered")
+    return body
+
+
+def point_answer_at(*, lat: float, lon: float, at: dt.date, user) -> dict:
+    """The body of a point lookup for the end of the past day `at` (areas.versions): the networks whose
+    boundary covered the position then, by the same border rule; no nearest networks or invitation."""
+    point = Point(*position_to_storage(lon, lat), srid=settings.BIN_STORAGE_SRID)
+    (covering,) = networks_covering_points_at(points=[point], until=day_end(at), user=user)
+    body = {
+        "point": {"type": "Point", "coordinates": [lon, lat]},
+        "at": at.isoformat(),
+        "networks": covering_json(covering),
+    }
+    if not any(c.network.kind in Network.EXCLUSIVE_KINDS for c in covering):
+        body["message"] = _("No BIN covered this place at the end of %(date)s.") % {"date": at.isoformat()}
     return body
 
 
@@ -121,6 +145,12 @@ class LookupView(APIView):
             ),
             OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="latitude, EPSG:4326"),
             OpenApiParameter("lon", OpenApiTypes.DOUBLE, description="longitude, EPSG:4326"),
+            OpenApiParameter(
+                "at",
+                OpenApiTypes.DATE,
+                description="YYYY-MM-DD, today or earlier: the networks as their boundaries were at the end "
+                "of that day (the service's time zone); without it, now",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
@@ -128,12 +158,20 @@ class LookupView(APIView):
         params = LookupQueryInput(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
+        at = data.get("at")
         if "address" in data:
-            return self.by_address(request, data["address"])
+            return self.by_address(request, data["address"], at)
+        if at is not None:
+            return Response(point_answer_at(lat=data["lat"], lon=data["lon"], at=at, user=request.user))
         return Response(point_answer(lat=data["lat"], lon=data["lon"], user=request.user))
 
-    def by_address(self, request, text):
+    def by_address(self, request, text, at: dt.date | None = None):
         result = address_lookup(text=text, user=request.user, cached=True)
+        # With `at`, the same addresses with the networks that covered them at the end of that day.
+        past = None
+        if at is not None:
+            points = [m.point for m in result.matches]
+            past = networks_covering_points_at(points=points, until=day_end(at), user=request.user)
         lookup_counted(kind="address", match=result.matches[0].match if result.matches else "none")
         if not result.matches:
             return Response(
@@ -145,7 +183,7 @@ class LookupView(APIView):
                 status=404,
             )
         results = []
-        for m in result.matches:
+        for i, m in enumerate(result.matches):
             item = {
                 "label": m.label,
                 "score": m.score,
@@ -156,9 +194,11 @@ class LookupView(APIView):
                 "postcode": m.postcode,
                 "address_id": m.address.pk if m.address else None,
                 "point": point_geojson(m.point),
-                "networks": covering_json(m.networks),
+                "networks": covering_json(m.networks if past is None else past[i]),
             }
-            if m.match != "postcode" and not m.covered:
+            if past is not None:
+                item["at"] = at.isoformat()
+            elif m.match != "postcode" and not m.covered:
                 item.update(uncovered_json(m.nearest))
             results.append(item)
         parsed = result.parsed
@@ -247,7 +287,12 @@ class NetworkStreetsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: a file")
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "csv"],
+                description="csv: the street list, in the format import_street_lists reads",
+            )
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="The streets of a network, with the house-number ranges it covers on each side",
@@ -255,32 +300,13 @@ class NetworkStreetsView(APIView):
     def get(self, request, slug):
         networks = networks_visible(user=request.user)
         network = get_object_or_404(networks, slug=slug)
-        rows = network_streets(network=network, networks=networks)
         if request.accepted_renderer.format == "csv":
-            return _streets_csv(network, rows)
+            # The street-list format that import_street_lists reads (streets.streetlists).
+            return street_list_response(
+                networks=[network],
+                context=networks.filter(municipality_id=network.municipality_id),
+                filename=f"{network.slug}-streets.csv",
+                user=request.user,
+            )
+        rows = network_streets(network=network, networks=networks)
         return Response({"network": network.slug, "name": network.name, "count": len(rows), "streets": rows})
-
-
-CSV_COLUMNS = [
-    "street",
-    "name_nl",
-    "name_fr",
-    "name_de",
-    "postcode",
-    "coverage",
-    "side",
-    "from",
-    "to",
-    "count",
-]
-
-
-def _streets_csv(network, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{network.slug}-streets.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        for r in row["ranges"]:
-            writer.writerow([*(row[c] for c in CSV_COLUMNS[:6]), r["side"], r["from"], r["to"], r["count"]])
-    return response

@@ -194,7 +194,13 @@ def test_the_admin_index_lists_only_what_each_role_may_open(town, objects):
         apps = login(user).get(reverse("admin:index")).context["app_list"]
         return sorted(m["object_name"] for app in apps for m in app["models"])
 
-    assert models(town.municipality) == ["Municipality", "Network", "NetworkProposal", "Tip"]
+    assert models(town.municipality) == [
+        "Municipality",
+        "Network",
+        "NetworkProposal",
+        "NetworkStreetRange",
+        "Tip",
+    ]
     assert "Member" in models(town.superuser) and "GrantLog" in models(town.superuser)
 
 

@@ -326,9 +326,9 @@ def test_members_get_messages_in_their_language(town, send):
     send(town.police, alert_body(circle(500, 500, 300), category="fire"))
     texts = sorted(m.text.split("\n")[0] for m in sms_backends.outbox)
     assert [t.split(":")[0] for t in texts] == [
-        "Alerte BIN (incendie)",
-        "BIN-Meldung (Brand)",
+        "Alerte PLP (incendie)",
         "BIN-melding (brand)",
+        "NIN-Meldung (Brand)",
     ]
 
 

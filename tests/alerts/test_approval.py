@@ -263,7 +263,7 @@ def test_approval_page_shows_what_will_be_sent_and_decides_through_the_services(
     assert "data-approve-form" in html and "data-return-form" in html
     # The texts as members receive them, per language, and the reach per BIN.
     assert "BIN alert (burglary): Inbraak in de Kerkstraat; let op." in html
-    assert 'data-text-language="fr"' in html and "Alerte BIN" in html
+    assert 'data-text-language="fr"' in html and "Alerte PLP" in html
     assert 'data-reach-network="bin-alfa"' in html
     assert 'data-recipients="2"' in html
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from areas.models import Municipality, Network
 from areas.selectors import networks_visible
-from maps.builders import KIND_COLOURS
+from maps.styles import STATUS_COLOURS
 from streets.models import Address
 
 # Every test that empties the database after it (transaction=True: the live server needs committed rows)
@@ -86,7 +86,7 @@ def test_demo_municipality_map_shows_every_published_bin_and_none_unpublished(li
     assert set(paths) == set(published)
     assert not set(paths) & unpublished
     for slug, stroke in paths.items():
-        assert stroke == KIND_COLOURS[published[slug].kind], slug
+        assert stroke == STATUS_COLOURS[published[slug].status], slug
     assert page.locator("path.bin-map-area-boundary").count() == 1
     overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [t.strip() for t in overlays] == ["Municipality Halle", "BIN (residents)", "BIN-Z (self-employed)"]
@@ -101,7 +101,7 @@ def test_demo_municipality_map_shows_every_published_bin_and_none_unpublished(li
     centrum = published["bin-halle-centrum"]
     x, y = screen_point(page, Network.objects.get(pk=centrum.pk).boundary.point_on_surface)
     page.mouse.move(x, y)
-    assert "BIN Halle-Centrum (active)" in page.inner_text(".leaflet-tooltip")
+    assert "BIN Halle-Centrum (active)" in page.inner_text(".leaflet-tooltip:not(.bin-map-label)")
     page.mouse.click(x, y)
     popup = page.locator(".leaflet-popup-content [data-network-slug='bin-halle-centrum']")
     text = popup.inner_text()
@@ -216,7 +216,7 @@ def test_static_export_opens_from_disk_and_shows_the_bins(page, town, tmp_path):
     page.goto(path.as_uri())
     paths = drawn(page)
     assert set(paths) == {"bin-alfa", "bin-beta", "bin-z-markt"}
-    assert paths["bin-z-markt"] == KIND_COLOURS[Network.Kind.BIN_Z]
+    assert paths["bin-z-markt"] == STATUS_COLOURS[Network.Status.ACTIVE]
     assert page.locator("form[data-map-search]").count() == 0
     assert page.locator("[data-map-legend]").is_visible()
     # Everything came from the file itself; only the (refused) OpenStreetMap tiles were asked for.

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from alerts.models import Alert, Delivery
 from alerts.receipts import receipt_record
@@ -40,9 +40,9 @@ SEND = "[data-alert-send]"
 CONFIRM = "dialog[data-alert-confirm]"
 
 
-def alert_map(page, live_server, user):
+def alert_map(page, live_server, user, language="en"):
     log_in(page, live_server, user)
-    page.goto(live_server.url + reverse("maps:police-alert", args=[5999]))
+    page.goto(live_server.url + translate_url(reverse("maps:police-alert", args=[5999]), language))
     page.wait_for_selector("[data-alert-composer]")
 
 
@@ -338,7 +338,7 @@ def test_the_plain_alert_form_confirms_before_sending(live_server, page, town, d
 def test_the_drawing_tools_and_counts_speak_dutch(live_server, page, town, density, settings):
     settings.BIN_PREVIEW_MIN_COUNT = 1
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "nl", "url": live_server.url}])
-    alert_map(page, live_server, town.police)
+    alert_map(page, live_server, town.police, language="nl")
     assert page.title().startswith("Nieuwe melding"), page.title()
     assert page.get_attribute(".leaflet-draw-draw-polygon", "title") == "Teken een veelhoek"
     assert page.get_attribute(".leaflet-draw-draw-circle", "title") == "Teken een cirkel"

@@ -15,8 +15,9 @@ from folium.plugins import HeatMap
 from areas.models import Network
 from areas.selectors import municipality_by_key
 from maps.assets import standalone_html, use_vendored_assets
-from maps.builders import KIND_COLOURS, lookup_map, municipality_map, police_zone_map
+from maps.builders import lookup_map, municipality_map, police_zone_map
 from maps.selectors import VERTEX_BUDGET, area_layers_for_display, display_tolerance_m
+from maps.styles import LEGEND_GREY, STATUS_COLOURS, UNPUBLISHED_DASH
 from tests.factories import X0, Y0, MunicipalityFactory, UserFactory, lambert, square
 
 pytestmark = pytest.mark.django_db
@@ -58,32 +59,35 @@ def test_municipality_map_draws_every_published_network_and_nothing_else(town):
         assert absent not in html
 
 
-def test_bins_and_bin_zs_are_separate_layers_with_their_own_colours_and_a_legend(town):
+def test_bins_and_bin_zs_are_separate_layers_coloured_by_status_with_a_legend(town):
     html = render(municipality_map(municipality=town.muni))
     # Two FeatureGroups named after the kinds, listed in the layer control.
     assert html.count("L.featureGroup(") == 2
     assert '"BIN (residents)"' in html
     assert '"BIN-Z (self-employed)"' in html
     assert "L.control.layers(" in html
-    styles = {}
+    kinds = set()
     for fc in feature_collections(html):
         for f in fc.get("features", []):
             if "kind" in f.get("properties", {}):
-                styles[f["properties"]["kind"]] = fc
-    assert set(styles) == {"BIN", "BIN-Z"}
-    assert KIND_COLOURS[Network.Kind.BIN] == "#1f77b4"
-    assert KIND_COLOURS[Network.Kind.BIN_Z] == "#d62728"
-    assert '"color": "#1f77b4"' in html
-    assert '"color": "#d62728"' in html
-    # The legend: a swatch per kind with its count, and the municipality's outline.
+                kinds.add(f["properties"]["kind"])
+    assert kinds == {"BIN", "BIN-Z"}
+    # The colour is the status (Alfa and the BIN-Z active, Beta recognised), the line the kind.
+    assert f'"color": "{STATUS_COLOURS[Network.Status.ACTIVE]}"' in html
+    assert f'"color": "{STATUS_COLOURS[Network.Status.RECOGNISED]}"' in html
+    # The legend: a swatch per kind with its count, per status drawn, and the municipality's outline.
     assert "data-map-legend" in html
     legend = json.loads(re.search(r"var entries = (\[.*?\]);", html).group(1))
     assert [(e["key"], e["colour"], e["count"]) for e in legend] == [
-        ("BIN", "#1f77b4", 2),
-        ("BIN-Z", "#d62728", 1),
+        ("BIN", LEGEND_GREY, 2),
+        ("BIN-Z", LEGEND_GREY, 1),
+        ("status-recognised", STATUS_COLOURS[Network.Status.RECOGNISED], None),
+        ("status-active", STATUS_COLOURS[Network.Status.ACTIVE], None),
         ("boundary", "#3d3d3d", None),
     ]
-    assert legend[2]["label"] == "Municipality Teststad"
+    assert legend[2]["label"] == "recognised by FPS Home Affairs: 1 network"
+    assert legend[3]["label"] == "active: 2 networks"
+    assert legend[4]["label"] == "Municipality Teststad"
 
 
 def test_popup_data_status_and_labels(town):
@@ -100,7 +104,7 @@ def test_popup_data_status_and_labels(town):
         "status_label": "recognised by FPS Home Affairs",
         "contact_email": "beta@bin.example.be",
         "published": True,
-        "join_url": "/bin/bin-beta/join/",
+        "join_url": reverse("members:network-join", args=["bin-beta"]),
     }
     # Texts from the database reach the DOM with textContent; the labels are translated on the server.
     assert "bindPopup(popup" in html
@@ -148,7 +152,7 @@ def test_staff_see_unpublished_networks_marked_as_such(town):
     html = render(municipality_map(municipality=town.muni, user=staff))
     assert drawn_slugs(html) == {"bin-alfa", "bin-beta", "bin-z-markt", "bin-verborgen", "bin-opgeheven"}
     assert "Not published: only staff see it" in html
-    assert '"dashArray": "4 4"' in html
+    assert f'"dashArray": "{UNPUBLISHED_DASH}"' in html
     anonymous_member = UserFactory()
     assert "BIN Verborgen" not in render(municipality_map(municipality=town.muni, user=anonymous_member))
 
@@ -194,9 +198,9 @@ def test_standalone_html_has_everything_inside(town):
 
 def test_join_links_absolute_or_left_out(town):
     html = render(municipality_map(municipality=town.muni, site_url="https://bin.example.be/"))
-    assert "https://bin.example.be/bin/bin-alfa/join/" in html
+    assert "https://bin.example.be" + reverse("members:network-join", args=["bin-alfa"]) in html
     html = render(municipality_map(municipality=town.muni, site_url=None))
-    assert "/bin/bin-alfa/join/" not in html
+    assert "/bin/bin-alfa/join/" not in html  # under any language prefix
 
 
 def test_lookup_map_still_draws_the_address_and_its_networks(town):
@@ -270,7 +274,10 @@ def test_tolerance_follows_the_size_of_the_area():
 
 
 @pytest.mark.slow
-def test_municipality_map_of_200_detailed_bins_stays_under_one_megabyte():
+def test_municipality_map_of_200_detailed_bins_stays_under_one_megabyte(settings):
+    # The shapes in the page (a map of this many networks draws them from vector tiles by default:
+    # tests/maps/test_vector_tiles.py).
+    settings.BIN_VECTOR_TILES_MIN_NETWORKS = 1000
     muni = MunicipalityFactory(nis_code="99150", boundary=square(-500, -500, 15000))
     Network.objects.bulk_create(
         [

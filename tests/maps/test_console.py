@@ -8,7 +8,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -137,7 +137,9 @@ def test_the_municipality_home_shows_its_maps_and_proposals(client, town):
 )
 def test_a_refusal_says_why_in_the_users_language_and_leads_home(client, town, language, reason, home):
     client.force_login(town.municipality)
-    response = client.get(reverse("maps:police-alert", args=[5999]), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(
+        translate_url(reverse("maps:police-alert", args=[5999]), language), HTTP_ACCEPT_LANGUAGE=language
+    )
     assert response.status_code == 403
     html = unescape(response.content.decode())
     assert reason in html
@@ -178,7 +180,9 @@ def test_the_preview_gives_the_texts_the_confirmation_shows(client, town, densit
 
 def test_the_alert_map_gives_plural_forms_and_translated_drawing_tools(client, town):
     client.force_login(town.police)
-    html = client.get(reverse("maps:police-alert", args=[5999]), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    html = client.get(
+        translate_url(reverse("maps:police-alert", args=[5999]), "nl"), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
     labels = composer_options(html)["labels"]
     assert labels["reach"] == ["%(n)s leden bereikt", "%(n)s lid bereikt", "%(n)s leden bereikt"]
     assert labels["parts"] == ["%(n)s delen", "%(n)s deel", "%(n)s delen"]

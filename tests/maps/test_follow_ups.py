@@ -4,7 +4,7 @@ page's warnings and headings; in Chromium: tests/maps/test_browser_follow_ups.py
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from alerts.backends import sms as sms_backends
 from alerts.models import Alert, Delivery
@@ -164,7 +164,9 @@ def test_another_zone_cannot_follow_up(client, town, alert):
 def test_the_page_renders_in_every_language(client, town, alert, language):
     Alert.objects.filter(pk=alert.pk).update(clipped_fraction=0.125)
     client.force_login(town.police)
-    response = client.get(reverse("maps:alert", args=[alert.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(
+        translate_url(reverse("maps:alert", args=[alert.pk]), language), HTTP_ACCEPT_LANGUAGE=language
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-follow-up="feedback"' in html and "data-clipped" in html

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from areas.models import Network
 from maps.builders import bounds_of
@@ -107,6 +107,6 @@ def test_each_language_has_its_own_entry(client, town):
     url = reverse("maps:police-zone", args=[town.zone.number])
     # The map's script (the legend's title) in the language of the request, after the English one is cached.
     english = client.get(url, **EN).content.decode().split("<script nonce")[1]
-    dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode().split("<script nonce")[1]
+    dutch = client.get(translate_url(url, "nl")).content.decode().split("<script nonce")[1]
     assert "Neighbourhood information networks" in english
     assert "Buurtinformatienetwerken" in dutch and "Neighbourhood information networks" not in dutch

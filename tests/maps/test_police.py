@@ -11,7 +11,7 @@ from datetime import timedelta
 import folium
 import pytest
 from django.contrib.gis.geos import GEOSGeometry
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone
 
 from alerts.models import Reaction
@@ -73,7 +73,7 @@ def test_police_alert_map_has_draw_density_all_zone_bins_and_the_composer(town, 
     options = composer_options(html)
     assert options["preview_url"] == reverse("api:alert-preview") == "/api/alerts/preview/"
     assert options["create_url"] == reverse("api:alert-list") == "/api/alerts/"
-    assert options["alert_url"] == "/maps/alerts/{id}/"
+    assert options["alert_url"] == "/en/maps/alerts/{id}/"  # the page's language
     assert options["police_zone"] == town.zone.pk
     assert options["csrf_cookie"] == "csrftoken"
     assert ["burglary", "burglary"] in options["categories"]
@@ -242,7 +242,9 @@ def test_evaluation_page_refuses_a_wrong_period(client, town, query, message):
 )
 def test_alert_map_page_speaks_dutch_and_french(client, town, language, title, send):
     client.force_login(town.police)
-    response = client.get(reverse("maps:police-alert", args=[5999]), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(
+        translate_url(reverse("maps:police-alert", args=[5999]), language), HTTP_ACCEPT_LANGUAGE=language
+    )
     html = response.content.decode()
     assert f"<title>{title}</title>" in html
     assert composer_options(html)["labels"]["send_to"] == send

@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from tests.factories import UserFactory
 
@@ -108,7 +108,9 @@ def test_export_map_writes_one_self_contained_file(town, tmp_path):
     assert "<script src=" not in html and "<link rel" not in html
     for network in town.published:
         assert network.name in html
-    assert "https://bin.example.be/bin/bin-alfa/join/" in html
+    # The links of a map exported in Dutch (export_map's default) lead to the Dutch pages.
+    join = translate_url(reverse("members:network-join", args=["bin-alfa"]), "nl")
+    assert "https://bin.example.be" + join in html
     assert "BIN Verborgen" not in html
     # No API behind a file: the search box is left out, and the command says so.
     assert "data-map-search" not in html
@@ -132,7 +134,7 @@ def test_export_map_in_french(town, tmp_path):
     html = path.read_text()
     assert "<title>Réseaux d&#x27;information de quartier à Ville-Test</title>" in html
     assert "Commune de Ville-Test" in html
-    assert "BIN (habitants)" in html
+    assert "PLP (habitants)" in html
 
 
 def test_export_map_refuses_unknown_areas(town, tmp_path):

@@ -38,7 +38,7 @@ class Inbox:
     def link(self, address: str, kind: str) -> str:
         """The path of the last `kind` link ("confirm", "manage") in the last e-mail to `address`."""
         body = self.body(self.last(address))
-        found = re.findall(rf"http://testserver(/members/{kind}/[^\s/]+/)", body)
+        found = re.findall(rf"http://testserver(/(?:nl|fr|de|en)/members/{kind}/[^\s/]+/)", body)
         assert found, f"no {kind} link in:\n{body}"
         return found[-1]
 

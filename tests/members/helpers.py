@@ -51,3 +51,31 @@ JOIN_REFUSED = [
     ({"address": "Kerkstraat, 9990 Teststad"}, "address", "Add your house number"),
     ({"address": "Nergensstraat 4, 9990 Teststad"}, "address", "could not find"),
 ]
+
+
+def join_steps(client, data: dict, *, slug: str | None = None):
+    """Walk the join pages (address → BIN → details → consent) with `data` (JOIN's keys) as a resident
+    would; the first answer that does not go on to the next step (an error page), else the last one."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    start = reverse("members:network-join", args=[slug]) if slug else reverse("members:join")
+    response = client.get(start + "?" + urlencode({"address": data.get("address", "")}))
+    if response.status_code != 302:
+        return response
+    steps = [
+        ("members:join-network", {k: data[k] for k in ("networks", "lat", "lon") if k in data}),
+        (
+            "members:join-details",
+            {k: v for k, v in data.items() if k not in ("address", "networks", "lat", "lon", "consent")},
+        ),
+        ("members:join-consent", {k: data[k] for k in ("consent",) if k in data}),
+    ]
+    for name, posted in steps:
+        if name == "members:join-details":
+            posted.setdefault("kind", "resident")
+        response = client.post(reverse(name), posted)
+        if response.status_code != 302:
+            return response
+    return response

@@ -12,7 +12,7 @@ from members.models import Member, Membership
 from members.services import member_join, members_purge_unconfirmed
 from tests.factories import MembershipFactory, lambert, login
 
-from .helpers import JOIN
+from .helpers import JOIN, join_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,12 @@ def test_a_member_already_in_the_bin_is_left_as_they_are(town, mailbox):
 
 
 def test_the_invitation_cannot_be_accepted_for_a_bin_that_does_not_cover_the_member(client, town, mailbox):
-    MembershipFactory(network=town.beta, member__email="buur@example.be", member__point=lambert(1500, 500))
+    MembershipFactory(
+        network=town.beta,
+        member__email="buur@example.be",
+        member__language="en",
+        member__point=lambert(1500, 500),
+    )
     invite(town.coord_a)
     refused = client.post(mailbox.link("buur@example.be", "invitation"), {"answer": "accept"})
     assert refused.status_code == 400 and "does not cover the address" in refused.content.decode()
@@ -106,7 +111,7 @@ def test_the_invitation_cannot_be_accepted_for_a_bin_that_does_not_cover_the_mem
 
 def test_signing_up_oneself_turns_an_invitation_into_a_request(client, town, mailbox):
     invite(town.coord_a, email=JOIN["email"])
-    client.post(reverse("members:join"), JOIN)
+    join_steps(client, JOIN)
     membership = Membership.objects.get(member__email=JOIN["email"])
     assert membership.status == Membership.Status.UNCONFIRMED and membership.invited_by is None
 
@@ -172,7 +177,7 @@ def test_the_detail_page_of_an_unconfirmed_member_is_refused_even_to_an_administ
 
 
 def test_once_confirmed_the_coordinator_sees_the_member(client, town, mailbox):
-    client.post(reverse("members:join"), JOIN)
+    join_steps(client, JOIN)
     page = login(town.coord_a).get(reverse("members:network-members", args=["bin-alfa"])).content.decode()
     assert JOIN["name"] not in page
     client.get(mailbox.link(JOIN["email"], "confirm"))

@@ -1,5 +1,7 @@
 """Join end to end on the web pages: address → covering BIN → form → e-mail over SMTP → link → coordinator."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -7,7 +9,7 @@ from access.models import AccessLog
 from members.models import Member, Membership
 from tests.factories import lambert, latlon, login
 
-from .helpers import JOIN, JOIN_REFUSED
+from .helpers import JOIN, JOIN_REFUSED, join_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -18,28 +20,27 @@ def join_url(**query):
     return reverse("members:join") + ("?" + urlencode(query) if query else "")
 
 
-def test_address_step_offers_the_covering_bins(client, town):
+def test_address_step_goes_on_to_the_covering_bins_and_a_map(client, town):
     response = client.get(join_url(address="Marktplein 2, 9990 Teststad"))
-    assert response.status_code == 200
-    html = response.content.decode()
+    assert response.status_code == 302 and response["Location"] == reverse("members:join-network")
+    html = client.get(response["Location"]).content.decode()
     assert "Marktplein 2, 9990 Teststad" in html
     assert 'value="bin-alfa"' in html and 'value="bin-z-markt"' in html
     assert 'value="bin-beta"' not in html
+    assert 'id="join-map"' in html and "<iframe" not in html
+    assert 'id="join-map-data"' in html
 
 
 def test_network_join_url_preselects_that_bin_or_names_the_right_one(client, town):
-    ok = client.get(
-        reverse("members:network-join", args=["bin-alfa"]) + "?address=Kerkstraat+5,+9990+Teststad"
-    )
-    assert 'value="bin-alfa" checked' in ok.content.decode()
-    wrong = client.get(
-        reverse("members:network-join", args=["bin-beta"]) + "?address=Kerkstraat+5,+9990+Teststad"
-    )
+    address = "?address=Kerkstraat+5,+9990+Teststad"
+    ok = client.get(reverse("members:network-join", args=["bin-alfa"]) + address, follow=True)
+    assert re.search(r'value="bin-alfa" id="id_networks_\d"\s*checked', ok.content.decode())
+    wrong = client.get(reverse("members:network-join", args=["bin-beta"]) + address, follow=True)
     assert "BIN Beta does not cover this address; it lies in BIN Alfa." in wrong.content.decode()
 
 
 def test_address_outside_every_bin_offers_to_start_one(client, town):
-    response = client.get(join_url(address="Veldweg 3, 9990 Teststad"))
+    response = client.get(join_url(address="Veldweg 3, 9990 Teststad"), follow=True)
     html = response.content.decode()
     assert "No BIN covers this address." in html
     assert reverse("members:network-start") in html
@@ -47,7 +48,7 @@ def test_address_outside_every_bin_offers_to_start_one(client, town):
 
 
 def test_join_confirm_approve_end_to_end(client, town, mailbox):
-    response = client.post(join_url(), JOIN)
+    response = join_steps(client, JOIN)
     assert response.status_code == 302
     assert response["Location"] == reverse("members:join-sent")
     member = Member.objects.get(email="anna.peeters@example.be")
@@ -72,7 +73,8 @@ def test_join_confirm_approve_end_to_end(client, town, mailbox):
 
     # The coordinator of Alfa hears of it, without the member's data; the coordinator of Beta does not.
     note = mailbox.last(town.coord_a.email)
-    assert reverse("members:pending") in mailbox.body(note)
+    # Staff mails speak the site language (Dutch), their links too.
+    assert "/nl" + reverse("members:pending").removeprefix("/en") in mailbox.body(note)
     assert "Anna" not in mailbox.body(note) and "470" not in mailbox.body(note)
     assert not mailbox.to(town.coord_b.email)
 
@@ -92,7 +94,7 @@ def test_join_confirm_approve_end_to_end(client, town, mailbox):
 
 
 def test_rejection_needs_a_reason_and_the_member_reads_it(client, town, mailbox):
-    client.post(join_url(), JOIN)
+    join_steps(client, JOIN)
     client.get(mailbox.link("anna.peeters@example.be", "confirm"))
     membership = Membership.objects.get(member__email="anna.peeters@example.be")
     coordinator = login(town.coord_a)
@@ -134,7 +136,7 @@ def test_business_joins_the_bin_z(client, town, mailbox):
         "business_type": "pharmacy",
         "email": "apotheek@example.be",
     }
-    assert client.post(join_url(), data).status_code == 302
+    assert join_steps(client, data).status_code == 302
     member = Member.objects.get(email="apotheek@example.be")
     assert member.business_name == "Apotheek Markt"
     assert member.contact_person == "Anna Peeters"
@@ -142,7 +144,7 @@ def test_business_joins_the_bin_z(client, town, mailbox):
 
 
 def test_unknown_house_number_is_placed_between_neighbours_and_flagged(client, town, mailbox):
-    response = client.post(join_url(), {**JOIN, "address": "Kerkstraat 8, 9990 Teststad"})
+    response = join_steps(client, {**JOIN, "address": "Kerkstraat 8, 9990 Teststad"})
     assert response.status_code == 302
     member = Member.objects.get()
     assert member.address is None and member.address_unverified
@@ -154,15 +156,15 @@ def test_a_position_given_by_hand_is_used_for_an_address_not_in_the_register(cli
     by_hand = lambert(500, 100)
     lat, lon = latlon(500, 100)
     data = {**JOIN, "address": "Kerkstraat 8, 9990 Teststad", "lat": f"{lat:.7f}", "lon": f"{lon:.7f}"}
-    assert client.post(join_url(), data).status_code == 302
+    assert join_steps(client, data).status_code == 302
     member = Member.objects.get()
     assert member.address_unverified
     assert abs(member.point.x - by_hand.x) < 1 and abs(member.point.y - by_hand.y) < 1
 
 
 def test_double_submission_creates_one_member_and_sends_the_link_again(client, town, mailbox):
-    assert client.post(join_url(), JOIN).status_code == 302
-    assert client.post(join_url(), {**JOIN, "email": "Anna.Peeters@Example.be"}).status_code == 302
+    assert join_steps(client, JOIN).status_code == 302
+    assert join_steps(client, {**JOIN, "email": "Anna.Peeters@Example.be"}).status_code == 302
     assert Member.objects.count() == 1
     assert Membership.objects.count() == 1
     mails = mailbox.to("anna.peeters@example.be")
@@ -173,9 +175,9 @@ def test_double_submission_creates_one_member_and_sends_the_link_again(client, t
 
 
 def test_signing_up_again_after_confirming_keeps_the_data_and_says_where_it_stands(client, town, mailbox):
-    client.post(join_url(), JOIN)
+    join_steps(client, JOIN)
     client.get(mailbox.link("anna.peeters@example.be", "confirm"))
-    client.post(join_url(), {**JOIN, "name": "Someone Else", "mobile": "0470 99 99 99"})
+    join_steps(client, {**JOIN, "name": "Someone Else", "mobile": "0470 99 99 99"})
     member = Member.objects.get()
     assert member.name == "Anna Peeters" and member.mobile == "+32470123456"
     assert Membership.objects.get().status == Membership.Status.PENDING
@@ -188,14 +190,14 @@ def test_signing_up_again_after_confirming_keeps_the_data_and_says_where_it_stan
     [
         *JOIN_REFUSED,
         ({"name": ""}, "name", "Give your name"),
-        ({"consent": ""}, "consent", "privacy statement"),
+        ({"consent": ""}, "consent", "privacy notice"),
         ({"networks": []}, "networks", "Choose the BIN"),
         ({"quiet_hours_start": "22:00"}, "quiet_hours_end", "both the start and the end"),
         ({"kind": "business"}, "business_name", "name of the business"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client, town, mailbox, change, field, message):
-    response = client.post(join_url(), {**JOIN, **change})
+    response = join_steps(client, {**JOIN, **change})
     assert response.status_code == 400
     assert message in response.content.decode(), response.content.decode()[:3000]
     assert Member.objects.count() == 0
@@ -205,7 +207,7 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, town, mailbo
 def test_suspended_bin_takes_no_members(client, town, mailbox):
     town.alfa.status = "suspended"
     town.alfa.save()
-    response = client.post(join_url(), JOIN)
+    response = join_steps(client, JOIN)
     assert response.status_code == 400
     assert "takes no new members" in response.content.decode()
     assert Member.objects.count() == 0
@@ -214,6 +216,7 @@ def test_suspended_bin_takes_no_members(client, town, mailbox):
 def test_join_page_in_dutch_by_default(town):
     from django.test import Client
 
-    response = Client().get(join_url())
-    assert response.status_code == 200
+    # An unprefixed link (a flyer) without Accept-Language or cookie: the Dutch page.
+    response = Client().get("/bin/join/", follow=True)
+    assert response.redirect_chain == [("/nl/bin/join/", 302)] and response.status_code == 200
     assert '<html lang="nl">' in response.content.decode()

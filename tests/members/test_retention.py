@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from access.log import access_log_write
 from access.models import AccessLog
-from alerts.models import AlertPreviewLog, Delivery, Reaction
+from alerts.models import AlertPreviewLog, Delivery, InboundSms, Reaction
 from areas.models import Network
 from members.models import NetworkProposal
 from members.services import network_propose
@@ -41,6 +41,9 @@ def history(town, mailbox):
     for days in (731, 1):
         entry = access_log_write(user=town.coord_a, action="view", network_id=town.alfa.pk, reason="test")
         _age(AccessLog.objects.filter(pk=entry.pk), "at", days)
+    for days in (401, 1):  # incoming SMS: kept as long as the deliveries
+        sms = InboundSms.objects.create(gateway_id=f"in-{days}", from_number="+32470000001", action="unknown")
+        _age(InboundSms.objects.filter(pk=sms.pk), "received", days)
     for days in (731, 1):
         login = LoginLog.objects.create(username="test", ip_address="192.0.2.1", user_agent="test")
         _age(LoginLog.objects.filter(pk=login.pk), "attempt_time", days)
@@ -76,6 +79,7 @@ def test_old_rows_go_and_recent_ones_stay(history):
         "unconfirmed_signups": 0,
         "deliveries": old_deliveries,
         "reactions": 1,
+        "inbound_sms": 1,
         "access_log": 1,
         "login_log": 1,
         "preview_log": 1,

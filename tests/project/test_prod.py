@@ -25,6 +25,7 @@ import httpx
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.test import override_settings
+from django.urls import reverse
 from django.utils.crypto import get_random_string
 
 from alerts.models import Delivery
@@ -149,7 +150,13 @@ def test_make_prod_serves_sends_alerts_and_stops_cleanly(town, stack):
         # Dynamic answers are gzipped (GZipMiddleware); httpx asked for it.
         assert lookup.headers["content-encoding"] == "gzip"
         assert_static_files_resolve(
-            http, ["/", "/admin/login/", "/api/docs/", f"/maps/{town.muni.nis_code}/"]
+            http,
+            [
+                reverse("maps:lookup"),
+                "/admin/login/",
+                "/api/docs/",
+                reverse("maps:municipality", args=[town.muni.nis_code]),
+            ],
         )
 
         csrf = get_random_string(32)

@@ -173,7 +173,8 @@ def code(device: TOTPDevice, later_steps: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def password_login(username: str, next_url: str = "/coordinator/") -> tuple[Client, object]:
+def password_login(username: str, next_url: str | None = None) -> tuple[Client, object]:
+    next_url = next_url or reverse("members:dashboard")
     client = Client(headers={"accept-language": "en"})
     response = client.post(
         reverse("access:login"), {"username": username, "password": "pw", "next": next_url}
@@ -184,7 +185,7 @@ def password_login(username: str, next_url: str = "/coordinator/") -> tuple[Clie
 
 @override_settings(BIN_2FA_REQUIRED=True)
 def test_police_set_up_an_authenticator_at_the_first_login_and_give_codes_afterwards(town):
-    client, response = password_login("police", "/maps/zone/5999/alert/")
+    client, response = password_login("police", reverse("maps:police-alert", args=[5999]))
     setup = reverse("access:two-factor-setup")
     assert response.status_code == 302 and response["Location"].startswith(setup)
     page = client.get(response["Location"])
@@ -192,18 +193,18 @@ def test_police_set_up_an_authenticator_at_the_first_login_and_give_codes_afterw
     assert page.status_code == 200 and "<svg" in html and "data-totp-key" in html
     assert "http" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org", "")
     device = TOTPDevice.objects.get(user=town.police, confirmed=False)
-    wrong = client.post(setup, {"code": "000000", "next": "/maps/zone/5999/alert/"})
+    wrong = client.post(setup, {"code": "000000", "next": reverse("maps:police-alert", args=[5999])})
     assert wrong.status_code == 400 and "not right" in wrong.content.decode()
     # django-otp makes the next try wait a second after a wrong code; a person takes longer than that.
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - timedelta(seconds=5)
     )
     # Until the code is given the session opens nothing: pages send it back, the API refuses.
-    assert client.get("/maps/zone/5999/alert/")["Location"].startswith(setup)
+    assert client.get(reverse("maps:police-alert", args=[5999]))["Location"].startswith(setup)
     assert client.get(reverse("api:alert-list")).status_code == 403
-    right = client.post(setup, {"code": code(device), "next": "/maps/zone/5999/alert/"})
-    assert right.status_code == 302 and right["Location"] == "/maps/zone/5999/alert/"
-    assert client.get("/maps/zone/5999/alert/").status_code == 200
+    right = client.post(setup, {"code": code(device), "next": reverse("maps:police-alert", args=[5999])})
+    assert right.status_code == 302 and right["Location"] == reverse("maps:police-alert", args=[5999])
+    assert client.get(reverse("maps:police-alert", args=[5999])).status_code == 200
     assert client.get(reverse("api:alert-list")).status_code == 200
     device.refresh_from_db()
     assert device.confirmed
@@ -273,7 +274,7 @@ def test_coordinators_log_in_with_a_password_and_may_use_basic(town):
 def test_without_the_setting_nobody_is_asked_for_a_code(town):
     """Test and local settings: BIN_2FA_REQUIRED off; the suite logs in with passwords and force_login."""
     TOTPDevice.objects.create(user=town.police, name="phone", confirmed=True)
-    _client, response = password_login("police", "/maps/zone/5999/alert/")
+    _client, response = password_login("police", reverse("maps:police-alert", args=[5999]))
     assert response.status_code == 200
 
 
@@ -288,6 +289,11 @@ DOCUMENTED = {
     "BIN_PUBLIC_URL": "https://bin.example.be",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "BIN_TRUSTED_PROXIES": "1",
+    # Required by deploy/env.example: who the privacy notice names.
+    "BIN_PRIVACY_CONTROLLER": "Gemeente Voorbeeld",
+    "BIN_PRIVACY_CONTROLLER_ADDRESS": "Markt 1, 9990 Voorbeeld",
+    "BIN_PRIVACY_CONTACT_EMAIL": "privacy@example.be",
+    "BIN_DPO_EMAIL": "dpo@example.be",
 }
 
 

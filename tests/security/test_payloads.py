@@ -168,6 +168,7 @@ def pages(town, ids) -> list[tuple[str, object]]:
         (reverse("alerts:new"), town.police),
         (reverse("maps:police-home"), town.police),
         (reverse("maps:municipality-home"), town.municipality),
+        (reverse("maps:municipality-coverage", args=["99001"]), town.municipality),
         (reverse("maps:alert-approval", args=[ids["pending"]]), town.police),
         (reverse("alerts:content", args=[5999]), town.police),
         (reverse("admin:areas_network_changelist"), town.superuser),

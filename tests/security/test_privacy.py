@@ -20,6 +20,7 @@ from django.urls import reverse
 from members.models import Member, Membership, NetworkProposal
 from members.tokens import MANAGE, token_make
 from tests.factories import MembershipFactory, lambert, login, lonlat_square
+from tests.members.helpers import join_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def coordinator_sees(coordinator, text: str, slug="bin-alfa") -> bool:
 
 
 def links_in(message, kind: str) -> list[str]:
-    return re.findall(rf"https?://[^/\s]+(/members/{kind}/[^\s/]+/)", message.body)
+    return re.findall(rf"https?://[^/\s]+(/(?:nl|fr|de|en)/members/{kind}/[^\s/]+/)", message.body)
 
 
 # --- finding 3: a coordinator enrols anyone -------------------------------------------------------------
@@ -104,8 +105,8 @@ def test_f3_members_who_left_or_were_refused_are_not_re_approved(town, status):
 def test_f3_an_unconfirmed_sign_up_is_never_taken_over(town):
     """Finding 3: on 45aa4a3 a coordinator who typed the address of an unconfirmed sign-up replaced its
     data with their own, marked it as registered by them (so it was never purged) and approved it."""
-    anonymous().post(
-        reverse("members:join"),
+    join_steps(
+        anonymous(),
         {
             "address": "Kerkstraat 5, 9990 Teststad",
             "networks": ["bin-alfa"],

@@ -393,7 +393,7 @@ def test_tile_proxy_serves_the_service_area_from_its_cache(client, town, setting
     assert img_src == ["'self'", "data:"]
 
     x, y = slippy_tile(4.24, 50.73, 13)  # Halle
-    url = reverse("maps:tile", args=[13, x, y])
+    url = reverse("tiles:tile", args=[13, x, y])
     first = client.get(url)
     assert first.status_code == 200 and first["Content-Type"] == "image/png"
     assert b"".join(first) == PNG and "max-age=" in first["Cache-Control"]
@@ -406,7 +406,7 @@ def test_tile_proxy_serves_the_service_area_from_its_cache(client, town, setting
     # Outside the service area, beyond the zoom levels, off the grid: nothing is fetched.
     far_x, far_y = slippy_tile(-74.0, 40.7, 13)  # New York
     for args in ([13, far_x, far_y], [20, 0, 0], [2, 4, 0], [99999, 0, 0]):
-        assert client.get(reverse("maps:tile", args=args)).status_code == 404, args
+        assert client.get(reverse("tiles:tile", args=args)).status_code == 404, args
     assert len(upstream.hits) == 1
 
 
@@ -418,40 +418,35 @@ def test_tile_proxy_refuses_what_is_no_tile_and_serves_stale_tiles_when_upstream
     settings.BIN_TILE_URL = upstream.url + "/bad/{z}/{x}/{y}.png"
     settings.BIN_TILE_CACHE_DIR = tmp_path
     x, y = slippy_tile(4.24, 50.73, 12)
-    assert client.get(reverse("maps:tile", args=[12, x, y])).status_code == 502  # not a PNG
+    assert client.get(reverse("tiles:tile", args=[12, x, y])).status_code == 502  # not a PNG
     # Upstream unreachable: a stale copy is better than a hole in the map.
     stale = tmp_path / "12" / str(x) / f"{y}.png"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(PNG)
     settings.BIN_TILE_CACHE_SECONDS = 0
     settings.BIN_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
-    response = client.get(reverse("maps:tile", args=[12, x, y]))
+    response = client.get(reverse("tiles:tile", args=[12, x, y]))
     assert response.status_code == 200 and b"".join(response) == PNG
     # Without fetching (an air-gapped cache): only what the cache holds.
     settings.BIN_TILE_PROXY_FETCH = False
     hits = len(upstream.hits)
-    assert client.get(reverse("maps:tile", args=[12, x + 1, y])).status_code == 502
+    assert client.get(reverse("tiles:tile", args=[12, x + 1, y])).status_code == 502
     assert len(upstream.hits) == hits
     settings.BIN_TILE_PROXY = False
-    assert client.get(reverse("maps:tile", args=[12, x, y])).status_code == 404
+    assert client.get(reverse("tiles:tile", args=[12, x, y])).status_code == 404
 
 
 def test_the_admins_map_widget_runs_under_the_policy(town):
-    """Finding 11: the admin's geometry fields use Django's OpenLayers widget, whose start-up script is
-    inline; the policy allows exactly that script (by its hash) and the widget's library, nothing else."""
-    import base64
-    import hashlib
-
+    """Finding 11, and issue 15: the admin's geometry fields use our own editor on the vendored Leaflet
+    (areas.boundary_editor), with no inline script; the admin's policy allows no other script source than
+    the site and no hash (Django's OpenLayers widget needed jsdelivr and its inline start-up script)."""
     client = login(town.superuser)
     response = client.get(reverse("admin:areas_network_change", args=[town.alfa.pk]))
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
-    scripts = re.findall(r"<script>(.*?)</script>", response.content.decode(), re.S)
-    assert scripts and "new MapWidget" in scripts[0]
-    for script in scripts:
-        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-        assert f"'sha256-{digest}'" in policy
-    assert "https://cdn.jsdelivr.net" in re.search(r"script-src ([^;]+)", policy).group(1)
-    # Outside the admin neither the widget's library nor its hashes are allowed.
-    other = Client().get(reverse("maps:lookup"))["Content-Security-Policy"]
-    assert "cdn.jsdelivr.net" not in other and "sha256-" not in other
+    html = response.content.decode()
+    # Only JSON data (json_script) is inline; every script runs from this site's static files.
+    assert not re.findall(r"<script(?![^>]*(?:type=\"application/json\"|src=))[^>]*>", html)
+    assert "bin-boundary-editor" in html
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    assert "cdn.jsdelivr.net" not in script_src and "sha256-" not in script_src

@@ -8,9 +8,10 @@ import io
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
-from tests.factories import lambert, latlon
+from tests.country import belgium_only
+from tests.factories import SRID, lambert, latlon
 
 # tests/streets/test_postal_names.py takes the town fixture from here (`from .test_lookup_api import town`).
 from tests.town import town as town
@@ -49,6 +50,7 @@ def test_exact_address_with_municipality(client, town, django_assert_max_num_que
     assert (round(lat, 5), round(lon, 5)) == tuple(round(v, 5) for v in latlon(200, 520))
 
 
+@belgium_only  # French street names
 def test_french_name_and_accents(client, town):
     r = lookup(client, address="rue de l'eglise 25 ville-test")
     top = r.json()["results"][0]
@@ -56,6 +58,7 @@ def test_french_name_and_accents(client, town):
     assert slugs(top) == ["bin-beta"]
 
 
+@belgium_only  # "bus 2"; tests/nl/ has the Dutch toevoeging
 def test_box_and_suffix(client, town):
     top = lookup(client, address="Kerkstraat 14 bus 2, Teststad").json()["results"][0]
     assert (top["match"], top["house_number"], top["box"]) == ("exact", "14", "2")
@@ -68,7 +71,7 @@ def test_missing_number_is_interpolated_between_neighbours_on_the_same_side(clie
     assert top["match"] == "interpolated"
     lon, lat = top["point"]["coordinates"]
     # between 6 (x=350) and 12 (x=650) on the even side: 8 lies a third of the way, x=450
-    p = Point(lon, lat, srid=4326).transform(31370, clone=True)
+    p = Point(lon, lat, srid=4326).transform(SRID, clone=True)
     assert p.distance(lambert(450, 480)) < 0.5
     assert slugs(top) == ["bin-alfa"]
 
@@ -263,10 +266,17 @@ def test_network_streets_json_and_csv(client, town):
     body = r.json()
     assert body["count"] == 2
     assert {(s["name_nl"], *side) for s in body["streets"] for side in ranges(s)} == expected
+    # The CSV is the street-list format import_street_lists reads (streets.streetlists): the Kerkstraat's
+    # 20-36 on both sides is one `all` row, the whole Molenstraat has no numbers.
     r = client.get(reverse("api:network-streets", args=["bin-beta"]), {"format": "csv"})
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode())))
-    assert {(row["name_nl"], row["side"], row["from"], row["to"]) for row in rows} == expected
+    assert {(row["street"], row["from"], row["to"], row["parity"]) for row in rows} == {
+        ("Kerkstraat", "20", "36", "all"),
+        ("Molenstraat", "", "", "all"),
+    }
+    rest = {(row["network"], row["municipality"], row["postcode"]) for row in rows}
+    assert rest == {("BIN Beta", "99001", "9990")}
 
 
 def test_networks_feed_is_geojson_and_hides_unpublished(client, town, django_assert_max_num_queries):
@@ -277,7 +287,7 @@ def test_networks_feed_is_geojson_and_hides_unpublished(client, town, django_ass
     ids = {f["id"] for f in body["features"]}
     assert ids == PUBLIC
     lon, lat = body["features"][0]["geometry"]["coordinates"][0][0][0]
-    assert 2 < lon < 7 and 49 < lat < 52  # RFC 7946: lon/lat degrees
+    assert 2 < lon < 7 and 49 < lat < 54  # RFC 7946: lon/lat degrees (Belgium or the Netherlands)
     assert client.get(reverse("api:network-detail", args=["bin-verborgen"])).status_code == 404
 
 
@@ -373,11 +383,16 @@ def test_resident_page_answers_without_javascript(client, town):
     assert reverse("members:network-join", args=["bin-alfa"]) in html
 
 
+@belgium_only  # French is no language of the Dutch profile
 def test_resident_page_no_bin_and_languages(client, town):
-    html = client.get(reverse("maps:lookup"), {"q": "Veldweg 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="nl").content
+    html = client.get(
+        translate_url(reverse("maps:lookup"), "nl"), {"q": "Veldweg 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="nl"
+    ).content
     assert "Geen BIN" in html.decode()
-    html = client.get(reverse("maps:lookup"), {"q": "Veldweg 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="fr").content
-    assert "Aucun BIN" in html.decode() or "Aucun RIQ" in html.decode()
+    html = client.get(
+        translate_url(reverse("maps:lookup"), "fr"), {"q": "Veldweg 5 Teststad"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content
+    assert "Aucun PLP" in html.decode()
     r = client.get(reverse("maps:lookup"), {"q": "\x00"})
     assert r.status_code == 400
 

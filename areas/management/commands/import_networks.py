@@ -1,6 +1,10 @@
 from argparse import BooleanOptionalAction
 
+from django.conf import settings
+
 from areas.importers import import_networks
+from areas.importers.overlaps import DEFAULT_MAX_CLIP_M2, OVERLAPS
+from areas.importers.repair import DEFAULT_MAX_REPAIR_CHANGE_PCT
 from areas.models import Network
 
 from ._common import VectorImportCommand
@@ -40,6 +44,45 @@ class Command(VectorImportCommand):
         defaults.add_argument(
             "--police-zone", help="Code or number of the police zone (default: the municipality's)."
         )
+        repair = parser.add_argument_group("invalid polygons and overlaps (real data)")
+        repair.add_argument(
+            "--make-valid",
+            action="store_true",
+            help="Repair invalid polygons (GEOS make_valid, 'structure' method; polygonal parts only) and "
+            "report the change of area of each. Without it an invalid polygon is refused.",
+        )
+        repair.add_argument(
+            "--max-repair-change",
+            type=float,
+            default=DEFAULT_MAX_REPAIR_CHANGE_PCT,
+            metavar="PERCENT",
+            help="Refuse a repair that changes the area by more than this "
+            f"(default: {DEFAULT_MAX_REPAIR_CHANGE_PCT} %%).",
+        )
+        repair.add_argument(
+            "--overlaps",
+            choices=OVERLAPS,
+            default="refuse",
+            help="What to do with a residential BIN that overlaps another of its municipality by more than "
+            "the tolerance: refuse it (default), or clip: leave the overlap to the network that was there "
+            "first (one already stored, or an earlier feature of the file).",
+        )
+        repair.add_argument(
+            "--overlap-tolerance-m2",
+            type=float,
+            default=None,
+            metavar="M2",
+            help="Overlaps up to this area are accepted as they are "
+            f"(default: BIN_OVERLAP_TOLERANCE_M2, {settings.BIN_OVERLAP_TOLERANCE_M2} m²).",
+        )
+        repair.add_argument(
+            "--max-clip-m2",
+            type=float,
+            default=DEFAULT_MAX_CLIP_M2,
+            metavar="M2",
+            help="With --overlaps clip, refuse a feature whose overlap with a neighbour is larger than this: "
+            f"a real mistake, not slop (default: {DEFAULT_MAX_CLIP_M2:.0f} m²).",
+        )
 
     def handle(self, *args, **options):
         defaults = {
@@ -57,4 +100,9 @@ class Command(VectorImportCommand):
             kind_field=options["kind_field"],
             municipality_field=options["municipality_field"],
             defaults=defaults,
+            make_valid=options["make_valid"],
+            max_repair_change_pct=options["max_repair_change"],
+            overlaps=options["overlaps"],
+            overlap_tolerance_m2=options["overlap_tolerance_m2"],
+            max_clip_m2=options["max_clip_m2"],
         )

@@ -40,6 +40,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
+        if settings.BIN_COUNTRY == "NL":
+            # The Dutch demo (fixtures/nl, invented) lives in its own database: the storage CRS differs.
+            call_command("load_demo_nl", force=force)
+            self.ensure_users()
+            return
         networks = json.loads((DEMO / "networks.geojson").read_text())["features"]
         loaded_networks = Network.objects.filter(source_id__startswith="demo:").count()
         loaded_addresses = Address.objects.filter(street__municipality__nis_code__in=DEMO_NIS).count()
