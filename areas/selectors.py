@@ -12,7 +12,7 @@ from access.permissions import sees_unpublished_networks
 from core.replica import read_connection
 
 from .models import Municipality, Network, PoliceZone
-from .network_rows import NETWORK_SQL, network_from_row
+from .network_rows import NETWORK_SQL, network_from_row, networks_per_point
 from .point_index import point_index, point_index_enabled
 from .rules import border_rule, exclusive_sql, existing_sql, visible_sql
 
@@ -151,13 +151,7 @@ def networks_covering_points(
     with db.cursor() as cur:
         cur.execute(COVERING_SQL, params)
         rows = cur.fetchall()
-    hits: list[list[tuple[Network, bool]]] = [[] for _ in points]
-    networks: dict[int, Network] = {}
-    for ord_, inside, *values in rows:
-        network = networks.get(values[0])
-        if network is None:
-            network = networks[values[0]] = network_from_row(values)
-        hits[ord_ - 1].append((network, inside))
+    hits = networks_per_point(rows, len(points))
     return [_apply_border_rule(found) for found in hits]
 
 

@@ -11,7 +11,7 @@ from django.db.models.query import RawQuerySet
 from django.utils import timezone
 
 from .models import Network, NetworkBoundaryVersion
-from .network_rows import NETWORK_SQL, network_from_row
+from .network_rows import NETWORK_SQL, networks_per_point
 from .rules import border_rule, visible_sql
 from .selectors import CoveringNetwork, covering_params
 
@@ -128,11 +128,5 @@ def networks_covering_points_at(
     with connection.cursor() as cursor:
         cursor.execute(COVERING_AT_SQL, params)
         rows = cursor.fetchall()
-    hits: list[list[tuple[Network, bool]]] = [[] for _ in points]
-    networks: dict[int, Network] = {}
-    for ord_, inside, *values in rows:
-        network = networks.get(values[0])
-        if network is None:
-            network = networks[values[0]] = network_from_row(values)
-        hits[ord_ - 1].append((network, inside))
+    hits = networks_per_point(rows, len(points))
     return [[CoveringNetwork(n, b, others) for n, b, others in border_rule(found)] for found in hits]

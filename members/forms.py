@@ -16,6 +16,7 @@ __all__ = [
     "MemberPreferencesForm",
     "MemberRegisterForm",
     "NetworkProposeForm",
+    "NetworksAndPosition",
     "RequestLinkForm",
     "add_service_errors",
 ]
@@ -54,24 +55,12 @@ class _Channels(forms.Form):
     )
 
 
-class MemberJoinForm(_Channels):
-    address = forms.CharField(label=_("Address"), max_length=300)
+class NetworksAndPosition(forms.Form):
+    """The BINs asked for, and the position by hand for an address that is not in the register."""
+
     networks = forms.MultipleChoiceField(label=_("BIN"), required=False, widget=forms.CheckboxSelectMultiple)
-    kind = forms.ChoiceField(
-        label=_("I sign up as"),
-        choices=Member.Kind.choices,
-        initial=Member.Kind.RESIDENT,
-        widget=forms.RadioSelect,
-    )
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    business_name = forms.CharField(label=_("Name of the business"), max_length=200, required=False)
-    business_type = forms.ChoiceField(
-        label=_("Type of business"), choices=[("", "—"), *Member.BusinessType.choices], required=False
-    )
-    contact_person = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
-    consent = forms.BooleanField(label=_("I agree to the privacy statement above."), required=False)
 
     def __init__(self, *args, network_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +73,37 @@ class MemberJoinForm(_Channels):
         if (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("lon", _("Give both latitude and longitude, or neither."))
         return data
+
+
+class MemberJoinForm(NetworksAndPosition, _Channels):
+    field_order = [
+        *_Channels.base_fields,
+        "address",
+        "networks",
+        "kind",
+        "name",
+        "business_name",
+        "business_type",
+        "contact_person",
+        "lat",
+        "lon",
+        "consent",
+    ]
+
+    address = forms.CharField(label=_("Address"), max_length=300)
+    kind = forms.ChoiceField(
+        label=_("I sign up as"),
+        choices=Member.Kind.choices,
+        initial=Member.Kind.RESIDENT,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    business_name = forms.CharField(label=_("Name of the business"), max_length=200, required=False)
+    business_type = forms.ChoiceField(
+        label=_("Type of business"), choices=[("", "—"), *Member.BusinessType.choices], required=False
+    )
+    contact_person = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    consent = forms.BooleanField(label=_("I agree to the privacy statement above."), required=False)
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data

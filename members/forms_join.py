@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import _Channels
+from .forms import NetworksAndPosition, _Channels
 from .models import Member
 
 __all__ = ["JoinConsentForm", "JoinDetailsForm", "JoinNetworksForm", "error_described"]
@@ -24,24 +24,8 @@ def error_described(form: forms.Form) -> forms.Form:
     return form
 
 
-class JoinNetworksForm(forms.Form):
+class JoinNetworksForm(NetworksAndPosition):
     """Step 2: the BINs covering the address; the position by hand only for an address not in the register."""
-
-    networks = forms.MultipleChoiceField(label=_("BIN"), required=False, widget=forms.CheckboxSelectMultiple)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
-
-    def __init__(self, *args, network_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any slug is accepted here: the service says which BIN covers the address when another is asked.
-        slugs = list(self.data.getlist("networks")) if hasattr(self.data, "getlist") else []
-        self.fields["networks"].choices = list(network_choices) + [(s, s) for s in slugs]
-
-    def clean(self):
-        data = super().clean()
-        if (data.get("lat") is None) != (data.get("lon") is None):
-            self.add_error("lon", _("Give both latitude and longitude, or neither."))
-        return data
 
 
 class JoinDetailsForm(_Channels):
