@@ -174,6 +174,11 @@ def pages(town, ids) -> list[tuple[str, object]]:
         (reverse("admin:areas_network_changelist"), town.superuser),
         (reverse("admin:areas_municipality_changelist"), town.superuser),
         (reverse("admin:areas_policezone_changelist"), town.superuser),
+        # Issues 15 and 16: the municipality list, the answer with no BIN (the nearest BINs and contacts) and
+        # the admin's boundary editor (its context layers carry the neighbours' and municipality's names).
+        (reverse("maps:municipalities"), None),
+        (reverse("maps:lookup") + "?q=Veldweg+1%2C+9990", None),
+        (reverse("admin:areas_network_change", args=[town.alfa.pk]), town.superuser),
     ]
 
 
