@@ -106,6 +106,8 @@ def alert_react(request, token: str):
             ),
             "tip": alert.tip_text_for(language),  # as the alert was sent
             "exercise_marker": exercise_marker(language),
+            # Forwarded by a coordinator (issue 17): reactions go to the coordinator, who passes them on.
+            "relayed": bool(delivery.relay_id),
             "expired": expired,
             "done": None,
         }

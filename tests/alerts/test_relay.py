@@ -92,10 +92,12 @@ def test_forward_edited_reaction_back_to_the_police(relay_town, django_capture_o
     delivery = relayed.get(member=member)
     react = reverse("alerts:react", args=[reaction_token(delivery.pk)])
     client = login(UserFactory())
-    assert edited in client.get(react).content.decode()
+    page = client.get(react).content.decode()  # in the member's language
+    assert edited in page and "Naar mijn coördinator sturen" in page
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(react, {"kind": "observation", "text": "Witte bestelwagen"})
+        done = client.post(react, {"kind": "observation", "text": "Witte bestelwagen"})
+    assert "uw coördinator heeft ontvangen wat u zag" in done.content.decode()
     reaction = delivery.reactions.get()
     # The police do not see it yet; the coordinator does.
     assert reaction.pk not in {r["reaction"].pk for r in alert_thread(alert=alert)["timeline"]}
