@@ -16,6 +16,9 @@ __all__ = ["PHONE_CSS", "add_phone_css"]
 
 PHONE_CSS = """
 <style>
+  /* Links inside the credits' sentence are underlined, not told apart by colour alone (axe-core's
+     link-in-text-block: the French credits wrap into a text block on a phone). */
+  .leaflet-container .leaflet-control-attribution a { text-decoration: underline; }
   @media (max-width: 40rem) {
     .leaflet-control-layers-expanded:not(:hover):not(:focus-within) { padding: 0; }
     .leaflet-control-layers-expanded:not(:hover):not(:focus-within) .leaflet-control-layers-list {

@@ -70,6 +70,7 @@ PAGES = {
     "members:member-detail": ("coord_a", lambda o: [o.member.pk], None),
     "members:member-register": ("coord_a", lambda o: ["bin-alfa"], None),
     "alerts:relay": ("coord_b", lambda o: [o.relay.pk], None),  # BIN Beta takes the police's via coord_b
+    "alerts:relays": ("coord_b", lambda o: [], None),  # the messages waiting for BIN Beta's coordinator
     "access:two-factor-setup": ("coord_a", lambda o: [], None),  # under BIN_2FA_REQUIRED
     # Police
     "maps:police-home": ("police", lambda o: [], None),
